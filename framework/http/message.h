@@ -1,0 +1,62 @@
+// Protocol-neutral HTTP messages: HeaderMap, Request, Response. HTTP/1.1 and HTTP/2 codecs
+// produce Requests and consume Responses; routing, validation and handlers see only these.
+//
+//   Request req;  req.method = "GET";  req.path = "/users/7";
+//   req.headers.Add("accept", "*/*");             // names are stored lower-case
+//   absl::string_view ua = req.headers.Get("user-agent");
+// Plain values: owned by whoever holds them, moved between stages, never shared by threads.
+#ifndef DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_
+#define DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace databridge::http {
+
+// Ordered header list; lookups are case-insensitive because names are lower-cased on Add.
+class HeaderMap {
+ public:
+  void Add(absl::string_view name, absl::string_view value);
+  // First value for `name` (lower-case), or empty when absent.
+  absl::string_view Get(absl::string_view lower_name) const;
+  bool Has(absl::string_view lower_name) const;
+  const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
+  void clear() { entries_.clear(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+struct Request {
+  std::string method;   // "GET", as sent
+  std::string target;   // request-target as sent: "/users/7?verbose=1"
+  std::string path;     // target before '?', still percent-encoded
+  std::string query;    // target after '?', without it
+  HeaderMap headers;
+  std::string body;
+  int version_minor = 1;  // HTTP/1.x; 0 for HTTP/1.0
+  bool keep_alive = true;
+  bool is_head = false;   // HEAD is served by the GET route without a body
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;  // empty: no Content-Type header
+  HeaderMap headers;         // extra headers, beyond Date/Server/Content-*
+  std::string body;
+  bool close = false;        // close the connection after sending
+};
+
+// A response with a JSON body {"detail": "<message>"} (FastAPI's error shape).
+Response ErrorResponse(int status, absl::string_view detail);
+
+// Appends `s` JSON-escaped (without quotes) to *out.
+void AppendJsonEscaped(absl::string_view s, std::string* out);
+
+}  // namespace databridge::http
+
+#endif  // DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_

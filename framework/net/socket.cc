@@ -1,0 +1,52 @@
+#include "framework/net/socket.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace databridge::net {
+
+int AcceptConnection(int listen_fd) {
+  for (;;) {
+    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return -1;
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+  }
+}
+
+IoResult ReadSome(int fd, char* buf, size_t cap, size_t* n) {
+  for (;;) {
+    ssize_t r = ::read(fd, buf, cap);
+    if (r > 0) {
+      *n = static_cast<size_t>(r);
+      return IoResult::kOk;
+    }
+    if (r == 0) return IoResult::kClosed;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return IoResult::kWouldBlock;
+    return IoResult::kError;
+  }
+}
+
+IoResult WriteSome(int fd, const char* data, size_t len, size_t* n) {
+  for (;;) {
+    ssize_t w = ::send(fd, data, len, MSG_NOSIGNAL);
+    if (w >= 0) {
+      *n = static_cast<size_t>(w);
+      return IoResult::kOk;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return IoResult::kWouldBlock;
+    return IoResult::kError;
+  }
+}
+
+}  // namespace databridge::net

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# setup.sh debian|bench: install what the project needs, only when missing; quiet on success.
+#   debian  the Debian packages in tools/debian-packages.txt
+#   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
+#           benchmarks/requirements.txt), separate from the system Python the tests use
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+debian() {
+  local wanted missing=()
+  wanted=$(grep -v '^#' "$root/tools/debian-packages.txt" | awk 'NF')
+  for p in $wanted; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+bench() {
+  local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
+  local stamp="$venv/.requirements.sha256"
+  local want
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  echo "setup: creating benchmark environment $venv" >&2
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+  echo "$want" >"$stamp"
+}
+
+case "${1:-}" in
+  debian) debian ;;
+  bench) debian; bench ;;
+  *) echo "usage: $0 debian|bench" >&2; exit 2 ;;
+esac
