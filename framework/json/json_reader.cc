@@ -1,0 +1,21 @@
+#include "framework/json/json_reader.h"
+
+namespace databridge::json {
+
+JsonReader& JsonReader::ForThisThread() {
+  thread_local JsonReader reader;
+  return reader;
+}
+
+absl::StatusOr<simdjson::dom::element> JsonReader::Parse(absl::string_view text) {
+  simdjson::dom::element root;
+  auto error = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root);
+  if (error) return absl::InvalidArgumentError(simdjson::error_message(error));
+  return root;
+}
+
+std::string JsonReader::Minify(simdjson::dom::element element) {
+  return simdjson::minify(element);
+}
+
+}  // namespace databridge::json

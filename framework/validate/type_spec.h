@@ -1,0 +1,63 @@
+// TypeSpec: the typed schema one parameter or body field is validated against. Built once
+// at start-up (from Python type hints today; from generated code later), then read-only.
+//
+//   auto limit = std::make_shared<TypeSpec>();
+//   limit->kind = TypeKind::kInt;
+//   limit->ge = Bound{1, "1"};  limit->le = Bound{100, "100"};
+// Shared by all I/O threads without locks (immutable after construction).
+#ifndef DATABRIDGE_FRAMEWORK_VALIDATE_TYPE_SPEC_H_
+#define DATABRIDGE_FRAMEWORK_VALIDATE_TYPE_SPEC_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "re2/re2.h"
+
+namespace databridge::validate {
+
+enum class TypeKind {
+  kAny,     // any JSON value, passed through
+  kBool,
+  kInt,     // 64-bit signed
+  kFloat,
+  kString,
+  kUuid,    // RFC 9562 text form, normalised to lower-case hyphenated
+  kList,    // items
+  kObject,  // fields (dataclass / TypedDict)
+  kDict,    // any JSON object with values of `items`' type
+};
+
+// A numeric bound with the text it was written as, for messages ("greater than 0").
+struct Bound {
+  double value;
+  std::string text;
+};
+
+struct TypeSpec;
+using TypeSpecPtr = std::shared_ptr<const TypeSpec>;
+
+struct Field {
+  std::string name;  // attribute / parameter name
+  std::string key;   // JSON key (alias), usually == name
+  TypeSpecPtr type;
+  bool required = true;
+};
+
+struct TypeSpec {
+  TypeKind kind = TypeKind::kAny;
+  bool nullable = false;  // Optional[T]: JSON null accepted
+  std::optional<Bound> gt, ge, lt, le;
+  std::optional<size_t> min_length, max_length;  // characters for strings, items for lists
+  std::shared_ptr<RE2> pattern;                 // strings; RE2: linear time, no backtracking
+  std::string pattern_text;
+  TypeSpecPtr items;          // kList, kDict
+  std::vector<Field> fields;  // kObject
+  std::string title;          // kObject: class name for messages
+  int model_index = -1;       // kObject: index into the binding layer's model table
+};
+
+}  // namespace databridge::validate
+
+#endif  // DATABRIDGE_FRAMEWORK_VALIDATE_TYPE_SPEC_H_

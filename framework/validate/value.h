@@ -1,0 +1,38 @@
+// Value: a validated, typed value on its way from the wire to a handler. Produced without
+// the GIL by the validators; the binding layer turns it into Python objects, reading the
+// TypeSpec it was validated against (so a kString validated as kUuid becomes a UUID).
+//
+//   Value v = Value::Int(7);
+// Objects keep their fields in TypeSpec::fields order (kMissing when absent: the binding
+// layer then applies the Python default); kDict keeps keys beside items.
+// A plain value type; moved, never shared between threads.
+#ifndef DATABRIDGE_FRAMEWORK_VALIDATE_VALUE_H_
+#define DATABRIDGE_FRAMEWORK_VALIDATE_VALUE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace databridge::validate {
+
+struct Value {
+  enum class Kind : uint8_t { kMissing, kNull, kBool, kInt, kFloat, kString, kList, kObject, kDict };
+  Kind kind = Kind::kMissing;
+  bool b = false;
+  int64_t i = 0;
+  double f = 0;
+  std::string s;
+  std::vector<Value> items;        // list items; object fields; dict values
+  std::vector<std::string> keys;   // dict keys
+
+  static Value Null() { return Of(Kind::kNull); }
+  static Value Bool(bool v) { Value x = Of(Kind::kBool); x.b = v; return x; }
+  static Value Int(int64_t v) { Value x = Of(Kind::kInt); x.i = v; return x; }
+  static Value Float(double v) { Value x = Of(Kind::kFloat); x.f = v; return x; }
+  static Value String(std::string v) { Value x = Of(Kind::kString); x.s = std::move(v); return x; }
+  static Value Of(Kind k) { Value x; x.kind = k; return x; }
+};
+
+}  // namespace databridge::validate
+
+#endif  // DATABRIDGE_FRAMEWORK_VALIDATE_VALUE_H_
