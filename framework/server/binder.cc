@@ -1,0 +1,110 @@
+#include "framework/server/binder.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "framework/base/error_kind.h"
+#include "framework/http/url.h"
+#include "framework/json/json_reader.h"
+#include "framework/validate/validator.h"
+
+namespace databridge::server {
+
+using validate::Location;
+using validate::Value;
+
+bool IsJsonMediaType(absl::string_view content_type) {
+  absl::string_view media = content_type.substr(0, content_type.find(';'));
+  media = absl::StripAsciiWhitespace(media);
+  return absl::EqualsIgnoreCase(media, "application/json") ||
+         (absl::StartsWithIgnoreCase(media, "application/") &&
+          absl::EndsWithIgnoreCase(media, "+json"));
+}
+
+namespace {
+
+const char* SourceName(ParamSource s) {
+  switch (s) {
+    case ParamSource::kPath: return "path";
+    case ParamSource::kQuery: return "query";
+    case ParamSource::kHeader: return "header";
+    case ParamSource::kBody: return "body";
+    case ParamSource::kRequest: return "request";
+  }
+  return "";
+}
+
+Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out) {
+  Location loc({"body"});
+  if (request.body.empty()) {
+    if (p.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
+    return Value();
+  }
+  absl::string_view content_type = request.headers.Get("content-type");
+  if (!content_type.empty() && !IsJsonMediaType(content_type)) {
+    out->status = MakeError(ErrorKind::kUnsupportedMediaType,
+                            absl::StrCat("Unsupported media type '", content_type,
+                                         "': this endpoint reads application/json"));
+    return Value();
+  }
+  auto root = json::JsonReader::ForThisThread().Parse(request.body);
+  if (!root.ok()) {
+    validate::AddError(loc, "json_invalid", "JSON decode error", "{}", &out->errors,
+                       absl::StrCat("{\"error\":", validate::JsonString(root.status().message()),
+                                    "}"));
+    return Value();
+  }
+  return validate::ValidateJson(*p.type, *root, loc, &out->errors);
+}
+
+}  // namespace
+
+BindResult Bind(const Endpoint& endpoint, const http::Request& request,
+                const std::vector<std::pair<std::string, std::string>>& path_params) {
+  BindResult out;
+  out.args.reserve(endpoint.params.size());
+  http::QueryPairs query;
+  bool query_parsed = false;
+  std::vector<absl::string_view> texts;
+  for (const ParamSpec& p : endpoint.params) {
+    texts.clear();
+    switch (p.source) {
+      case ParamSource::kRequest:
+        out.args.emplace_back();
+        continue;
+      case ParamSource::kBody:
+        out.args.push_back(BindBody(p, request, &out));
+        if (!out.status.ok()) return out;
+        continue;
+      case ParamSource::kPath:
+        for (const auto& [name, value] : path_params) {
+          if (name == p.key) texts.push_back(value);
+        }
+        break;
+      case ParamSource::kQuery:
+        if (!query_parsed) {
+          query = http::ParseQuery(request.query);
+          query_parsed = true;
+        }
+        for (const auto& [key, value] : query) {
+          if (key == p.key) texts.push_back(value);
+        }
+        break;
+      case ParamSource::kHeader:
+        for (const auto& [name, value] : request.headers.entries()) {
+          if (name == p.key) texts.push_back(value);
+        }
+        break;
+    }
+    Location loc({SourceName(p.source), p.key});
+    if (texts.empty()) {
+      if (p.required) validate::AddError(loc, "missing", "Field required", "null", &out.errors);
+      out.args.emplace_back();
+      continue;
+    }
+    out.args.push_back(validate::ValidateTexts(*p.type, texts, loc, &out.errors));
+  }
+  return out;
+}
+
+}  // namespace databridge::server

@@ -1,0 +1,86 @@
+#include "framework/server/binder.h"
+
+#include "framework/base/error_kind.h"
+#include "gtest/gtest.h"
+
+namespace databridge::server {
+namespace {
+
+using validate::TypeKind;
+using validate::TypeSpec;
+
+validate::TypeSpecPtr Spec(TypeKind kind) {
+  auto s = std::make_shared<TypeSpec>();
+  s->kind = kind;
+  return s;
+}
+
+Endpoint SearchEndpoint() {
+  Endpoint ep;
+  ep.params.push_back({"user_id", ParamSource::kPath, "user_id", Spec(TypeKind::kInt), true});
+  ep.params.push_back({"q", ParamSource::kQuery, "q", Spec(TypeKind::kString), true});
+  auto tags = std::make_shared<TypeSpec>();
+  tags->kind = TypeKind::kList;
+  tags->items = Spec(TypeKind::kString);
+  ep.params.push_back({"tag", ParamSource::kQuery, "tag", tags, false});
+  ep.params.push_back({"x_token", ParamSource::kHeader, "x-token", Spec(TypeKind::kString), false});
+  return ep;
+}
+
+TEST(Bind, PathQueryHeader) {
+  http::Request req;
+  req.query = "q=hello+world&tag=a&tag=b";
+  req.headers.Add("X-Token", "secret");
+  BindResult r = Bind(SearchEndpoint(), req, {{"user_id", "7"}});
+  ASSERT_TRUE(r.status.ok());
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.args[0].i, 7);
+  EXPECT_EQ(r.args[1].s, "hello world");
+  ASSERT_EQ(r.args[2].items.size(), 2u);
+  EXPECT_EQ(r.args[2].items[1].s, "b");
+  EXPECT_EQ(r.args[3].s, "secret");
+}
+
+TEST(Bind, CollectsAllErrors) {
+  http::Request req;
+  BindResult r = Bind(SearchEndpoint(), req, {{"user_id", "x"}});
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].loc_json, R"(["path","user_id"])");
+  EXPECT_EQ(r.errors[1].loc_json, R"(["query","q"])");
+  EXPECT_EQ(r.errors[1].type, "missing");
+  EXPECT_EQ(r.args[2].kind, validate::Value::Kind::kMissing);
+}
+
+TEST(Bind, JsonBody) {
+  Endpoint ep;
+  ep.params.push_back({"item", ParamSource::kBody, "item", Spec(TypeKind::kAny), true});
+  http::Request req;
+  BindResult missing = Bind(ep, req, {});
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_EQ(missing.errors[0].loc_json, R"(["body"])");
+  req.body = "{\"a\": 1";
+  BindResult bad = Bind(ep, req, {});
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_EQ(bad.errors[0].type, "json_invalid");
+  req.body = "{\"a\": 1}";
+  req.headers.Add("content-type", "text/plain");
+  BindResult wrong = Bind(ep, req, {});
+  EXPECT_EQ(KindOf(wrong.status), ErrorKind::kUnsupportedMediaType);
+  http::Request ok;
+  ok.body = "{\"a\": 1}";
+  ok.headers.Add("content-type", "application/vnd.api+json; charset=utf-8");
+  BindResult good = Bind(ep, ok, {});
+  ASSERT_TRUE(good.status.ok());
+  EXPECT_EQ(good.args[0].kind, validate::Value::Kind::kDict);
+}
+
+TEST(IsJsonMediaType, Variants) {
+  EXPECT_TRUE(IsJsonMediaType("application/json"));
+  EXPECT_TRUE(IsJsonMediaType("Application/JSON; charset=utf-8"));
+  EXPECT_TRUE(IsJsonMediaType("application/problem+json"));
+  EXPECT_FALSE(IsJsonMediaType("text/json+x"));
+  EXPECT_FALSE(IsJsonMediaType("application/x-www-form-urlencoded"));
+}
+
+}  // namespace
+}  // namespace databridge::server

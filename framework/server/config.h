@@ -1,0 +1,27 @@
+// ServerConfig: every knob of the server, with FastAPI/uvicorn-like defaults.
+//
+//   ServerConfig c;  c.port = 0;  c.threads = 2;  c.limits.max_body_bytes = 1 << 20;
+// A plain value; copied into the server at start-up.
+#ifndef DATABRIDGE_FRAMEWORK_SERVER_CONFIG_H_
+#define DATABRIDGE_FRAMEWORK_SERVER_CONFIG_H_
+
+#include <string>
+
+#include "framework/http/codec.h"
+
+namespace databridge::server {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8000;                 // 0: ephemeral (tests)
+  int threads = 1;                 // I/O threads, each with its own reactor and asyncio loop
+  http::Limits limits;
+  double request_timeout_s = 10;   // first byte of a request to its end (headers and body)
+  double keepalive_timeout_s = 5;  // idle keep-alive connection (uvicorn's default)
+  double graceful_timeout_s = 10;  // shutdown: time for requests in flight
+  size_t max_pipelined = 64;       // queued responses per connection before reads pause
+};
+
+}  // namespace databridge::server
+
+#endif  // DATABRIDGE_FRAMEWORK_SERVER_CONFIG_H_

@@ -1,0 +1,54 @@
+// Endpoint: one routed operation, what it reads from a request and how each parameter is
+// typed; Call: a request bound to an Endpoint and ready for its handler.
+//
+//   Endpoint ep;  ep.id = 0;  ep.method = "GET";  ep.path = "/users/{user_id}";
+//   ep.params.push_back({"user_id", ParamSource::kPath, "user_id", int_spec, true});
+// Endpoints are built at start-up and read-only after; Calls are moved through one I/O
+// thread (from Worker::Poll to the binding layer and back through Worker::Complete).
+#ifndef DATABRIDGE_FRAMEWORK_SERVER_ENDPOINT_H_
+#define DATABRIDGE_FRAMEWORK_SERVER_ENDPOINT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "framework/http/message.h"
+#include "framework/validate/type_spec.h"
+#include "framework/validate/value.h"
+
+namespace databridge::server {
+
+enum class ParamSource { kPath, kQuery, kHeader, kBody, kRequest };
+
+struct ParamSpec {
+  std::string name;  // the handler's parameter name
+  ParamSource source = ParamSource::kQuery;
+  std::string key;   // path name, query key (alias), or lower-case header name
+  validate::TypeSpecPtr type;
+  bool required = true;
+};
+
+struct Endpoint {
+  uint32_t id = 0;
+  std::string method;
+  std::string path;
+  std::vector<ParamSpec> params;
+  bool wants_request = false;  // some parameter is the Request itself
+  bool has_body = false;       // some parameter reads the JSON body
+};
+
+struct Call {
+  uint64_t connection = 0;
+  uint64_t sequence = 0;
+  const Endpoint* endpoint = nullptr;
+  std::vector<validate::Value> args;  // aligned with endpoint->params (kMissing: default)
+  // Kept only when endpoint->wants_request: the whole request and its path parameters.
+  std::shared_ptr<const http::Request> request;
+  std::vector<std::pair<std::string, std::string>> path_params;
+};
+
+}  // namespace databridge::server
+
+#endif  // DATABRIDGE_FRAMEWORK_SERVER_ENDPOINT_H_

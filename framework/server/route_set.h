@@ -1,0 +1,42 @@
+// RouteSet: the server's read-only routing state shared by every worker: the config, the
+// route table and the endpoints it resolves to.
+//
+//   RouteSet rs(config);
+//   RETURN_IF_ERROR(rs.Add(std::move(endpoint)));    // start-up only
+//   const Endpoint* ep = rs.endpoint(match.endpoint);
+// Mutated only before workers start; then shared by all I/O threads without locks.
+#ifndef DATABRIDGE_FRAMEWORK_SERVER_ROUTE_SET_H_
+#define DATABRIDGE_FRAMEWORK_SERVER_ROUTE_SET_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "framework/router/route_table.h"
+#include "framework/server/config.h"
+#include "framework/server/endpoint.h"
+
+namespace databridge::server {
+
+class RouteSet {
+ public:
+  explicit RouteSet(ServerConfig config) : config_(std::move(config)) {}
+
+  // Assigns endpoint.id and registers its method + path.
+  absl::Status Add(Endpoint endpoint);
+
+  const ServerConfig& config() const { return config_; }
+  ServerConfig& mutable_config() { return config_; }
+  const router::RouteTable& table() const { return table_; }
+  const Endpoint& endpoint(uint32_t id) const { return *endpoints_[id]; }
+  size_t size() const { return endpoints_.size(); }
+
+ private:
+  ServerConfig config_;
+  router::RouteTable table_;
+  std::vector<std::unique_ptr<Endpoint>> endpoints_;
+};
+
+}  // namespace databridge::server
+
+#endif  // DATABRIDGE_FRAMEWORK_SERVER_ROUTE_SET_H_

@@ -1,0 +1,27 @@
+#include "framework/server/server.h"
+
+#include "framework/net/listener.h"
+
+namespace databridge::server {
+
+absl::Status Server::Bind() {
+  const ServerConfig& config = routes_.config();
+  int threads = config.threads < 1 ? 1 : config.threads;
+  int port = config.port;
+  for (int i = 0; i < threads; ++i) {
+    absl::StatusOr<int> fd = net::BindListener(config.host, port);
+    if (!fd.ok()) return fd.status();
+    if (i == 0) port = net::LocalPort(*fd);  // port 0: the others share the ephemeral one
+    auto worker = std::make_unique<Worker>(routes_, *fd);
+    if (auto s = worker->Init(); !s.ok()) return s;
+    workers_.push_back(std::move(worker));
+  }
+  port_ = port;
+  return absl::OkStatus();
+}
+
+void Server::Shutdown() {
+  for (auto& w : workers_) w->RequestShutdown();
+}
+
+}  // namespace databridge::server

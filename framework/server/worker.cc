@@ -1,0 +1,209 @@
+#include "framework/server/worker.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "framework/base/error_kind.h"
+#include "framework/base/logging.h"
+#include "framework/net/socket.h"
+#include "framework/server/binder.h"
+#include "framework/validate/validation_error.h"
+
+namespace databridge::server {
+namespace {
+constexpr uint64_t kListenerToken = 0;
+constexpr uint64_t kMailboxToken = 1;
+constexpr int kAcceptBatch = 64;
+
+int TickMs(const ServerConfig& c) {
+  // A quarter of the shortest timeout, within [10 ms, 250 ms].
+  double shortest = std::min({c.request_timeout_s, c.keepalive_timeout_s, c.graceful_timeout_s});
+  int ms = static_cast<int>(shortest * 1000 / 4);
+  return std::max(10, std::min(250, ms));
+}
+}  // namespace
+
+Worker::Worker(const RouteSet& routes, int listen_fd) : routes_(routes), listen_fd_(listen_fd) {}
+
+Worker::~Worker() {
+  connections_.clear();
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+}
+
+absl::Status Worker::Init() {
+  if (auto s = reactor_.Init(TickMs(routes_.config())); !s.ok()) return s;
+  if (auto s = mailbox_.Init(); !s.ok()) return s;
+  if (auto s = reactor_.Add(mailbox_.fd(), EPOLLIN, kMailboxToken); !s.ok()) return s;
+  return reactor_.Add(listen_fd_, EPOLLIN, kListenerToken);
+}
+
+void Worker::RequestShutdown() {
+  mailbox_.Post([this] { BeginShutdown(); });
+}
+
+void Worker::Poll(std::vector<Call>* calls) {
+  calls_ = calls;
+  reactor_.Poll(0, [this](uint64_t token, uint32_t events) {
+    if (token == kListenerToken) {
+      Accept();
+      return;
+    }
+    if (token == kMailboxToken) {
+      mailbox_.Drain();
+      return;
+    }
+    if (token == loop::Reactor::kTickToken) {
+      Sweep();
+      return;
+    }
+    auto it = connections_.find(token);
+    if (it == connections_.end()) return;
+    Connection* c = it->second.get();
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) c->OnReadable();
+    if ((events & EPOLLOUT) && !c->closed()) c->OnWritable();
+    Touch(c);
+  });
+  calls_ = nullptr;
+}
+
+void Worker::Accept() {
+  for (int i = 0; i < kAcceptBatch && listen_fd_ >= 0; ++i) {
+    int fd = net::AcceptConnection(listen_fd_);
+    if (fd < 0) return;
+    uint64_t id = next_id_++;
+    auto conn = std::make_unique<Connection>(id, fd, routes_.config(), this);
+    if (!reactor_.Add(fd, EPOLLIN | EPOLLRDHUP, id).ok()) continue;  // conn closes fd
+    interest_[id] = EPOLLIN | EPOLLRDHUP;
+    connections_.emplace(id, std::move(conn));
+  }
+}
+
+void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
+  router::RouteMatch m = routes_.table().Match(request.method, request.path);
+  switch (m.result) {
+    case router::RouteMatch::Result::kNotFound:
+      connection->Respond(sequence, http::ErrorResponse(404, "Not Found"));
+      return;
+    case router::RouteMatch::Result::kBadPath:
+      connection->Respond(sequence, http::ErrorResponse(400, "Malformed percent-encoding"));
+      return;
+    case router::RouteMatch::Result::kMethodNotAllowed: {
+      http::Response r = http::ErrorResponse(405, "Method Not Allowed");
+      r.headers.Add("allow", m.allow);
+      connection->Respond(sequence, r);
+      return;
+    }
+    case router::RouteMatch::Result::kFound:
+      break;
+  }
+  const Endpoint& ep = routes_.endpoint(m.endpoint);
+  BindResult bound = Bind(ep, request, m.params);
+  if (!bound.status.ok()) {
+    connection->Respond(sequence, http::ErrorResponse(HttpStatusFor(KindOf(bound.status)),
+                                                      bound.status.message()));
+    return;
+  }
+  if (!bound.errors.empty()) {
+    http::Response r;
+    r.status = 422;
+    r.content_type = "application/json";
+    r.body = validate::ErrorsToJson(bound.errors);
+    connection->Respond(sequence, r);
+    return;
+  }
+  Call call;
+  call.connection = connection->id();
+  call.sequence = sequence;
+  call.endpoint = &ep;
+  call.args = std::move(bound.args);
+  if (ep.wants_request) {
+    call.path_params = std::move(m.params);
+    call.request = std::make_shared<const http::Request>(std::move(request));
+  }
+  if (calls_ != nullptr) {
+    calls_->push_back(std::move(call));
+  } else {
+    connection->Respond(sequence, http::ErrorResponse(500, "Internal Server Error"));
+  }
+}
+
+void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Response& response) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return;  // the client left; nothing to answer
+  it->second->Respond(sequence, response);
+  dirty_.push_back(connection);
+}
+
+void Worker::Touch(Connection* c) {
+  if (c->closed()) {
+    reactor_.Remove(c->fd());
+    interest_.erase(c->id());
+    connections_.erase(c->id());
+    return;
+  }
+  dirty_.push_back(c->id());
+}
+
+void Worker::UpdateInterest(Connection* c) {
+  uint32_t want = EPOLLRDHUP;
+  if (c->WantsRead()) want |= EPOLLIN;
+  if (c->WantsWrite()) want |= EPOLLOUT;
+  uint32_t& have = interest_[c->id()];
+  if (have != want) {
+    reactor_.Modify(c->fd(), want, c->id()).IgnoreError();
+    have = want;
+  }
+}
+
+void Worker::Flush() {
+  std::vector<uint64_t> ids;
+  ids.swap(dirty_);
+  for (uint64_t id : ids) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;
+    Connection* c = it->second.get();
+    c->Flush();
+    if (c->closed()) {
+      interest_.erase(id);
+      connections_.erase(it);  // fd already closed: epoll dropped it
+      continue;
+    }
+    UpdateInterest(c);
+  }
+  if (draining_ && connections_.empty()) finished_ = true;
+}
+
+void Worker::BeginShutdown() {
+  if (draining_) return;
+  draining_ = true;
+  drain_deadline_ms_ =
+      MonotonicMs() + static_cast<int64_t>(routes_.config().graceful_timeout_s * 1000);
+  if (listen_fd_ >= 0) {
+    reactor_.Remove(listen_fd_);
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+  for (auto& [id, c] : connections_) {
+    c->BeginDrain();
+    dirty_.push_back(id);
+  }
+  if (connections_.empty()) finished_ = true;
+}
+
+void Worker::Sweep() {
+  bool force = draining_ && MonotonicMs() >= drain_deadline_ms_;
+  if (force && !connections_.empty()) {
+    DB_LOG(kWarning) << "graceful shutdown period over; closing " << connections_.size()
+                     << " connection(s)";
+    connections_.clear();
+    interest_.clear();
+  }
+  for (auto& [id, c] : connections_) {
+    c->CheckTimeouts();
+    dirty_.push_back(id);
+  }
+  if (draining_ && connections_.empty()) finished_ = true;
+}
+
+}  // namespace databridge::server

@@ -1,0 +1,76 @@
+// Worker: one I/O thread's share of the server: its reactor, its SO_REUSEPORT listener and
+// its connections. Parsing, routing and validation happen here without the GIL; requests
+// that need a handler come out of Poll as Calls and go back in through Complete.
+//
+//   std::vector<Call> calls;
+//   worker.Poll(&calls);                    // no GIL: I/O, parse, route, validate
+//   for (Call& c : calls) ...               // the binding layer runs handlers (GIL)
+//   worker.Complete(c.connection, c.sequence, response);
+//   worker.Flush();                         // no GIL: write everything answered
+// fd() is the reactor's epoll fd: readable whenever Poll has work, so an asyncio loop can
+// watch it with add_reader (DESIGN.md threading model (b)). Everything except
+// RequestShutdown runs on the owning thread; RequestShutdown is thread-safe.
+#ifndef DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_
+#define DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "framework/loop/mailbox.h"
+#include "framework/loop/reactor.h"
+#include "framework/server/connection.h"
+#include "framework/server/endpoint.h"
+#include "framework/server/route_set.h"
+
+namespace databridge::server {
+
+class Worker : public ConnectionOwner {
+ public:
+  // `routes` must outlive the worker. Takes ownership of listen_fd.
+  Worker(const RouteSet& routes, int listen_fd);
+  ~Worker() override;
+
+  absl::Status Init();
+  int fd() const { return reactor_.fd(); }
+
+  void Poll(std::vector<Call>* calls);
+  void Complete(uint64_t connection, uint64_t sequence, const http::Response& response);
+  void Flush();
+
+  // Thread-safe: stop accepting, finish what is in flight (up to the grace period), close.
+  void RequestShutdown();
+  // True once shutdown has finished: no listener, no connections.
+  bool finished() const { return finished_; }
+  size_t connection_count() const { return connections_.size(); }
+
+  // ConnectionOwner
+  void Dispatch(Connection* connection, uint64_t sequence, http::Request request) override;
+
+ private:
+  void Accept();
+  void BeginShutdown();
+  void Sweep();
+  void Touch(Connection* c);
+  void UpdateInterest(Connection* c);
+
+  const RouteSet& routes_;
+  int listen_fd_;
+  loop::Reactor reactor_;
+  loop::Mailbox mailbox_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  absl::flat_hash_map<uint64_t, uint32_t> interest_;  // registered epoll mask per connection
+  std::vector<uint64_t> dirty_;                        // connections with output to flush
+  std::vector<Call>* calls_ = nullptr;                 // Poll's output while it runs
+  uint64_t next_id_ = 16;
+  bool draining_ = false;
+  bool finished_ = false;
+  int64_t drain_deadline_ms_ = 0;
+};
+
+}  // namespace databridge::server
+
+#endif  // DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_
