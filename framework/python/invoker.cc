@@ -1,0 +1,303 @@
+#include "framework/python/invoker.h"
+
+#include <string>
+
+#include "framework/python/json_encoder.h"
+#include "framework/python/py_values.h"
+#include "framework/python/request_data.h"
+#include "framework/validate/validation_error.h"
+
+namespace databridge::python {
+
+namespace py = pybind11;
+
+namespace {
+
+http::Response InternalError() { return http::ErrorResponse(500, "Internal Server Error"); }
+
+// Reads `name` from obj as a new reference; nullptr (error cleared) when absent.
+PyObject* Attr(PyObject* obj, const char* name) {
+  PyObject* v = PyObject_GetAttrString(obj, name);
+  if (v == nullptr) PyErr_Clear();
+  return v;
+}
+
+bool CopyHeaders(PyObject* headers, http::Response* out) {
+  if (headers == nullptr || headers == Py_None) return true;
+  PyObject* items = PyMapping_Check(headers) && !PyList_Check(headers)
+                        ? PyMapping_Items(headers)
+                        : (Py_INCREF(headers), headers);
+  if (items == nullptr) return false;
+  PyObject* fast = PySequence_Fast(items, "headers must be a mapping or pairs");
+  Py_DECREF(items);
+  if (fast == nullptr) return false;
+  bool ok = true;
+  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast) && ok; ++i) {
+    PyObject* pair = PySequence_Fast_GET_ITEM(fast, i);
+    PyObject *k = nullptr, *v = nullptr;
+    if (!PyArg_ParseTuple(pair, "UU", &k, &v)) {
+      ok = false;
+      break;
+    }
+    out->headers.Add(PyUnicode_AsUTF8(k), PyUnicode_AsUTF8(v));
+  }
+  Py_DECREF(fast);
+  return ok;
+}
+
+}  // namespace
+
+Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list models)
+    : runtime_(std::move(runtime)), endpoints_(std::move(endpoints)), models_keepalive_(models) {
+  for (py::handle m : models) models_.push_back(m.ptr());
+}
+
+PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
+  const server::ParamSpec& p = call.endpoint->params[i];
+  if (p.source == server::ParamSource::kRequest) {
+    RequestData data{call.request, call.path_params};
+    py::object obj = runtime_.make_request(py::cast(std::move(data)));
+    return obj.release().ptr();
+  }
+  const validate::Value& v = call.args[i];
+  if (v.kind == validate::Value::Kind::kMissing) {
+    const py::object& d = endpoints_[call.endpoint->id].defaults[i];
+    PyObject* obj = d ? d.ptr() : Py_None;
+    Py_INCREF(obj);
+    return obj;
+  }
+  return ToPython(*p.type, v, models_);
+}
+
+void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop) {
+  const PyEndpoint& pe = endpoints_[call.endpoint->id];
+  const size_t n = call.endpoint->params.size();
+  PyObject* small[16];
+  std::vector<PyObject*> large;
+  PyObject** argv = small;
+  if (n + 1 > 16) {
+    large.resize(n + 1);
+    argv = large.data();
+  }
+  argv[0] = nullptr;  // PY_VECTORCALL_ARGUMENTS_OFFSET scratch slot
+  size_t built = 0;
+  for (; built < n; ++built) {
+    PyObject* arg = BuildArgument(call, built);
+    if (arg == nullptr) break;
+    argv[built + 1] = arg;
+  }
+  PyObject* result = nullptr;
+  if (built == n) {
+    result = PyObject_Vectorcall(pe.handler.ptr(), argv + 1, PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                 pe.kwnames.ptr());
+  } else if (PyErr_ExceptionMatches(PyExc_ValueError) || PyErr_ExceptionMatches(PyExc_TypeError)) {
+    // A model's own checks (__post_init__) refused the body: a client error, as pydantic
+    // reports it ("value_error").
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject* text = value ? PyObject_Str(value) : nullptr;
+    std::string message = text ? PyUnicode_AsUTF8(text) : "invalid value";
+    Py_XDECREF(text);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    validate::Errors errors;
+    validate::AddError(validate::Location({"body"}), "value_error", "Value error, " + message,
+                       "null", &errors);
+    http::Response r;
+    r.status = 422;
+    r.content_type = "application/json";
+    r.body = validate::ErrorsToJson(errors);
+    for (size_t i = 0; i < built; ++i) Py_DECREF(argv[i + 1]);
+    worker->Complete(call.connection, call.sequence, r);
+    return;
+  }
+  for (size_t i = 0; i < built; ++i) Py_DECREF(argv[i + 1]);
+  if (result == nullptr) {
+    worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
+    return;
+  }
+  if (PyCoro_CheckExact(result)) {
+    Step(result, call, worker, loop);
+    return;
+  }
+  http::Response r = ResultToResponse(result, pe.status_code);
+  Py_DECREF(result);
+  worker->Complete(call.connection, call.sequence, r);
+}
+
+void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* worker,
+                   py::handle loop) {
+  // Each request runs in its own copy of the context (contextvars do not leak between
+  // requests); the first step runs now, without an event-loop turn.
+  PyObject* context = PyContext_CopyCurrent();
+  if (context == nullptr || PyContext_Enter(context) != 0) {
+    Py_XDECREF(context);
+    Py_DECREF(coro);
+    worker->Complete(call.connection, call.sequence, ExceptionToResponse("context"));
+    return;
+  }
+  PyObject* yielded = nullptr;
+  PySendResult sent = PyIter_Send(coro, Py_None, &yielded);
+  PyContext_Exit(context);
+  const int status_code = endpoints_[call.endpoint->id].status_code;
+  if (sent == PYGEN_RETURN) {
+    http::Response r = ResultToResponse(yielded, status_code);
+    Py_DECREF(yielded);
+    Py_DECREF(coro);
+    Py_DECREF(context);
+    worker->Complete(call.connection, call.sequence, r);
+    return;
+  }
+  if (sent == PYGEN_ERROR) {
+    Py_DECREF(coro);
+    Py_DECREF(context);
+    worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
+    return;
+  }
+  // Suspended on `yielded` (a future, or None for a bare yield): continue as a Task.
+  const uint64_t connection = call.connection, sequence = call.sequence;
+  py::cpp_function on_done([this, worker, connection, sequence, status_code](py::handle task) {
+    http::Response r;
+    PyObject* cancelled = PyObject_CallMethod(task.ptr(), "cancelled", nullptr);
+    const bool was_cancelled = cancelled == Py_True;
+    Py_XDECREF(cancelled);
+    if (was_cancelled) {  // shutdown past its grace period, or the loop closing
+      worker->Complete(connection, sequence, http::ErrorResponse(503, "Service Unavailable"));
+      worker->Flush();
+      return;
+    }
+    PyObject* result = PyObject_CallMethod(task.ptr(), "result", nullptr);
+    if (result == nullptr) {
+      r = ExceptionToResponse("handler");
+    } else {
+      r = ResultToResponse(result, status_code);
+      Py_DECREF(result);
+    }
+    worker->Complete(connection, sequence, r);
+    worker->Flush();
+  });
+  py::object coro_obj = py::reinterpret_steal<py::object>(coro);
+  py::object pending = py::reinterpret_steal<py::object>(yielded);
+  py::object ctx = py::reinterpret_steal<py::object>(context);
+  PyObject* task = PyObject_CallFunctionObjArgs(runtime_.spawn.ptr(), loop.ptr(), coro_obj.ptr(),
+                                                pending.ptr(), ctx.ptr(), on_done.ptr(), nullptr);
+  if (task == nullptr) {
+    worker->Complete(call.connection, call.sequence, ExceptionToResponse("spawn"));
+    return;
+  }
+  Py_DECREF(task);
+}
+
+http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {
+  http::Response r;
+  r.status = status_code;
+  if (PyUnicode_CheckExact(result)) {
+    Py_ssize_t n;
+    const char* s = PyUnicode_AsUTF8AndSize(result, &n);
+    if (s == nullptr) return ExceptionToResponse("response");
+    r.content_type = "text/plain; charset=utf-8";
+    r.body.assign(s, n);
+    return r;
+  }
+  if (PyDict_CheckExact(result) || PyList_CheckExact(result)) {
+    r.content_type = "application/json";
+    if (!EncodeJson(result, &r.body)) return ExceptionToResponse("response encoding");
+    return r;
+  }
+  if (PyBytes_Check(result)) {
+    r.content_type = "application/octet-stream";
+    r.body.assign(PyBytes_AS_STRING(result), PyBytes_GET_SIZE(result));
+    return r;
+  }
+  int is_response = PyObject_IsInstance(result, runtime_.response_class.ptr());
+  if (is_response < 0) return ExceptionToResponse("response");
+  if (is_response) {
+    PyObject* status = Attr(result, "status_code");
+    PyObject* body = Attr(result, "body");
+    PyObject* content_type = Attr(result, "content_type");
+    PyObject* headers = Attr(result, "raw_headers");
+    bool ok = status && PyLong_Check(status) && body && PyBytes_Check(body);
+    if (ok) {
+      r.status = static_cast<int>(PyLong_AsLong(status));
+      r.body.assign(PyBytes_AS_STRING(body), PyBytes_GET_SIZE(body));
+      if (content_type && PyUnicode_Check(content_type)) {
+        r.content_type = PyUnicode_AsUTF8(content_type);
+      } else {
+        r.content_type.clear();
+      }
+      ok = CopyHeaders(headers, &r);
+    }
+    Py_XDECREF(status);
+    Py_XDECREF(body);
+    Py_XDECREF(content_type);
+    Py_XDECREF(headers);
+    if (!ok) {
+      if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "malformed Response object");
+      return ExceptionToResponse("response");
+    }
+    if (r.status < 100 || r.status > 999) {
+      PyErr_Format(PyExc_ValueError, "invalid status code %d", r.status);
+      return ExceptionToResponse("response");
+    }
+    return r;
+  }
+  if (PyTuple_CheckExact(result) && PyTuple_GET_SIZE(result) == 2 &&
+      PyLong_Check(PyTuple_GET_ITEM(result, 0))) {
+    int status = static_cast<int>(PyLong_AsLong(PyTuple_GET_ITEM(result, 0)));
+    return ResultToResponse(PyTuple_GET_ITEM(result, 1), status);
+  }
+  r.content_type = "application/json";
+  if (!EncodeJson(result, &r.body)) return ExceptionToResponse("response encoding");
+  return r;
+}
+
+http::Response Invoker::ExceptionToResponse(const char* where) {
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  if (type == nullptr) return InternalError();
+  PyErr_NormalizeException(&type, &value, &tb);
+  if (tb != nullptr) PyException_SetTraceback(value, tb);
+  py::object exc = py::reinterpret_steal<py::object>(value);
+  Py_XDECREF(type);
+  Py_XDECREF(tb);
+
+  if (PyObject_IsInstance(exc.ptr(), runtime_.http_exception_class.ptr()) == 1) {
+    http::Response r;
+    PyObject* status = Attr(exc.ptr(), "status_code");
+    PyObject* detail = Attr(exc.ptr(), "detail");
+    PyObject* headers = Attr(exc.ptr(), "headers");
+    r.status = status && PyLong_Check(status) ? static_cast<int>(PyLong_AsLong(status)) : 500;
+    r.content_type = "application/json";
+    PyObject* body = Py_BuildValue("{s:O}", "detail", detail ? detail : Py_None);
+    bool ok = body && EncodeJson(body, &r.body) && CopyHeaders(headers, &r);
+    Py_XDECREF(body);
+    Py_XDECREF(status);
+    Py_XDECREF(detail);
+    Py_XDECREF(headers);
+    if (ok && r.status >= 100 && r.status <= 999) return r;
+    return ExceptionToResponse("HTTPException");
+  }
+  if (PyObject_IsInstance(exc.ptr(), runtime_.validation_error_class.ptr()) == 1) {
+    http::Response r;
+    r.status = 422;
+    r.content_type = "application/json";
+    PyObject* errors = PyObject_CallMethod(exc.ptr(), "errors", nullptr);
+    PyObject* body = errors ? Py_BuildValue("{s:O}", "detail", errors) : nullptr;
+    bool ok = body && EncodeJson(body, &r.body);
+    Py_XDECREF(errors);
+    Py_XDECREF(body);
+    if (ok) return r;
+    PyErr_Clear();
+    return InternalError();
+  }
+  PyObject* logged = PyObject_CallFunction(runtime_.log_exception.ptr(), "Os", exc.ptr(), where);
+  if (logged == nullptr) PyErr_Clear();
+  Py_XDECREF(logged);
+  PyErr_Clear();
+  return InternalError();
+}
+
+}  // namespace databridge::python

@@ -1,0 +1,66 @@
+// Invoker: runs Python handlers for Calls, on the I/O thread that produced them, holding
+// the GIL once per request: build the arguments, call, step a coroutine at once, convert
+// the result. A coroutine that really suspends continues as an asyncio Task on this
+// thread's loop and answers through Worker::Complete when it finishes.
+//
+//   Invoker invoker(runtime, std::move(endpoints), models);
+//   invoker.Invoke(call, &worker, loop);      // GIL held
+// Exceptions: HTTPException -> its status and {"detail": ...}; RequestValidationError ->
+// 422; anything else -> 500 with a generic body, traceback logged (never sent).
+// Thread-safe under the GIL; one Invoker serves every worker of a server.
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
+
+#include <pybind11/pybind11.h>
+
+#include <vector>
+
+#include "framework/http/message.h"
+#include "framework/server/endpoint.h"
+#include "framework/server/worker.h"
+
+namespace databridge::python {
+
+// Python objects the bridge calls back into (python/data_bridge/_runtime.py gathers them).
+struct Runtime {
+  pybind11::object response_class;          // data_bridge.responses.Response
+  pybind11::object http_exception_class;    // data_bridge.exceptions.HTTPException
+  pybind11::object validation_error_class;  // data_bridge.exceptions.RequestValidationError
+  pybind11::object make_request;            // (RequestData) -> data_bridge.requests.Request
+  pybind11::object spawn;                   // (loop, coro, pending, context, on_done) -> Task
+  pybind11::object log_exception;           // (exc, where) -> None
+};
+
+// The Python half of an Endpoint.
+struct PyEndpoint {
+  pybind11::object handler;
+  pybind11::tuple kwnames;                // every parameter, passed by keyword
+  std::vector<pybind11::object> defaults;  // per parameter; empty handle: required
+  int status_code = 200;
+};
+
+class Invoker {
+ public:
+  Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, pybind11::list models);
+
+  void Invoke(server::Call& call, server::Worker* worker, pybind11::handle loop);
+
+  // A handler's return value as a Response (GIL held). Encoding failures answer 500.
+  http::Response ResultToResponse(PyObject* result, int status_code);
+  // The pending Python exception as a Response (GIL held); clears it.
+  http::Response ExceptionToResponse(const char* where);
+
+ private:
+  void Step(PyObject* coro, const server::Call& call, server::Worker* worker,
+            pybind11::handle loop);
+  PyObject* BuildArgument(const server::Call& call, size_t i);
+
+  Runtime runtime_;
+  std::vector<PyEndpoint> endpoints_;
+  pybind11::list models_keepalive_;
+  std::vector<PyObject*> models_;
+};
+
+}  // namespace databridge::python
+
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_

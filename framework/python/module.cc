@@ -1,0 +1,79 @@
+// data_bridge._core: the one place where C++ meets Python. Everything Python-facing in the
+// runtime is bound here; python/data_bridge wraps it in the public API.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+
+#include "framework/python/json_encoder.h"
+#include "framework/python/py_server.h"
+#include "framework/python/request_data.h"
+
+namespace py = pybind11;
+using databridge::python::PyServer;
+using databridge::python::PyWorker;
+using databridge::python::RequestData;
+
+namespace {
+
+py::bytes EncodeJsonBytes(py::handle obj) {
+  std::string out;
+  if (!databridge::python::EncodeJson(obj.ptr(), &out)) throw py::error_already_set();
+  return py::bytes(out);
+}
+
+// Header values are bytes on the wire; like Starlette, decode them as latin-1.
+py::list Headers(const RequestData& r) {
+  py::list out;
+  for (const auto& [name, value] : r.request->headers.entries()) {
+    out.append(py::make_tuple(
+        py::reinterpret_steal<py::str>(PyUnicode_DecodeLatin1(name.data(), name.size(), nullptr)),
+        py::reinterpret_steal<py::str>(
+            PyUnicode_DecodeLatin1(value.data(), value.size(), nullptr))));
+  }
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "data-bridge native runtime (HTTP/1.1 server, routing, validation, JSON)";
+  if (!databridge::python::InitJsonEncoder()) throw py::error_already_set();
+
+  m.def("encode_json", &EncodeJsonBytes, py::arg("obj"),
+        "Encode obj as compact UTF-8 JSON (as json.dumps(ensure_ascii=False, "
+        "separators=(',', ':'), allow_nan=False)).");
+
+  py::class_<RequestData>(m, "RequestData")
+      .def_property_readonly("method", [](const RequestData& r) { return r.request->method; })
+      .def_property_readonly("raw_path", [](const RequestData& r) {
+        return py::bytes(r.request->path);
+      })
+      .def_property_readonly("query_string", [](const RequestData& r) {
+        return py::bytes(r.request->query);
+      })
+      .def_property_readonly("http_version", [](const RequestData& r) {
+        return r.request->version_minor == 0 ? "1.0" : "1.1";
+      })
+      .def_property_readonly("headers", &Headers)
+      .def_property_readonly("body", [](const RequestData& r) { return py::bytes(r.request->body); })
+      .def_property_readonly("path_params", [](const RequestData& r) {
+        py::dict d;
+        for (const auto& [k, v] : r.path_params) d[py::str(k)] = py::str(v);
+        return d;
+      });
+
+  py::class_<PyWorker>(m, "Worker")
+      .def("fileno", &PyWorker::fileno)
+      .def("attach", &PyWorker::Attach, py::arg("loop"))
+      .def("drain", &PyWorker::Drain);
+
+  py::class_<PyServer>(m, "Server")
+      .def(py::init<py::dict, py::list, py::object, py::list>(), py::arg("config"),
+           py::arg("routes"), py::arg("runtime"), py::arg("models"))
+      .def("bind", &PyServer::Bind)
+      .def("serve", &PyServer::Serve, py::arg("run_worker"))
+      .def("shutdown", &PyServer::Shutdown)
+      .def_property_readonly("port", &PyServer::port)
+      .def_property_readonly("workers", &PyServer::workers);
+}

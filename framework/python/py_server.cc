@@ -1,0 +1,132 @@
+#include "framework/python/py_server.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "framework/base/logging.h"
+#include "framework/python/spec_reader.h"
+
+namespace databridge::python {
+
+namespace py = pybind11;
+
+void PyWorker::Drain() {
+  {
+    py::gil_scoped_release release;
+    worker_->Poll(&calls_);
+  }
+  for (server::Call& call : calls_) invoker_->Invoke(call, worker_, loop_);
+  calls_.clear();
+  {
+    py::gil_scoped_release release;
+    worker_->Flush();
+  }
+  if (worker_->finished() && loop_) {
+    loop_.attr("remove_reader")(worker_->fd());
+    loop_.attr("stop")();
+  }
+}
+
+namespace {
+void ThrowIfError(const absl::Status& s) {
+  if (!s.ok()) throw std::runtime_error(std::string(s.message()));
+}
+}  // namespace
+
+PyServer::PyServer(py::dict config, py::list routes, py::object runtime, py::list models) {
+  server::RouteSet route_set(ReadConfig(config));
+  std::vector<PyEndpoint> py_endpoints;
+  for (py::handle route : routes) {
+    absl::StatusOr<server::Endpoint> ep = ReadEndpoint(route);
+    ThrowIfError(ep.status());
+    PyEndpoint pe;
+    py::dict d = py::reinterpret_borrow<py::dict>(route);
+    pe.handler = d["handler"];
+    pe.status_code = d["status_code"].cast<int>();
+    py::list names;
+    for (py::handle p : d["params"]) {
+      py::dict pd = py::reinterpret_borrow<py::dict>(p);
+      names.append(pd["name"]);
+      pe.defaults.push_back(pd.contains("default") ? py::object(pd["default"]) : py::object());
+    }
+    pe.kwnames = py::tuple(names);
+    ThrowIfError(route_set.Add(*std::move(ep)));
+    py_endpoints.push_back(std::move(pe));
+  }
+  Runtime rt{runtime.attr("Response"),     runtime.attr("HTTPException"),
+             runtime.attr("RequestValidationError"), runtime.attr("make_request"),
+             runtime.attr("spawn"),        runtime.attr("log_exception")};
+  invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models);
+  server_ = std::make_unique<server::Server>(std::move(route_set));
+}
+
+int PyServer::Bind() {
+  ThrowIfError(server_->Bind());
+  for (size_t i = 0; i < server_->worker_count(); ++i) {
+    workers_.push_back(std::make_unique<PyWorker>(&server_->worker(i), invoker_.get()));
+    workers_list_.append(py::cast(workers_.back().get(), py::return_value_policy::reference));
+  }
+  return server_->port();
+}
+
+void PyServer::Shutdown() {
+  if (server_) server_->Shutdown();
+}
+
+void PyServer::Serve(py::object run_worker) {
+  if (workers_.empty()) Bind();
+  py::module_ threading = py::module_::import("threading");
+  const bool on_main = threading.attr("current_thread")().is(threading.attr("main_thread")());
+  sigset_t signals, previous;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  // Block before starting threads: they inherit the mask, so only sigtimedwait below sees
+  // SIGINT/SIGTERM.
+  if (on_main) pthread_sigmask(SIG_BLOCK, &signals, &previous);
+
+  std::atomic<int> running{static_cast<int>(workers_.size())};
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    PyWorker* w = workers_[i].get();
+    threads.emplace_back([&running, &run_worker, w] {
+      {
+        py::gil_scoped_acquire gil;
+        try {
+          run_worker(py::cast(w, py::return_value_policy::reference));
+        } catch (py::error_already_set& e) {
+          e.discard_as_unraisable("data_bridge I/O thread");
+        }
+      }
+      running.fetch_sub(1);
+    });
+  }
+  {
+    py::gil_scoped_release release;
+    bool stopping = false;
+    while (running.load() > 0) {
+      if (on_main) {
+        timespec wait{0, 50 * 1000 * 1000};
+        int sig = sigtimedwait(&signals, nullptr, &wait);
+        if (sig > 0 && !stopping) {
+          DB_LOG(kInfo) << "received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+                        << ": shutting down gracefully";
+          stopping = true;
+          server_->Shutdown();
+        }
+      } else {
+        timespec wait{0, 50 * 1000 * 1000};
+        nanosleep(&wait, nullptr);
+      }
+    }
+    for (auto& t : threads) t.join();
+  }
+  if (on_main) pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+}  // namespace databridge::python

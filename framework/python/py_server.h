@@ -1,0 +1,59 @@
+// PyServer / PyWorker: the server as Python sees it (data_bridge._core.Server).
+//
+//   core = _core.Server(config, routes, runtime, models)
+//   port = core.bind()
+//   core.serve(run_worker)   # blocks; run_worker(worker) runs on each I/O thread
+//   core.shutdown()          # from any thread; SIGINT/SIGTERM do the same
+// serve() starts `threads` native threads; each takes the GIL and calls run_worker, which
+// creates that thread's persistent asyncio loop, registers worker.fileno() with
+// loop.add_reader(..., worker.drain) and runs the loop (DESIGN.md threading model (b)).
+// drain() does I/O, parsing, routing and validation with the GIL released and takes it only
+// to run handlers. When serve() runs on the main thread it owns SIGINT/SIGTERM: the first
+// starts a graceful shutdown (stop accepting, finish in-flight requests, exit).
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_SERVER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_PY_SERVER_H_
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <vector>
+
+#include "framework/python/invoker.h"
+#include "framework/server/server.h"
+
+namespace databridge::python {
+
+class PyWorker {
+ public:
+  PyWorker(server::Worker* worker, Invoker* invoker) : worker_(worker), invoker_(invoker) {}
+  int fileno() const { return worker_->fd(); }
+  void Attach(pybind11::object loop) { loop_ = std::move(loop); }
+  void Drain();
+
+ private:
+  server::Worker* worker_;
+  Invoker* invoker_;
+  pybind11::object loop_;
+  std::vector<server::Call> calls_;
+};
+
+class PyServer {
+ public:
+  PyServer(pybind11::dict config, pybind11::list routes, pybind11::object runtime,
+           pybind11::list models);
+  int Bind();
+  void Serve(pybind11::object run_worker);
+  void Shutdown();
+  pybind11::list workers() const { return workers_list_; }
+  int port() const { return server_ ? server_->port() : 0; }
+
+ private:
+  std::unique_ptr<server::Server> server_;
+  std::unique_ptr<Invoker> invoker_;
+  std::vector<std::unique_ptr<PyWorker>> workers_;
+  pybind11::list workers_list_;
+};
+
+}  // namespace databridge::python
+
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_PY_SERVER_H_

@@ -1,0 +1,25 @@
+// RequestData: the native request handed to Python only when a handler asks for a Request.
+// Its accessors build Python objects on demand (python/data_bridge/requests.py caches them),
+// so handlers that never touch headers never pay for them.
+//   req = RequestData(...); req.method; req.headers -> [(name, value), ...]
+// Immutable; accessed with the GIL held.
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_REQUEST_DATA_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_REQUEST_DATA_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "framework/http/message.h"
+
+namespace databridge::python {
+
+struct RequestData {
+  std::shared_ptr<const http::Request> request;
+  std::vector<std::pair<std::string, std::string>> path_params;
+};
+
+}  // namespace databridge::python
+
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_REQUEST_DATA_H_

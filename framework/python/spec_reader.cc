@@ -1,0 +1,142 @@
+#include "framework/python/spec_reader.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace databridge::python {
+
+namespace py = pybind11;
+using validate::TypeKind;
+using validate::TypeSpec;
+
+namespace {
+
+std::optional<validate::Bound> ReadBound(const py::dict& d, const char* key) {
+  if (!d.contains(key) || d[key].is_none()) return std::nullopt;
+  py::tuple pair = d[key].cast<py::tuple>();  // (value, text)
+  return validate::Bound{pair[0].cast<double>(), pair[1].cast<std::string>()};
+}
+
+std::optional<size_t> ReadSize(const py::dict& d, const char* key) {
+  if (!d.contains(key) || d[key].is_none()) return std::nullopt;
+  return d[key].cast<size_t>();
+}
+
+}  // namespace
+
+absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
+  py::dict d = py::reinterpret_borrow<py::dict>(handle);
+  auto spec = std::make_shared<TypeSpec>();
+  std::string kind = d["kind"].cast<std::string>();
+  static const std::pair<const char*, TypeKind> kKinds[] = {
+      {"any", TypeKind::kAny},     {"bool", TypeKind::kBool},     {"int", TypeKind::kInt},
+      {"float", TypeKind::kFloat}, {"str", TypeKind::kString},    {"uuid", TypeKind::kUuid},
+      {"list", TypeKind::kList},   {"object", TypeKind::kObject}, {"dict", TypeKind::kDict},
+  };
+  bool known = false;
+  for (const auto& [name, k] : kKinds) {
+    if (kind == name) {
+      spec->kind = k;
+      known = true;
+    }
+  }
+  if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown type kind '", kind, "'"));
+  spec->nullable = d.contains("nullable") && d["nullable"].cast<bool>();
+  spec->gt = ReadBound(d, "gt");
+  spec->ge = ReadBound(d, "ge");
+  spec->lt = ReadBound(d, "lt");
+  spec->le = ReadBound(d, "le");
+  spec->min_length = ReadSize(d, "min_length");
+  spec->max_length = ReadSize(d, "max_length");
+  if (d.contains("pattern") && !d["pattern"].is_none()) {
+    spec->pattern_text = d["pattern"].cast<std::string>();
+    spec->pattern = std::make_shared<RE2>(spec->pattern_text, RE2::Quiet);
+    if (!spec->pattern->ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid pattern '", spec->pattern_text, "': ", spec->pattern->error()));
+    }
+  }
+  if (d.contains("items") && !d["items"].is_none()) {
+    auto items = ReadTypeSpec(d["items"]);
+    if (!items.ok()) return items.status();
+    spec->items = *items;
+  }
+  if (spec->kind == TypeKind::kList && !spec->items) {
+    spec->items = std::make_shared<TypeSpec>();  // list of anything
+  }
+  if (d.contains("fields")) {
+    for (py::handle f : d["fields"]) {
+      py::dict fd = py::reinterpret_borrow<py::dict>(f);
+      auto type = ReadTypeSpec(fd["type"]);
+      if (!type.ok()) return type.status();
+      spec->fields.push_back(validate::Field{fd["name"].cast<std::string>(),
+                                             fd["key"].cast<std::string>(), *type,
+                                             fd["required"].cast<bool>()});
+    }
+  }
+  if (d.contains("title")) spec->title = d["title"].cast<std::string>();
+  if (d.contains("model") && !d["model"].is_none()) spec->model_index = d["model"].cast<int>();
+  return validate::TypeSpecPtr(spec);
+}
+
+absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
+  py::dict d = py::reinterpret_borrow<py::dict>(handle);
+  server::Endpoint ep;
+  ep.method = d["method"].cast<std::string>();
+  ep.path = d["path"].cast<std::string>();
+  static const std::pair<const char*, server::ParamSource> kSources[] = {
+      {"path", server::ParamSource::kPath},     {"query", server::ParamSource::kQuery},
+      {"header", server::ParamSource::kHeader}, {"body", server::ParamSource::kBody},
+      {"request", server::ParamSource::kRequest},
+  };
+  for (py::handle p : d["params"]) {
+    py::dict pd = py::reinterpret_borrow<py::dict>(p);
+    server::ParamSpec param;
+    param.name = pd["name"].cast<std::string>();
+    param.key = pd["key"].cast<std::string>();
+    param.required = pd["required"].cast<bool>();
+    std::string source = pd["source"].cast<std::string>();
+    bool known = false;
+    for (const auto& [name, s] : kSources) {
+      if (source == name) {
+        param.source = s;
+        known = true;
+      }
+    }
+    if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown source ", source));
+    if (param.source != server::ParamSource::kRequest) {
+      auto type = ReadTypeSpec(pd["type"]);
+      if (!type.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(ep.method, " ", ep.path, " parameter '",
+                                                       param.name, "': ", type.status().message()));
+      }
+      param.type = *type;
+    }
+    ep.params.push_back(std::move(param));
+  }
+  return ep;
+}
+
+server::ServerConfig ReadConfig(py::handle handle) {
+  py::dict d = py::reinterpret_borrow<py::dict>(handle);
+  server::ServerConfig c;
+  if (d.contains("host")) c.host = d["host"].cast<std::string>();
+  if (d.contains("port")) c.port = d["port"].cast<int>();
+  if (d.contains("threads")) c.threads = d["threads"].cast<int>();
+  if (d.contains("max_body_bytes")) c.limits.max_body_bytes = d["max_body_bytes"].cast<size_t>();
+  if (d.contains("max_header_bytes")) {
+    c.limits.max_header_bytes = d["max_header_bytes"].cast<size_t>();
+  }
+  if (d.contains("max_request_line")) {
+    c.limits.max_request_line = d["max_request_line"].cast<size_t>();
+  }
+  if (d.contains("request_timeout")) c.request_timeout_s = d["request_timeout"].cast<double>();
+  if (d.contains("keepalive_timeout")) {
+    c.keepalive_timeout_s = d["keepalive_timeout"].cast<double>();
+  }
+  if (d.contains("graceful_timeout")) c.graceful_timeout_s = d["graceful_timeout"].cast<double>();
+  return c;
+}
+
+}  // namespace databridge::python

@@ -1,0 +1,40 @@
+"""data-bridge: Python handlers served by a native HTTP runtime.
+
+    from data_bridge import App, Query
+
+    app = App(title="Users", version="1.0.0")
+
+    @app.get("/users/{user_id}")
+    async def get_user(user_id: int, verbose: Annotated[bool, Query()] = False):
+        return {"id": user_id}
+
+    app.run(port=8000)
+"""
+
+from .applications import App
+from .exceptions import HTTPException, RequestValidationError
+from .params import Body, Field, Header, Path, Query
+from .requests import Headers, QueryParams, Request
+from .responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from .routing import APIRoute, Router
+
+__all__ = [
+    "APIRoute",
+    "App",
+    "Body",
+    "Field",
+    "HTMLResponse",
+    "HTTPException",
+    "Header",
+    "Headers",
+    "JSONResponse",
+    "Path",
+    "PlainTextResponse",
+    "Query",
+    "QueryParams",
+    "Request",
+    "RequestValidationError",
+    "Response",
+    "Router",
+]
+__version__ = "0.1.0"

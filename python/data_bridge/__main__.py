@@ -1,0 +1,54 @@
+"""Command line: python -m data_bridge serve module:app [--host H] [--port P] [--threads T]"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Any, Sequence
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--threads", type=int, default=1, help="I/O threads (default 1)")
+    parser.add_argument("--max-body-bytes", type=int, default=None)
+    parser.add_argument("--request-timeout", type=float, default=None)
+    parser.add_argument("--keepalive-timeout", type=float, default=None)
+    parser.add_argument("--graceful-timeout", type=float, default=None)
+
+
+def run_app(app: Any, args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app.run(
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        max_body_bytes=args.max_body_bytes,
+        request_timeout=args.request_timeout,
+        keepalive_timeout=args.keepalive_timeout,
+        graceful_timeout=args.graceful_timeout,
+    )
+
+
+def load_app(target: str) -> Any:
+    module_name, _, attr = target.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attr or "app")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data_bridge")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve an App")
+    serve.add_argument("app", help="module:attribute, e.g. examples.hello.app:app")
+    add_serve_arguments(serve)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, ".")
+    run_app(load_app(args.app), args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

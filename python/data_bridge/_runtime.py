@@ -1,0 +1,111 @@
+"""What the native runtime calls back into: one asyncio loop per I/O thread, coroutine
+continuation as tasks, request objects, exception logging.
+
+The native side (framework/python/py_server.cc) starts each I/O thread and calls
+run_worker(worker) on it. The loop is the master (DESIGN.md threading model (b)): the
+worker's epoll fd is registered with loop.add_reader, and worker.drain does the I/O,
+parsing, routing and validation with the GIL released.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable, Generator
+
+from .exceptions import HTTPException, RequestValidationError
+from .requests import Request
+from .responses import Response
+
+__all__ = [
+    "HTTPException",
+    "RequestValidationError",
+    "Response",
+    "log_exception",
+    "make_request",
+    "run_worker",
+    "spawn",
+]
+
+logger = logging.getLogger("data_bridge")
+
+# Strong references to running handler tasks (the loop keeps only weak ones).
+_live: set["asyncio.Task[Any]"] = set()
+
+
+def make_request(data: Any) -> Request:
+    return Request(data)
+
+
+def log_exception(exc: BaseException, where: str) -> None:
+    logger.error("Exception in %s", where, exc_info=(type(exc), exc, exc.__traceback__))
+
+
+class _Resume:
+    """Awaitable that continues a coroutine already stepped once by the native side.
+
+    The coroutine yielded `pending` (the future it waits on, or None for a bare yield);
+    yielding it again hands it to the Task, which wakes us when it is done. Values and
+    exceptions (cancellation included) are forwarded to the coroutine.
+    """
+
+    __slots__ = ("coro", "pending")
+
+    def __init__(self, coro: Any, pending: Any) -> None:
+        self.coro = coro
+        self.pending = pending
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        coro, value = self.coro, self.pending
+        self.pending = None
+        while True:
+            try:
+                yield value
+            except BaseException as exc:  # noqa: BLE001 - forwarded, not handled
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    value = coro.send(None)
+                except StopIteration as stop:
+                    return stop.value
+
+
+async def _continue(coro: Any, pending: Any) -> Any:
+    return await _Resume(coro, pending)
+
+
+def spawn(
+    loop: asyncio.AbstractEventLoop,
+    coro: Any,
+    pending: Any,
+    context: Any,
+    on_done: Callable[["asyncio.Task[Any]"], None],
+) -> "asyncio.Task[Any]":
+    task = loop.create_task(_continue(coro, pending), context=context)
+    _live.add(task)
+    task.add_done_callback(on_done)
+    task.add_done_callback(_live.discard)
+    return task
+
+
+def run_worker(worker: Any) -> None:
+    """Body of one I/O thread: a persistent asyncio loop driving the native worker."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    worker.attach(loop)
+    loop.add_reader(worker.fileno(), worker.drain)
+    try:
+        loop.run_forever()
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        worker.attach(None)
+        asyncio.set_event_loop(None)
+        loop.close()

@@ -1,0 +1,70 @@
+"""App: routes plus the server that runs them.
+
+    app = App(title="Users", version="1.0.0")
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
+
+    app.run(host="0.0.0.0", port=8000, threads=1)
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from . import _core, _runtime
+from .routing import Router
+
+logger = logging.getLogger("data_bridge")
+
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+class App(Router):
+    def __init__(
+        self,
+        title: str = "data-bridge",
+        version: str = "0.1.0",
+        description: str = "",
+        *,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        request_timeout: float = 10.0,
+        keepalive_timeout: float = 5.0,
+        graceful_timeout: float = 10.0,
+    ) -> None:
+        super().__init__()
+        self.title = title
+        self.version = version
+        self.description = description
+        self.settings: dict[str, Any] = {
+            "max_body_bytes": max_body_bytes,
+            "request_timeout": request_timeout,
+            "keepalive_timeout": keepalive_timeout,
+            "graceful_timeout": graceful_timeout,
+        }
+
+    def build(self, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, **settings: Any) -> Any:
+        """The native server for this app, not yet bound (see run / testing.serve)."""
+        config = dict(self.settings)
+        config.update({k: v for k, v in settings.items() if v is not None})
+        config.update(host=host, port=port, threads=threads)
+        routes, models = self.lower()
+        return _core.Server(config, routes, _runtime, models)
+
+    def run(
+        self, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, **settings: Any
+    ) -> None:
+        """Serve until SIGINT/SIGTERM, then shut down gracefully."""
+        server = self.build(host, port, threads, **settings)
+        bound = server.bind()
+        print(
+            f"data-bridge: serving {self.title} on http://{host}:{bound} "
+            f"({threads} thread{'' if threads == 1 else 's'})",
+            file=sys.stderr,
+            flush=True,
+        )
+        server.serve(_runtime.run_worker)
+        print("data-bridge: stopped", file=sys.stderr, flush=True)

@@ -1,0 +1,89 @@
+"""Parameter markers: where a handler parameter comes from and its constraints.
+
+    async def search(q: Annotated[str, Query(min_length=1)],
+                     limit: Annotated[int, Query(ge=1, le=100)] = 10,
+                     token: Annotated[str | None, Header()] = None): ...
+
+`Field` carries the same constraints for dataclass / TypedDict fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_UNSET: Any = ...
+
+
+class Param:
+    source = "query"
+
+    def __init__(
+        self,
+        default: Any = _UNSET,
+        *,
+        alias: str | None = None,
+        gt: float | None = None,
+        ge: float | None = None,
+        lt: float | None = None,
+        le: float | None = None,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        pattern: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        self.default = default
+        self.alias = alias
+        self.gt, self.ge, self.lt, self.le = gt, ge, lt, le
+        self.min_length, self.max_length = min_length, max_length
+        self.pattern = pattern
+        self.title = title
+        self.description = description
+
+    @property
+    def required(self) -> bool:
+        return self.default is _UNSET
+
+    def constraints(self) -> dict[str, Any]:
+        return {
+            k: v
+            for k, v in (
+                ("gt", self.gt),
+                ("ge", self.ge),
+                ("lt", self.lt),
+                ("le", self.le),
+                ("min_length", self.min_length),
+                ("max_length", self.max_length),
+                ("pattern", self.pattern),
+            )
+            if v is not None
+        }
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({'' if self.required else repr(self.default)})"
+
+
+class Query(Param):
+    source = "query"
+
+
+class Path(Param):
+    source = "path"
+
+
+class Header(Param):
+    source = "header"
+
+    def __init__(self, default: Any = _UNSET, *, convert_underscores: bool = True, **kw: Any):
+        super().__init__(default, **kw)
+        self.convert_underscores = convert_underscores
+
+
+class Body(Param):
+    source = "body"
+
+
+class Field(Param):
+    """Constraints on a dataclass or TypedDict field: Annotated[str, Field(max_length=50)]."""
+
+    source = "field"

@@ -1,0 +1,114 @@
+"""Routes and the decorators that declare them.
+
+    router = Router()
+
+    @router.get("/users/{user_id}", summary="One user", tags=["users"])
+    async def get_user(user_id: int): ...
+
+    @router.route("/things", methods=["PUT", "PATCH"], status_code=202)
+    def update(...): ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Sequence, TypeVar
+
+from . import _schema
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclasses.dataclass
+class APIRoute:
+    path: str
+    endpoint: Callable[..., Any]
+    methods: list[str]
+    status_code: int = 200
+    summary: str | None = None
+    tags: list[str] = dataclasses.field(default_factory=list)
+    name: str | None = None
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[APIRoute] = []
+
+    def add_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        methods: Sequence[str] = ("GET",),
+        *,
+        status_code: int = 200,
+        summary: str | None = None,
+        tags: Sequence[str] | None = None,
+        name: str | None = None,
+    ) -> APIRoute:
+        if not path.startswith("/"):
+            raise ValueError(f"route path must start with '/': {path!r}")
+        route = APIRoute(
+            path=path,
+            endpoint=endpoint,
+            methods=[m.upper() for m in methods],
+            status_code=status_code,
+            summary=summary,
+            tags=list(tags or []),
+            name=name or getattr(endpoint, "__name__", None),
+        )
+        # Fail at declaration, not at start-up, for a bad signature.
+        _schema.lower_params(path, endpoint, _schema.Models())
+        self.routes.append(route)
+        return route
+
+    def route(self, path: str, methods: Sequence[str] = ("GET",), **kw: Any) -> Callable[[F], F]:
+        def decorator(fn: F) -> F:
+            self.add_route(path, fn, methods, **kw)
+            return fn
+
+        return decorator
+
+    def get(self, path: str, **kw: Any) -> Callable[[F], F]:
+        return self.route(path, ["GET"], **kw)
+
+    def post(self, path: str, **kw: Any) -> Callable[[F], F]:
+        return self.route(path, ["POST"], **kw)
+
+    def put(self, path: str, **kw: Any) -> Callable[[F], F]:
+        return self.route(path, ["PUT"], **kw)
+
+    def patch(self, path: str, **kw: Any) -> Callable[[F], F]:
+        return self.route(path, ["PATCH"], **kw)
+
+    def delete(self, path: str, **kw: Any) -> Callable[[F], F]:
+        return self.route(path, ["DELETE"], **kw)
+
+    def include_router(self, router: "Router", prefix: str = "") -> None:
+        for r in router.routes:
+            self.add_route(
+                prefix + r.path,
+                r.endpoint,
+                r.methods,
+                status_code=r.status_code,
+                summary=r.summary,
+                tags=r.tags,
+                name=r.name,
+            )
+
+    def lower(self) -> tuple[list[dict[str, Any]], list[Any]]:
+        """Route descriptions for the native runtime, and the model classes they use."""
+        models = _schema.Models()
+        out = []
+        for r in self.routes:
+            params = _schema.lower_params(r.path, r.endpoint, models)
+            for method in r.methods:
+                out.append(
+                    {
+                        "method": method,
+                        "path": r.path,
+                        "handler": r.endpoint,
+                        "status_code": r.status_code,
+                        "params": params,
+                    }
+                )
+        return out, models.classes
