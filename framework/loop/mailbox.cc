@@ -26,6 +26,10 @@ void Mailbox::Post(std::function<void()> fn) {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(fn));
   }
+  Wake();
+}
+
+void Mailbox::Wake() {
   uint64_t one = 1;
   ssize_t unused = ::write(event_fd_, &one, sizeof(one));
   (void)unused;

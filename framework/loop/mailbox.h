@@ -23,6 +23,8 @@ class Mailbox {
 
   absl::Status Init();
   void Post(std::function<void()> fn);
+  // Makes fd() readable without a closure (the owner has work queued elsewhere).
+  void Wake();
   void Drain();
   int fd() const { return event_fd_; }
 

@@ -44,6 +44,10 @@ void Worker::RequestShutdown() {
 
 void Worker::Poll(std::vector<Call>* calls) {
   calls_ = calls;
+  if (!deferred_.empty()) {
+    for (Call& c : deferred_) calls->push_back(std::move(c));
+    deferred_.clear();
+  }
   reactor_.Poll(0, [this](uint64_t token, uint32_t events) {
     if (token == kListenerToken) {
       Accept();
@@ -124,7 +128,10 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   if (calls_ != nullptr) {
     calls_->push_back(std::move(call));
   } else {
-    connection->Respond(sequence, http::ErrorResponse(500, "Internal Server Error"));
+    // Parsed outside Poll (a paused pipeline resumed from Complete): hand it to the next
+    // Poll, and make the reactor fd readable so that Poll comes.
+    deferred_.push_back(std::move(call));
+    mailbox_.Wake();
   }
 }
 

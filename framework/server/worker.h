@@ -65,6 +65,7 @@ class Worker : public ConnectionOwner {
   absl::flat_hash_map<uint64_t, uint32_t> interest_;  // registered epoll mask per connection
   std::vector<uint64_t> dirty_;                        // connections with output to flush
   std::vector<Call>* calls_ = nullptr;                 // Poll's output while it runs
+  std::vector<Call> deferred_;                         // dispatched outside Poll
   uint64_t next_id_ = 16;
   bool draining_ = false;
   bool finished_ = false;

@@ -1,0 +1,340 @@
+"""Parameters from signatures (path, query, header, body, Request), validated natively, and
+every return type a handler may use. In-process server, real sockets, httpx."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Annotated, Optional, TypedDict
+
+import httpx
+import pytest
+
+from data_bridge import (
+    App,
+    Body,
+    Field,
+    Header,
+    HTMLResponse,
+    HTTPException,
+    JSONResponse,
+    Path,
+    PlainTextResponse,
+    Query,
+    Request,
+    RequestValidationError,
+    Response,
+)
+from data_bridge.testing import serve
+
+
+@dataclasses.dataclass
+class Address:
+    city: Annotated[str, Field(min_length=1)]
+    zip: Annotated[str, Field(pattern=r"^\d{5}$")]
+
+
+@dataclasses.dataclass
+class Person:
+    name: str
+    age: Annotated[int, Field(ge=0, le=150)]
+    address: Address
+    emails: list[str] = dataclasses.field(default_factory=list)
+    nickname: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.name == "forbidden":
+            raise ValueError("name is forbidden")
+
+
+class Point(TypedDict):
+    x: float
+    y: float
+
+
+def make_app() -> App:
+    app = App(title="params")
+
+    @app.get("/typed/{i}/{f}/{s}/{b}/{u}")
+    def typed(i: int, f: float, s: str, b: bool, u: uuid.UUID) -> dict:
+        return {"i": i, "f": f, "s": s, "b": b, "u": str(u), "types": [
+            type(i).__name__, type(f).__name__, type(s).__name__, type(b).__name__,
+            type(u).__name__]}
+
+    @app.get("/files/{rest:path}")
+    def files(rest: str) -> dict:
+        return {"rest": rest}
+
+    @app.get("/query")
+    def query(
+        tags: list[str] = [],  # noqa: B006 - FastAPI style default
+        n: Annotated[int, Query(alias="count", gt=0)] = 1,
+        flag: bool = False,
+        name: Optional[str] = None,
+        ratio: float = Query(0.5, ge=0, le=1),
+    ) -> dict:
+        return {"tags": tags, "n": n, "flag": flag, "name": name, "ratio": ratio}
+
+    @app.get("/header")
+    def header(
+        x_token: Annotated[str, Header()],
+        user_agent: Annotated[Optional[str], Header()] = None,
+        trace: Annotated[Optional[str], Header(alias="X-Trace-Id")] = None,
+    ) -> dict:
+        return {"token": x_token, "ua": user_agent, "trace": trace}
+
+    @app.post("/people")
+    async def people(person: Person) -> dict:
+        assert isinstance(person.address, Address)
+        return {"person": person, "kind": type(person).__name__}
+
+    @app.post("/points")
+    def points(p: Point) -> dict:
+        return {"sum": p["x"] + p["y"], "kind": type(p).__name__}
+
+    @app.post("/raw")
+    def raw(payload: Annotated[dict, Body()]) -> dict:
+        return {"keys": sorted(payload)}
+
+    @app.put("/items/{item_id}")
+    def put_item(item_id: Annotated[int, Path(ge=1)], payload: Annotated[list[int], Body()]) -> dict:
+        return {"id": item_id, "total": sum(payload)}
+
+    @app.route("/multi", methods=["PATCH", "DELETE"])
+    def multi(request: Request) -> str:
+        return request.method
+
+    @app.get("/request/{a}")
+    async def request_view(a: str, request: Request) -> dict:
+        return {
+            "method": request.method,
+            "path": request.path,
+            "path_params": request.path_params,
+            "query": dict(request.query_params),
+            "tags": request.query_params.getlist("tag"),
+            "header": request.headers["x-custom"],
+            "url": str(request.url),
+            "mapping": {
+                "path_params": request["path_params"],
+                "query_params": request["query_params"],
+                "has_headers": "x-custom" in request["headers"],
+                "body": request["body"].decode(),
+            },
+        }
+
+    @app.post("/echo_json")
+    async def echo_json(request: Request) -> dict:
+        return {"json": request.json(), "len": len(request.body)}
+
+    @app.get("/responses/{kind}")
+    def responses(kind: str):
+        if kind == "text":
+            return PlainTextResponse("plain", status_code=202, headers={"X-A": "1"})
+        if kind == "html":
+            return HTMLResponse("<b>hi</b>")
+        if kind == "json":
+            return JSONResponse({"a": [1, 2.5, None]}, status_code=203)
+        if kind == "bytes":
+            return b"\x00\x01"
+        if kind == "str":
+            return "just text"
+        if kind == "tuple":
+            return 418, {"teapot": True}
+        if kind == "raw":
+            return Response(b"x", media_type="application/x-custom", headers={"X-B": "2"})
+        if kind == "none":
+            return None
+        if kind == "nocontent":
+            return Response(status_code=204)
+        if kind == "dataclass":
+            return Address(city="Paris", zip="75001")
+        if kind == "unserializable":
+            return {"x": object()}
+        raise HTTPException(404, f"unknown kind {kind}", headers={"X-Kind": kind})
+
+    @app.get("/custom_validation")
+    def custom_validation() -> dict:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ["query", "x"], "msg": "bad", "input": None}]
+        )
+
+    @app.get("/http_exc_default")
+    def http_exc_default() -> dict:
+        raise HTTPException(403)
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def client():
+    with serve(make_app()) as url, httpx.Client(base_url=url, timeout=10) as c:
+        yield c
+
+
+def test_typed_path_params(client):
+    u = "12345678-1234-5678-1234-567812345678"
+    r = client.get(f"/typed/5/2.5/hello/true/{u}")
+    assert r.json() == {"i": 5, "f": 2.5, "s": "hello", "b": True, "u": u,
+                        "types": ["int", "float", "str", "bool", "UUID"]}
+    r = client.get("/typed/x/y/z/maybe/nope")
+    assert r.status_code == 422
+    assert [e["loc"][1] for e in r.json()["detail"]] == ["i", "f", "b", "u"]
+
+
+def test_catch_all_path(client):
+    assert client.get("/files/a/b/c%20d.txt").json() == {"rest": "a/b/c d.txt"}
+
+
+def test_query_lists_aliases_defaults(client):
+    assert client.get("/query").json() == {
+        "tags": [], "n": 1, "flag": False, "name": None, "ratio": 0.5}
+    r = client.get("/query", params=[("tags", "a"), ("tags", "b"), ("count", "3"),
+                                     ("flag", "yes"), ("name", "zed"), ("ratio", "1")])
+    assert r.json() == {"tags": ["a", "b"], "n": 3, "flag": True, "name": "zed", "ratio": 1.0}
+    r = client.get("/query", params={"count": "0", "ratio": "2"})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert [(e["loc"], e["type"]) for e in detail] == [
+        (["query", "count"], "greater_than"), (["query", "ratio"], "less_than_equal")]
+
+
+def test_headers_underscores_become_dashes(client):
+    r = client.get("/header", headers={"X-Token": "t", "User-Agent": "ua/1", "X-Trace-Id": "tr"})
+    assert r.json() == {"token": "t", "ua": "ua/1", "trace": "tr"}
+    r = client.get("/header")
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["header", "x-token"]
+
+
+def test_nested_dataclass_body(client):
+    body = {"name": "Ann", "age": 30, "address": {"city": "Oslo", "zip": "12345"},
+            "emails": ["a@b.c"]}
+    r = client.post("/people", json=body)
+    assert r.status_code == 200
+    assert r.json() == {"person": {**body, "nickname": None}, "kind": "Person"}
+
+
+def test_nested_dataclass_errors(client):
+    body = {"name": 1, "age": 200, "address": {"city": "", "zip": "abc"}, "emails": [1]}
+    r = client.post("/people", json=body)
+    assert r.status_code == 422
+    assert [(e["loc"], e["type"]) for e in r.json()["detail"]] == [
+        (["body", "name"], "string_type"),
+        (["body", "age"], "less_than_equal"),
+        (["body", "address", "city"], "string_too_short"),
+        (["body", "address", "zip"], "string_pattern_mismatch"),
+        (["body", "emails", 0], "string_type"),
+    ]
+
+
+def test_model_post_init_error_is_422(client):
+    body = {"name": "forbidden", "age": 1, "address": {"city": "x", "zip": "12345"}}
+    r = client.post("/people", json=body)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["type"] == "value_error"
+
+
+def test_typeddict_body(client):
+    assert client.post("/points", json={"x": 1, "y": 2.5}).json() == {"sum": 3.5, "kind": "dict"}
+    r = client.post("/points", json={"x": 1})
+    assert r.json()["detail"][0]["loc"] == ["body", "y"]
+
+
+def test_body_marker(client):
+    assert client.post("/raw", json={"b": 1, "a": [1]}).json() == {"keys": ["a", "b"]}
+    assert client.put("/items/3", json=[1, 2, 3]).json() == {"id": 3, "total": 6}
+    assert client.put("/items/0", json=[1]).status_code == 422
+
+
+def test_route_with_methods(client):
+    assert client.patch("/multi").text == "PATCH"
+    assert client.delete("/multi").text == "DELETE"
+    r = client.get("/multi")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "DELETE, PATCH"
+
+
+def test_request_object_is_complete(client):
+    r = client.get("/request/x%20y?tag=1&tag=2&other=z", headers={"X-Custom": "c"})
+    body = r.json()
+    assert body["method"] == "GET"
+    assert body["path"] == "/request/x y"
+    assert body["path_params"] == {"a": "x y"}
+    assert body["query"] == {"tag": "2", "other": "z"}
+    assert body["tags"] == ["1", "2"]
+    assert body["header"] == "c"
+    assert body["url"].endswith("/request/x y?tag=1&tag=2&other=z")
+    assert body["mapping"] == {
+        "path_params": {"a": "x y"},
+        "query_params": {"tag": "2", "other": "z"},
+        "has_headers": True,
+        "body": "",
+    }
+
+
+def test_request_json(client):
+    r = client.post("/echo_json", json={"k": [1, 2]})
+    assert r.json() == {"json": {"k": [1, 2]}, "len": len(r.request.content)}
+
+
+@pytest.mark.parametrize(
+    "kind,status,ctype,body",
+    [
+        ("text", 202, "text/plain; charset=utf-8", b"plain"),
+        ("html", 200, "text/html; charset=utf-8", b"<b>hi</b>"),
+        ("json", 203, "application/json", b'{"a":[1,2.5,null]}'),
+        ("bytes", 200, "application/octet-stream", b"\x00\x01"),
+        ("str", 200, "text/plain; charset=utf-8", b"just text"),
+        ("tuple", 418, "application/json", b'{"teapot":true}'),
+        ("raw", 200, "application/x-custom", b"x"),
+        ("none", 200, "application/json", b"null"),
+        ("dataclass", 200, "application/json", b'{"city":"Paris","zip":"75001"}'),
+    ],
+)
+def test_return_types(client, kind, status, ctype, body):
+    r = client.get(f"/responses/{kind}")
+    assert r.status_code == status
+    assert r.headers["content-type"] == ctype
+    assert r.content == body
+
+
+def test_response_headers_and_204(client):
+    assert client.get("/responses/text").headers["x-a"] == "1"
+    assert client.get("/responses/raw").headers["x-b"] == "2"
+    r = client.get("/responses/nocontent")
+    assert r.status_code == 204
+    assert r.content == b""
+    assert "content-length" not in r.headers
+
+
+def test_http_exception(client):
+    r = client.get("/responses/zzz")
+    assert r.status_code == 404
+    assert r.json() == {"detail": "unknown kind zzz"}
+    assert r.headers["x-kind"] == "zzz"
+    r = client.get("/http_exc_default")
+    assert r.status_code == 403
+    assert r.json() == {"detail": "Forbidden"}
+
+
+def test_unserializable_result_is_500(client):
+    r = client.get("/responses/unserializable")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "Internal Server Error"}
+
+
+def test_raised_validation_error(client):
+    r = client.get("/custom_validation")
+    assert r.status_code == 422
+    assert r.json() == {"detail": [{"type": "value_error", "loc": ["query", "x"], "msg": "bad",
+                                    "input": None}]}
+
+
+def test_bad_signatures_fail_at_declaration():
+    app = App()
+    with pytest.raises(TypeError):
+        @app.get("/x/{missing}")
+        def f() -> None: ...
+    with pytest.raises(TypeError):
+        @app.get("/y")
+        def g(when: complex) -> None: ...
