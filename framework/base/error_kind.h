@@ -14,17 +14,17 @@
 namespace databridge {
 
 enum class ErrorKind : int {
-  kBadRequest = 0,         // malformed HTTP
-  kNotFound,               // no route for the path
-  kMethodNotAllowed,       // the path exists, not for this method
-  kRequestTimeout,         // client too slow to send its request
-  kPayloadTooLarge,        // body over the limit
-  kUriTooLong,             // request line / target over the limit
-  kUnsupportedMediaType,   // body in a media type the endpoint does not read
-  kValidation,             // parameters fail their schema
-  kHeaderTooLarge,         // header section over the limit
-  kInternal,               // a server-side fault
-  kUnavailable,            // shutting down
+  kBadRequest = 0,        // malformed HTTP
+  kNotFound,              // no route for the path
+  kMethodNotAllowed,      // the path exists, not for this method
+  kRequestTimeout,        // client too slow to send its request
+  kPayloadTooLarge,       // body over the limit
+  kUriTooLong,            // request line / target over the limit
+  kUnsupportedMediaType,  // body in a media type the endpoint does not read
+  kValidation,            // parameters fail their schema
+  kHeaderTooLarge,        // header section over the limit
+  kInternal,              // a server-side fault
+  kUnavailable,           // shutting down
 };
 
 // Builds a Status carrying `kind`; the absl code follows the kind (client errors are

@@ -22,8 +22,8 @@ LogLevel MinLogLevel() {
 
 LogLine::~LogLine() {
   static const char* kNames[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
-  std::string line = std::string("data-bridge ") + kNames[static_cast<int>(level_)] + ": " +
-                     out_.str() + "\n";
+  std::string line =
+      std::string("data-bridge ") + kNames[static_cast<int>(level_)] + ": " + out_.str() + "\n";
   // One write(2) per line keeps lines whole across threads.
   ssize_t unused = ::write(STDERR_FILENO, line.data(), line.size());
   (void)unused;

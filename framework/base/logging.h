@@ -31,9 +31,9 @@ class LogLine {
 
 }  // namespace databridge
 
-#define DB_LOG(level)                                                     \
-  if (::databridge::LogLevel::level < ::databridge::MinLogLevel()) {      \
-  } else                                                                  \
+#define DB_LOG(level)                                                \
+  if (::databridge::LogLevel::level < ::databridge::MinLogLevel()) { \
+  } else                                                             \
     ::databridge::LogLine(::databridge::LogLevel::level)
 
 #endif  // DATABRIDGE_FRAMEWORK_BASE_LOGGING_H_

@@ -19,9 +19,9 @@ namespace databridge::http {
 
 // Limits on what a client may send; each breach is answered with its own 4xx.
 struct Limits {
-  size_t max_request_line = 8 * 1024;      // 414 past this (request-target)
-  size_t max_header_bytes = 32 * 1024;     // 431 past this (all field lines together)
-  size_t max_headers = 100;                // 431 past this many field lines
+  size_t max_request_line = 8 * 1024;        // 414 past this (request-target)
+  size_t max_header_bytes = 32 * 1024;       // 431 past this (all field lines together)
+  size_t max_headers = 100;                  // 431 past this many field lines
   size_t max_body_bytes = 10 * 1024 * 1024;  // 413 past this (declared or received)
 };
 

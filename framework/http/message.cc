@@ -22,37 +22,4 @@ bool HeaderMap::Has(absl::string_view lower_name) const {
   return false;
 }
 
-void AppendJsonEscaped(absl::string_view s, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-}
-
-Response ErrorResponse(int status, absl::string_view detail) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = "{\"detail\":\"";
-  AppendJsonEscaped(detail, &r.body);
-  r.body += "\"}";
-  return r;
-}
-
 }  // namespace databridge::http

@@ -32,15 +32,15 @@ class HeaderMap {
 };
 
 struct Request {
-  std::string method;   // "GET", as sent
-  std::string target;   // request-target as sent: "/users/7?verbose=1"
-  std::string path;     // target before '?', still percent-encoded
-  std::string query;    // target after '?', without it
+  std::string method;  // "GET", as sent
+  std::string target;  // request-target as sent: "/users/7?verbose=1"
+  std::string path;    // target before '?', still percent-encoded
+  std::string query;   // target after '?', without it
   HeaderMap headers;
   std::string body;
   int version_minor = 1;  // HTTP/1.x; 0 for HTTP/1.0
   bool keep_alive = true;
-  bool is_head = false;   // HEAD is served by the GET route without a body
+  bool is_head = false;  // HEAD is served by the GET route without a body
 };
 
 struct Response {
@@ -48,14 +48,8 @@ struct Response {
   std::string content_type;  // empty: no Content-Type header
   HeaderMap headers;         // extra headers, beyond Date/Server/Content-*
   std::string body;
-  bool close = false;        // close the connection after sending
+  bool close = false;  // close the connection after sending
 };
-
-// A response with a JSON body {"detail": "<message>"} (FastAPI's error shape).
-Response ErrorResponse(int status, absl::string_view detail);
-
-// Appends `s` JSON-escaped (without quotes) to *out.
-void AppendJsonEscaped(absl::string_view s, std::string* out);
 
 }  // namespace databridge::http
 

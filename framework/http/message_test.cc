@@ -18,13 +18,6 @@ TEST(HeaderMap, CaseInsensitiveByLowering) {
   EXPECT_EQ(h.size(), 3u);
 }
 
-TEST(ErrorResponse, EscapesDetail) {
-  Response r = ErrorResponse(404, "no \"such\"\n");
-  EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(r.body, "{\"detail\":\"no \\\"such\\\"\\n\"}");
-  EXPECT_EQ(r.content_type, "application/json");
-}
-
 TEST(StatusLine, ReasonsAndDate) {
   EXPECT_EQ(ReasonPhrase(431), "Request Header Fields Too Large");
   EXPECT_EQ(HttpDate().size(), 29u);

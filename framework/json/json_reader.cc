@@ -14,8 +14,6 @@ absl::StatusOr<simdjson::dom::element> JsonReader::Parse(absl::string_view text)
   return root;
 }
 
-std::string JsonReader::Minify(simdjson::dom::element element) {
-  return simdjson::minify(element);
-}
+std::string JsonReader::Minify(simdjson::dom::element element) { return simdjson::minify(element); }
 
 }  // namespace databridge::json

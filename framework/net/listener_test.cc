@@ -19,9 +19,7 @@ TEST(Listener, EphemeralPortIsSharedByReusePort) {
   ::close(*second);
 }
 
-TEST(Listener, BadHostIsAnError) {
-  EXPECT_FALSE(BindListener("no-such-host.invalid", 0).ok());
-}
+TEST(Listener, BadHostIsAnError) { EXPECT_FALSE(BindListener("no-such-host.invalid", 0).ok()); }
 
 }  // namespace
 }  // namespace databridge::net

@@ -5,6 +5,7 @@
 #include "framework/python/json_encoder.h"
 #include "framework/python/py_values.h"
 #include "framework/python/request_data.h"
+#include "framework/server/error_response.h"
 #include "framework/validate/validation_error.h"
 
 namespace databridge::python {
@@ -13,7 +14,7 @@ namespace py = pybind11;
 
 namespace {
 
-http::Response InternalError() { return http::ErrorResponse(500, "Internal Server Error"); }
+http::Response InternalError() { return server::ErrorResponse(500, "Internal Server Error"); }
 
 // Reads `name` from obj as a new reference; nullptr (error cleared) when absent.
 PyObject* Attr(PyObject* obj, const char* name) {
@@ -165,7 +166,7 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
     const bool was_cancelled = cancelled == Py_True;
     Py_XDECREF(cancelled);
     if (was_cancelled) {  // shutdown past its grace period, or the loop closing
-      worker->Complete(connection, sequence, http::ErrorResponse(503, "Service Unavailable"));
+      worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
       worker->Flush();
       return;
     }

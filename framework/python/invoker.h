@@ -34,7 +34,7 @@ struct Runtime {
 // The Python half of an Endpoint.
 struct PyEndpoint {
   pybind11::object handler;
-  pybind11::tuple kwnames;                // every parameter, passed by keyword
+  pybind11::tuple kwnames;                 // every parameter, passed by keyword
   std::vector<pybind11::object> defaults;  // per parameter; empty handle: required
   int status_code = 200;
 };

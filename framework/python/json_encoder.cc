@@ -4,51 +4,26 @@
 #include <cmath>
 #include <cstring>
 
+#include "framework/json/json_escape.h"
+
 namespace databridge::python {
 namespace {
 
 constexpr int kMaxDepth = 256;
 
-PyObject* g_enum_type = nullptr;      // enum.Enum
-PyObject* g_uuid_type = nullptr;      // uuid.UUID
-PyObject* g_date_type = nullptr;      // datetime.date (datetime is a subclass)
-PyObject* g_time_type = nullptr;      // datetime.time
+PyObject* g_enum_type = nullptr;  // enum.Enum
+PyObject* g_uuid_type = nullptr;  // uuid.UUID
+PyObject* g_date_type = nullptr;  // datetime.date (datetime is a subclass)
+PyObject* g_time_type = nullptr;  // datetime.time
 PyObject* g_str_dataclass_fields = nullptr;
 PyObject* g_str_value = nullptr;
 PyObject* g_str_isoformat = nullptr;
-
-void AppendEscaped(const char* s, Py_ssize_t n, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  Py_ssize_t run = 0;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 0xf]);
-    }
-  }
-  out->append(s + run, n - run);
-  out->push_back('"');
-}
 
 bool EncodeString(PyObject* s, std::string* out) {
   Py_ssize_t n = 0;
   const char* utf8 = PyUnicode_AsUTF8AndSize(s, &n);
   if (utf8 == nullptr) return false;
-  AppendEscaped(utf8, n, out);
+  json::AppendJsonString(absl::string_view(utf8, static_cast<size_t>(n)), out);
   return true;
 }
 
@@ -73,9 +48,18 @@ bool Encode(PyObject* obj, std::string* out, int depth);
 // Keys: str as is; int/float/bool/None stringified as json.dumps does.
 bool EncodeKey(PyObject* key, std::string* out) {
   if (PyUnicode_Check(key)) return EncodeString(key, out);
-  if (key == Py_True) { out->append("\"true\""); return true; }
-  if (key == Py_False) { out->append("\"false\""); return true; }
-  if (key == Py_None) { out->append("\"null\""); return true; }
+  if (key == Py_True) {
+    out->append("\"true\"");
+    return true;
+  }
+  if (key == Py_False) {
+    out->append("\"false\"");
+    return true;
+  }
+  if (key == Py_None) {
+    out->append("\"null\"");
+    return true;
+  }
   if (PyLong_Check(key) || PyFloat_Check(key)) {
     std::string num;
     if (!Encode(key, &num, 0)) return false;
@@ -129,8 +113,8 @@ bool EncodeDataclass(PyObject* obj, PyObject* fields, std::string* out, int dept
     if (value == nullptr) return false;
     if (!first) out->push_back(',');
     first = false;
-    bool ok = EncodeString(name, out) && (out->push_back(':'), true) &&
-              Encode(value, out, depth + 1);
+    bool ok =
+        EncodeString(name, out) && (out->push_back(':'), true) && Encode(value, out, depth + 1);
     Py_DECREF(value);
     if (!ok) return false;
   }
@@ -139,8 +123,8 @@ bool EncodeDataclass(PyObject* obj, PyObject* fields, std::string* out, int dept
 }
 
 bool EncodeViaMethod(PyObject* obj, PyObject* method_name, std::string* out, int depth) {
-  PyObject* v = method_name == nullptr ? PyObject_Str(obj)
-                                       : PyObject_CallMethodNoArgs(obj, method_name);
+  PyObject* v =
+      method_name == nullptr ? PyObject_Str(obj) : PyObject_CallMethodNoArgs(obj, method_name);
   if (v == nullptr) return false;
   bool ok = Encode(v, out, depth + 1);
   Py_DECREF(v);
@@ -153,9 +137,18 @@ bool Encode(PyObject* obj, std::string* out, int depth) {
     return false;
   }
   if (PyUnicode_Check(obj)) return EncodeString(obj, out);
-  if (obj == Py_None) { out->append("null"); return true; }
-  if (obj == Py_True) { out->append("true"); return true; }
-  if (obj == Py_False) { out->append("false"); return true; }
+  if (obj == Py_None) {
+    out->append("null");
+    return true;
+  }
+  if (obj == Py_True) {
+    out->append("true");
+    return true;
+  }
+  if (obj == Py_False) {
+    out->append("false");
+    return true;
+  }
   if (PyLong_Check(obj)) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
@@ -200,8 +193,8 @@ bool Encode(PyObject* obj, std::string* out, int depth) {
     Py_DECREF(v);
     return ok;
   }
-  PyObject* fields = PyObject_GetAttr(reinterpret_cast<PyObject*>(Py_TYPE(obj)),
-                                      g_str_dataclass_fields);
+  PyObject* fields =
+      PyObject_GetAttr(reinterpret_cast<PyObject*>(Py_TYPE(obj)), g_str_dataclass_fields);
   if (fields != nullptr) {
     bool ok = PyDict_Check(fields) && EncodeDataclass(obj, fields, out, depth);
     Py_DECREF(fields);

@@ -46,17 +46,16 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<RequestData>(m, "RequestData")
       .def_property_readonly("method", [](const RequestData& r) { return r.request->method; })
-      .def_property_readonly("raw_path", [](const RequestData& r) {
-        return py::bytes(r.request->path);
-      })
-      .def_property_readonly("query_string", [](const RequestData& r) {
-        return py::bytes(r.request->query);
-      })
-      .def_property_readonly("http_version", [](const RequestData& r) {
-        return r.request->version_minor == 0 ? "1.0" : "1.1";
-      })
+      .def_property_readonly("raw_path",
+                             [](const RequestData& r) { return py::bytes(r.request->path); })
+      .def_property_readonly("query_string",
+                             [](const RequestData& r) { return py::bytes(r.request->query); })
+      .def_property_readonly(
+          "http_version",
+          [](const RequestData& r) { return r.request->version_minor == 0 ? "1.0" : "1.1"; })
       .def_property_readonly("headers", &Headers)
-      .def_property_readonly("body", [](const RequestData& r) { return py::bytes(r.request->body); })
+      .def_property_readonly("body",
+                             [](const RequestData& r) { return py::bytes(r.request->body); })
       .def_property_readonly("path_params", [](const RequestData& r) {
         py::dict d;
         for (const auto& [k, v] : r.path_params) d[py::str(k)] = py::str(v);

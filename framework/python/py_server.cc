@@ -58,9 +58,12 @@ PyServer::PyServer(py::dict config, py::list routes, py::object runtime, py::lis
     ThrowIfError(route_set.Add(*std::move(ep)));
     py_endpoints.push_back(std::move(pe));
   }
-  Runtime rt{runtime.attr("Response"),     runtime.attr("HTTPException"),
-             runtime.attr("RequestValidationError"), runtime.attr("make_request"),
-             runtime.attr("spawn"),        runtime.attr("log_exception")};
+  Runtime rt{runtime.attr("Response"),
+             runtime.attr("HTTPException"),
+             runtime.attr("RequestValidationError"),
+             runtime.attr("make_request"),
+             runtime.attr("spawn"),
+             runtime.attr("log_exception")};
   invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models);
   server_ = std::make_unique<server::Server>(std::move(route_set));
 }

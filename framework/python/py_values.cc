@@ -59,13 +59,18 @@ PyObject* DictOf(const validate::TypeSpec* value_spec, const Value& v,
 
 PyObject* Scalar(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::kNull: Py_RETURN_NONE;
-    case Value::Kind::kBool: return PyBool_FromLong(v.b);
-    case Value::Kind::kInt: return PyLong_FromLongLong(v.i);
-    case Value::Kind::kFloat: return PyFloat_FromDouble(v.f);
+    case Value::Kind::kNull:
+      Py_RETURN_NONE;
+    case Value::Kind::kBool:
+      return PyBool_FromLong(v.b);
+    case Value::Kind::kInt:
+      return PyLong_FromLongLong(v.i);
+    case Value::Kind::kFloat:
+      return PyFloat_FromDouble(v.f);
     case Value::Kind::kString:
       return PyUnicode_DecodeUTF8(v.s.data(), static_cast<Py_ssize_t>(v.s.size()), "strict");
-    default: Py_RETURN_NONE;
+    default:
+      Py_RETURN_NONE;
   }
 }
 

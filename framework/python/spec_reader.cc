@@ -86,8 +86,8 @@ absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
   ep.method = d["method"].cast<std::string>();
   ep.path = d["path"].cast<std::string>();
   static const std::pair<const char*, server::ParamSource> kSources[] = {
-      {"path", server::ParamSource::kPath},     {"query", server::ParamSource::kQuery},
-      {"header", server::ParamSource::kHeader}, {"body", server::ParamSource::kBody},
+      {"path", server::ParamSource::kPath},       {"query", server::ParamSource::kQuery},
+      {"header", server::ParamSource::kHeader},   {"body", server::ParamSource::kBody},
       {"request", server::ParamSource::kRequest},
   };
   for (py::handle p : d["params"]) {

@@ -41,8 +41,7 @@ class RouteTable {
   RouteTable& operator=(RouteTable&&) noexcept;
 
   // Registers method + template. Errors: malformed template, duplicate route.
-  absl::Status Add(absl::string_view method, absl::string_view path_template,
-                   uint32_t endpoint);
+  absl::Status Add(absl::string_view method, absl::string_view path_template, uint32_t endpoint);
 
   RouteMatch Match(absl::string_view method, absl::string_view raw_path) const;
 

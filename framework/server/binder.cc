@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "framework/base/error_kind.h"
 #include "framework/http/url.h"
+#include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
 #include "framework/validate/validator.h"
 
@@ -25,11 +26,16 @@ namespace {
 
 const char* SourceName(ParamSource s) {
   switch (s) {
-    case ParamSource::kPath: return "path";
-    case ParamSource::kQuery: return "query";
-    case ParamSource::kHeader: return "header";
-    case ParamSource::kBody: return "body";
-    case ParamSource::kRequest: return "request";
+    case ParamSource::kPath:
+      return "path";
+    case ParamSource::kQuery:
+      return "query";
+    case ParamSource::kHeader:
+      return "header";
+    case ParamSource::kBody:
+      return "body";
+    case ParamSource::kRequest:
+      return "request";
   }
   return "";
 }
@@ -50,8 +56,7 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
   auto root = json::JsonReader::ForThisThread().Parse(request.body);
   if (!root.ok()) {
     validate::AddError(loc, "json_invalid", "JSON decode error", "{}", &out->errors,
-                       absl::StrCat("{\"error\":", validate::JsonString(root.status().message()),
-                                    "}"));
+                       absl::StrCat("{\"error\":", json::JsonString(root.status().message()), "}"));
     return Value();
   }
   return validate::ValidateJson(*p.type, *root, loc, &out->errors);

@@ -19,8 +19,8 @@
 namespace databridge::server {
 
 struct BindResult {
-  absl::Status status;               // non-validation client errors (415), with ErrorKind
-  validate::Errors errors;           // 422 when non-empty
+  absl::Status status;      // non-validation client errors (415), with ErrorKind
+  validate::Errors errors;  // 422 when non-empty
   std::vector<validate::Value> args;
 };
 

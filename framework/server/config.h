@@ -13,8 +13,8 @@ namespace databridge::server {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  int port = 8000;                 // 0: ephemeral (tests)
-  int threads = 1;                 // I/O threads, each with its own reactor and asyncio loop
+  int port = 8000;  // 0: ephemeral (tests)
+  int threads = 1;  // I/O threads, each with its own reactor and asyncio loop
   http::Limits limits;
   double request_timeout_s = 10;   // first byte of a request to its end (headers and body)
   double keepalive_timeout_s = 5;  // idle keep-alive connection (uvicorn's default)

@@ -7,6 +7,7 @@
 #include "framework/base/error_kind.h"
 #include "framework/http1/http1_codec.h"
 #include "framework/net/socket.h"
+#include "framework/server/error_response.h"
 
 namespace databridge::server {
 namespace {
@@ -107,7 +108,7 @@ bool Connection::OnRequest(http::Request request) {
 
 void Connection::RespondError(const absl::Status& status) {
   // The request that failed to parse gets its own slot after everything already queued.
-  http::Response r = http::ErrorResponse(HttpStatusFor(KindOf(status)), status.message());
+  http::Response r = ErrorResponse(HttpStatusFor(KindOf(status)), status.message());
   r.close = true;
   uint64_t sequence = next_sequence_++;
   slots_.push_back(Slot{sequence, false, false});

@@ -25,7 +25,7 @@ enum class ParamSource { kPath, kQuery, kHeader, kBody, kRequest };
 struct ParamSpec {
   std::string name;  // the handler's parameter name
   ParamSource source = ParamSource::kQuery;
-  std::string key;   // path name, query key (alias), or lower-case header name
+  std::string key;  // path name, query key (alias), or lower-case header name
   validate::TypeSpecPtr type;
   bool required = true;
 };

@@ -8,6 +8,7 @@
 #include "framework/base/logging.h"
 #include "framework/net/socket.h"
 #include "framework/server/binder.h"
+#include "framework/server/error_response.h"
 #include "framework/validate/validation_error.h"
 
 namespace databridge::server {
@@ -87,13 +88,13 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
     case router::RouteMatch::Result::kNotFound:
-      connection->Respond(sequence, http::ErrorResponse(404, "Not Found"));
+      connection->Respond(sequence, ErrorResponse(404, "Not Found"));
       return;
     case router::RouteMatch::Result::kBadPath:
-      connection->Respond(sequence, http::ErrorResponse(400, "Malformed percent-encoding"));
+      connection->Respond(sequence, ErrorResponse(400, "Malformed percent-encoding"));
       return;
     case router::RouteMatch::Result::kMethodNotAllowed: {
-      http::Response r = http::ErrorResponse(405, "Method Not Allowed");
+      http::Response r = ErrorResponse(405, "Method Not Allowed");
       r.headers.Add("allow", m.allow);
       connection->Respond(sequence, r);
       return;
@@ -104,8 +105,8 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   const Endpoint& ep = routes_.endpoint(m.endpoint);
   BindResult bound = Bind(ep, request, m.params);
   if (!bound.status.ok()) {
-    connection->Respond(sequence, http::ErrorResponse(HttpStatusFor(KindOf(bound.status)),
-                                                      bound.status.message()));
+    connection->Respond(sequence,
+                        ErrorResponse(HttpStatusFor(KindOf(bound.status)), bound.status.message()));
     return;
   }
   if (!bound.errors.empty()) {

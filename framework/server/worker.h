@@ -63,9 +63,9 @@ class Worker : public ConnectionOwner {
   loop::Mailbox mailbox_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Connection>> connections_;
   absl::flat_hash_map<uint64_t, uint32_t> interest_;  // registered epoll mask per connection
-  std::vector<uint64_t> dirty_;                        // connections with output to flush
-  std::vector<Call>* calls_ = nullptr;                 // Poll's output while it runs
-  std::vector<Call> deferred_;                         // dispatched outside Poll
+  std::vector<uint64_t> dirty_;                       // connections with output to flush
+  std::vector<Call>* calls_ = nullptr;                // Poll's output while it runs
+  std::vector<Call> deferred_;                        // dispatched outside Poll
   uint64_t next_id_ = 16;
   bool draining_ = false;
   bool finished_ = false;

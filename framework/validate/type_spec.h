@@ -18,9 +18,9 @@
 namespace databridge::validate {
 
 enum class TypeKind {
-  kAny,     // any JSON value, passed through
+  kAny,  // any JSON value, passed through
   kBool,
-  kInt,     // 64-bit signed
+  kInt,  // 64-bit signed
   kFloat,
   kString,
   kUuid,    // RFC 9562 text form, normalised to lower-case hyphenated
@@ -50,7 +50,7 @@ struct TypeSpec {
   bool nullable = false;  // Optional[T]: JSON null accepted
   std::optional<Bound> gt, ge, lt, le;
   std::optional<size_t> min_length, max_length;  // characters for strings, items for lists
-  std::shared_ptr<RE2> pattern;                 // strings; RE2: linear time, no backtracking
+  std::shared_ptr<RE2> pattern;                  // strings; RE2: linear time, no backtracking
   std::string pattern_text;
   TypeSpecPtr items;          // kList, kDict
   std::vector<Field> fields;  // kObject

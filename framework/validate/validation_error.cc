@@ -2,16 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "framework/http/message.h"
+#include "framework/json/json_escape.h"
 
 namespace databridge::validate {
 
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  http::AppendJsonEscaped(s, &out);
-  out.push_back('"');
-  return out;
-}
+using json::JsonString;
 
 Location::Location(std::initializer_list<absl::string_view> keys) {
   for (absl::string_view k : keys) PushKey(k);

@@ -31,8 +31,8 @@ class Location {
 };
 
 struct ValidationError {
-  std::string loc_json;    // ["query","limit"]
-  std::string type;        // pydantic error type
+  std::string loc_json;  // ["query","limit"]
+  std::string type;      // pydantic error type
   std::string msg;
   std::string input_json;  // the offending input as JSON ("null" when absent)
   std::string ctx_json;    // {"ge":1} or empty
@@ -42,9 +42,6 @@ using Errors = std::vector<ValidationError>;
 
 void AddError(const Location& loc, absl::string_view type, absl::string_view msg,
               std::string input_json, Errors* errors, std::string ctx_json = "");
-
-// JSON string literal for s (with quotes).
-std::string JsonString(absl::string_view s);
 
 // {"detail":[{...},...]}
 std::string ErrorsToJson(const Errors& errors);

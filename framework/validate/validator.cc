@@ -7,9 +7,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
 
 namespace databridge::validate {
+using json::JsonString;
+
 namespace {
 
 using simdjson::dom::element;
@@ -51,8 +54,8 @@ bool CheckString(const TypeSpec& spec, absl::string_view s, const std::string& i
                  const Location& loc, Errors* errors) {
   if (!simdjson::validate_utf8(s.data(), s.size())) {
     AddError(loc, "string_unicode",
-             "Input should be a valid string, unable to parse raw data as a unicode string",
-             "null", errors);
+             "Input should be a valid string, unable to parse raw data as a unicode string", "null",
+             errors);
     return false;
   }
   bool ok = true;
@@ -175,13 +178,18 @@ Value StringChecked(const TypeSpec& spec, absl::string_view s, const std::string
 
 Value AnyFromJson(element el) {
   switch (el.type()) {
-    case element_type::NULL_VALUE: return Value::Null();
-    case element_type::BOOL: return Value::Bool(el.get_bool().value_unsafe());
-    case element_type::INT64: return Value::Int(el.get_int64().value_unsafe());
+    case element_type::NULL_VALUE:
+      return Value::Null();
+    case element_type::BOOL:
+      return Value::Bool(el.get_bool().value_unsafe());
+    case element_type::INT64:
+      return Value::Int(el.get_int64().value_unsafe());
     case element_type::UINT64:
       return Value::Float(static_cast<double>(el.get_uint64().value_unsafe()));
-    case element_type::DOUBLE: return Value::Float(el.get_double().value_unsafe());
-    case element_type::STRING: return Value::String(std::string(Str(el)));
+    case element_type::DOUBLE:
+      return Value::Float(el.get_double().value_unsafe());
+    case element_type::STRING:
+      return Value::String(std::string(Str(el)));
     case element_type::ARRAY: {
       Value v = Value::Of(Value::Kind::kList);
       simdjson::dom::array array = el.get_array().value_unsafe();  // not a temporary's member
@@ -210,8 +218,8 @@ Value ValidateText(const TypeSpec& spec, absl::string_view text, Location& loc, 
       int64_t v;
       if (!ParseIntText(text, &v)) {
         AddError(loc, "int_parsing",
-                 "Input should be a valid integer, unable to parse string as an integer",
-                 input(), errors);
+                 "Input should be a valid integer, unable to parse string as an integer", input(),
+                 errors);
         return Value();
       }
       return IntChecked(spec, v, input(), loc, errors);
@@ -370,8 +378,7 @@ Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* erro
       AddError(loc, "string_type", "Input should be a valid string", input(), errors);
       return Value();
     case TypeKind::kUuid:
-      if (type == element_type::STRING) return ValidateText(spec, Str(el),
-                                                            loc, errors);
+      if (type == element_type::STRING) return ValidateText(spec, Str(el), loc, errors);
       AddError(loc, "uuid_type", "UUID input should be a string, bytes or UUID object", input(),
                errors);
       return Value();

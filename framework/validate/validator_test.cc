@@ -105,9 +105,8 @@ std::shared_ptr<TypeSpec> ItemSpec() {
   tags->items = Spec(TypeKind::kString);
   auto item = Spec(TypeKind::kObject);
   item->title = "Item";
-  item->fields = {{"name", "name", name, true},
-                  {"price", "price", price, true},
-                  {"tags", "tags", tags, false}};
+  item->fields = {
+      {"name", "name", name, true}, {"price", "price", price, true}, {"tags", "tags", tags, false}};
   return item;
 }
 
@@ -171,8 +170,9 @@ TEST(ValidateJson, LaxNumbers) {
 TEST(ErrorsToJson, FastApiShape) {
   Errors errors;
   AddError(Location({"query", "q"}), "missing", "Field required", "null", &errors);
-  EXPECT_EQ(ErrorsToJson(errors),
-            R"({"detail":[{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}]})");
+  EXPECT_EQ(
+      ErrorsToJson(errors),
+      R"({"detail":[{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}]})");
 }
 
 }  // namespace

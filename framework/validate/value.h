@@ -16,21 +16,51 @@
 namespace databridge::validate {
 
 struct Value {
-  enum class Kind : uint8_t { kMissing, kNull, kBool, kInt, kFloat, kString, kList, kObject, kDict };
+  enum class Kind : uint8_t {
+    kMissing,
+    kNull,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kList,
+    kObject,
+    kDict
+  };
   Kind kind = Kind::kMissing;
   bool b = false;
   int64_t i = 0;
   double f = 0;
   std::string s;
-  std::vector<Value> items;        // list items; object fields; dict values
-  std::vector<std::string> keys;   // dict keys
+  std::vector<Value> items;       // list items; object fields; dict values
+  std::vector<std::string> keys;  // dict keys
 
   static Value Null() { return Of(Kind::kNull); }
-  static Value Bool(bool v) { Value x = Of(Kind::kBool); x.b = v; return x; }
-  static Value Int(int64_t v) { Value x = Of(Kind::kInt); x.i = v; return x; }
-  static Value Float(double v) { Value x = Of(Kind::kFloat); x.f = v; return x; }
-  static Value String(std::string v) { Value x = Of(Kind::kString); x.s = std::move(v); return x; }
-  static Value Of(Kind k) { Value x; x.kind = k; return x; }
+  static Value Bool(bool v) {
+    Value x = Of(Kind::kBool);
+    x.b = v;
+    return x;
+  }
+  static Value Int(int64_t v) {
+    Value x = Of(Kind::kInt);
+    x.i = v;
+    return x;
+  }
+  static Value Float(double v) {
+    Value x = Of(Kind::kFloat);
+    x.f = v;
+    return x;
+  }
+  static Value String(std::string v) {
+    Value x = Of(Kind::kString);
+    x.s = std::move(v);
+    return x;
+  }
+  static Value Of(Kind k) {
+    Value x;
+    x.kind = k;
+    return x;
+  }
 };
 
 }  // namespace databridge::validate

@@ -1,0 +1,84 @@
+"""./bazelw run //benchmarks:http1 -- [--seconds 10] [--rounds 3] [--connections 64]
+
+HTTP/1.1 plaintext, JSON and path parameters: data-bridge (examples/hello, 1 thread)
+against FastAPI + uvicorn (uvloop, httptools, 1 worker) serving the same handlers.
+Prints a markdown table and writes it under benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+
+from benchmarks import loadgen
+
+SCENARIOS = {"plaintext": "/plaintext", "json": "/json", "path params": "/users/42"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=1, help="data-bridge I/O threads")
+    args = parser.parse_args()
+
+    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY", os.getcwd())
+    venv_python = os.path.join(workspace, ".venv-bench", "bin", "python")
+    if not os.path.exists(venv_python):
+        sys.exit("benchmark environment missing: run through ./bazelw (tools/setup.sh bench)")
+    here = os.path.dirname(os.path.abspath(__file__))
+    pythonpath = os.pathsep.join(p for p in sys.path if p)
+
+    def ours() -> loadgen.Server:
+        port = loadgen.free_port()
+        return loadgen.Server(
+            "data-bridge",
+            ["/usr/bin/python3", "-m", "data_bridge", "serve", "examples.hello.app:app",
+             "--port", str(port), "--threads", str(args.threads)],
+            port,
+            env=dict(os.environ, PYTHONPATH=pythonpath),
+        )
+
+    def fastapi() -> loadgen.Server:
+        port = loadgen.free_port()
+        return loadgen.Server(
+            "fastapi+uvicorn",
+            [venv_python, "-m", "uvicorn", "fastapi_hello:app", "--port", str(port),
+             "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+             "--log-level", "warning", "--app-dir", os.path.join(here, "peers")],
+            port,
+        )
+
+    results = []
+    for round_no in range(args.rounds):
+        # Alternate which server goes first each round.
+        order = [ours, fastapi] if round_no % 2 == 0 else [fastapi, ours]
+        for make in order:
+            server = make()
+            print(f"round {round_no + 1}/{args.rounds}: {server.name}", file=sys.stderr)
+            results += loadgen.measure(server, SCENARIOS, args.seconds, args.connections)
+
+    summary = loadgen.best_of(results)
+    text = (
+        f"# HTTP/1.1 benchmark ({datetime.date.today().isoformat()})\n\n"
+        f"Machine: {loadgen.machine()}. Server pinned to core {loadgen.SERVER_CORE}, wrk "
+        f"(1 thread, {args.connections} connections, {args.seconds}s per run, 2s warm-up) "
+        f"to core {loadgen.CLIENT_CORE}; {args.rounds} alternating rounds, median shown. "
+        f"data-bridge: {args.threads} I/O thread(s); FastAPI+uvicorn: 1 worker, uvloop, "
+        f"httptools.\n\n"
+        + loadgen.table(summary, "data-bridge", ["fastapi+uvicorn"], list(SCENARIOS))
+        + "\n"
+    )
+    print(text)
+    out_dir = os.path.join(workspace, "benchmarks", "results")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "http1.md"), "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
