@@ -40,7 +40,8 @@ bool Connection::idle() const {
 
 bool Connection::WantsRead() const {
   if (state_ == State::kLingering) return true;
-  return state_ == State::kOpen && !paused_ && out_.size() - out_offset_ < kMaxBufferedOut;
+  return state_ == State::kOpen && !paused_ && !peer_closed_ &&
+         out_.size() - out_offset_ < kMaxBufferedOut;
 }
 
 void Connection::Close() {
@@ -55,8 +56,13 @@ void Connection::OnReadable() {
   size_t n = 0;
   net::IoResult r = net::ReadSome(fd_, buf, sizeof(buf), &n);
   if (r == net::IoResult::kWouldBlock) return;
+  if (r == net::IoResult::kClosed && state_ == State::kOpen && !slots_.empty()) {
+    // The client half-closed after its requests: answer them, then close (RFC 9112
+    // section 9.6 lets a server finish responses it owes).
+    peer_closed_ = true;
+    return;
+  }
   if (r != net::IoResult::kOk) {
-    // Peer closed or failed. Pending responses have no reader left (RFC 9112 section 9.6).
     Close();
     return;
   }
@@ -165,7 +171,13 @@ void Connection::Flush() {
   out_.clear();
   out_offset_ = 0;
   if (had_output) last_active_ms_ = MonotonicMs();
-  if (state_ == State::kOpen && draining_ && idle()) state_ = State::kClosing;
+  if (state_ == State::kOpen && (draining_ || peer_closed_) && idle()) {
+    if (peer_closed_) {
+      Close();
+      return;
+    }
+    state_ = State::kClosing;
+  }
   if (state_ == State::kClosing) {
     // Lingering close: half-close, then drain the client's unread bytes so the kernel does
     // not answer them with a RST that could destroy our response in flight.

@@ -87,8 +87,9 @@ class Connection : public http::ServerCodecCallbacks {
   std::unique_ptr<http::ServerCodec> codec_;
   State state_ = State::kOpen;
   bool draining_ = false;
-  bool paused_ = false;  // the codec paused: too many responses outstanding
-  std::string in_;       // bytes read but not yet parsed (while paused)
+  bool paused_ = false;       // the codec paused: too many responses outstanding
+  bool peer_closed_ = false;  // the client half-closed; answer what is owed, then close
+  std::string in_;            // bytes read but not yet parsed (while paused)
   std::string out_;
   size_t out_offset_ = 0;
   std::deque<Slot> slots_;

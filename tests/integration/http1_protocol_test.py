@@ -144,7 +144,39 @@ def test_idle_keepalive_timeout_closes(server):
     assert 0.8 < elapsed < 3
 
 
+def test_half_closed_client_still_gets_its_responses(server):
+    reqs = get("/sleep?ms=100") + get("/users/3")
+    responses = split_responses(raw_exchange(server.port, reqs, half_close=True))
+    assert [r[0] for r in responses] == [200, 200]
+    assert responses[0][2] == b'{"slept_ms":100}'
+
+
 def test_http10_closes_by_default(server):
     data = raw_exchange(server.port, b"GET /health HTTP/1.0\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 200 OK\r\n")
     assert b"Connection: close" in data
+
+
+def test_hostile_bytes_never_take_the_server_down(server):
+    """Seeded random and mutated requests: each gets an answer or a close, never a crash."""
+    import random
+
+    rng = random.Random(1234)
+    valid = (
+        b"POST /items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 27\r\n\r\n{\"name\":\"pen\",\"price\":1.5}"
+    )
+    for i in range(300):
+        if i % 3 == 0:
+            data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+        else:
+            data = bytearray(valid)
+            for _ in range(rng.randrange(1, 6)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            data = bytes(data)
+        reply = raw_exchange(server.port, data, timeout=3, half_close=True)
+        if reply:
+            status = int(reply.split(b" ", 2)[1])
+            assert status < 500 or status == 408, reply[:200]
+    data = raw_exchange(server.port, get("/health", "Connection: close\r\n"))
+    assert split_responses(data)[0][2] == b'{"status":"ok"}'

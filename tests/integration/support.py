@@ -63,10 +63,15 @@ def hello_server(*extra: str, app: str = "examples.hello.app:app") -> Iterator[S
         proc.stderr.close()
 
 
-def raw_exchange(port: int, data: bytes, timeout: float = 5.0, until_close: bool = True) -> bytes:
-    """Send bytes on a fresh connection and read until the server closes (or timeout)."""
+def raw_exchange(
+    port: int, data: bytes, timeout: float = 5.0, until_close: bool = True, half_close: bool = False
+) -> bytes:
+    """Send bytes on a fresh connection and read until the server closes (or timeout).
+    With half_close the client shuts down its sending side after the bytes."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(data)
+        if half_close:
+            s.shutdown(socket.SHUT_WR)
         chunks = []
         try:
             while True:
