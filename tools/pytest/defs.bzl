@@ -1,6 +1,6 @@
 """pytest_test: a py_test that runs pytest on its sources (real pytest, not unittest)."""
 
-def pytest_test(name, srcs, deps = [], data = [], size = "medium", **kwargs):
+def pytest_test(name, srcs, deps = [], data = [], size = "small", **kwargs):
     native.py_test(
         name = name,
         srcs = srcs + ["//tools/pytest:pytest_runner.py"],
