@@ -75,7 +75,8 @@ def main() -> int:
     print(text)
     out_dir = os.path.join(workspace, "benchmarks", "results")
     os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "http1.md"), "w") as f:
+    name = "http1.md" if args.threads == 1 else f"http1-threads{args.threads}.md"
+    with open(os.path.join(out_dir, name), "w") as f:
         f.write(text)
     return 0
 
