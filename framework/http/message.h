@@ -48,6 +48,7 @@ struct Response {
   std::string content_type;  // empty: no Content-Type header
   HeaderMap headers;         // extra headers, beyond Date/Server/Content-*
   std::string body;
+  HeaderMap trailers;  // HTTP/2 only (gRPC status); HTTP/1.1 responses omit them
   bool close = false;  // close the connection after sending
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "framework/http/codec.h"
+#include "framework/http2/http2_codec.h"
 
 namespace databridge::server {
 
@@ -20,6 +21,10 @@ struct ServerConfig {
   double keepalive_timeout_s = 5;  // idle keep-alive connection (uvicorn's default)
   double graceful_timeout_s = 10;  // shutdown: time for requests in flight
   size_t max_pipelined = 64;       // queued responses per connection before reads pause
+  http2::Settings http2;           // SETTINGS we advertise, flood limits
+  bool allow_h2c_upgrade = true;   // HTTP/1.1 Upgrade: h2c (cleartext only)
+  std::string ssl_certfile;        // both set: TLS 1.2/1.3 with ALPN h2, http/1.1
+  std::string ssl_keyfile;
 };
 
 }  // namespace databridge::server

@@ -1,47 +1,38 @@
 #include "framework/server/connection.h"
 
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "framework/base/clock.h"
 #include "framework/base/error_kind.h"
-#include "framework/http1/http1_codec.h"
+#include "framework/http2/http2_codec.h"
 #include "framework/net/socket.h"
-#include "framework/server/error_response.h"
+#include "framework/server/http1_session.h"
+#include "framework/server/http2_session.h"
 
 namespace databridge::server {
 namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kMaxBufferedOut = 4 * 1024 * 1024;  // stop reading past this (slow reader)
 constexpr int64_t kLingerMs = 2000;
+constexpr int kMaxTlsReadsPerEvent = 16;
 }  // namespace
 
-int64_t MonotonicMs() {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-Connection::Connection(uint64_t id, int fd, const ServerConfig& config, ConnectionOwner* owner)
+Connection::Connection(uint64_t id, int fd, const ServerConfig& config, ConnectionOwner* owner,
+                       const net::TlsContext* tls)
     : id_(id),
       fd_(fd),
       config_(config),
       owner_(owner),
-      codec_(std::make_unique<http1::Http1Codec>(config.limits, this)),
-      last_active_ms_(MonotonicMs()) {}
+      tls_(tls ? std::make_unique<net::TlsStream>(*tls, fd) : nullptr),
+      accepted_ms_(MonotonicMs()),
+      last_active_ms_(accepted_ms_),
+      last_write_ms_(accepted_ms_) {}
 
 Connection::~Connection() {
+  session_.reset();
+  tls_.reset();
   if (fd_ >= 0) ::close(fd_);
-}
-
-bool Connection::idle() const {
-  return slots_.empty() && !codec_->InRequest() && out_.empty() && in_.empty();
-}
-
-bool Connection::WantsRead() const {
-  if (state_ == State::kLingering) return true;
-  return state_ == State::kOpen && !paused_ && !peer_closed_ &&
-         out_.size() - out_offset_ < kMaxBufferedOut;
 }
 
 void Connection::Close() {
@@ -51,128 +42,163 @@ void Connection::Close() {
   fd_ = -1;
 }
 
+bool Connection::idle() const {
+  return (session_ == nullptr ? sniff_.empty() : session_->Idle()) && out_offset_ == out_.size();
+}
+
+bool Connection::WantsRead() const {
+  if (state_ == State::kLingering) return true;
+  if (state_ != State::kOpen || peer_closed_ || failed_) return false;
+  if (out_.size() - out_offset_ >= kMaxBufferedOut) return false;
+  return session_ == nullptr || session_->WantsRead();
+}
+
+bool Connection::WantsWrite() const {
+  if (state_ == State::kClosed) return false;
+  return out_offset_ < out_.size() || (tls_ && tls_->wants_write());
+}
+
+net::IoResult Connection::Handshake() {
+  if (tls_->handshake_done()) return net::IoResult::kOk;
+  net::IoResult r = tls_->Handshake();
+  if (r != net::IoResult::kOk) return r;
+  // ALPN decides the protocol (RFC 9113 section 3.3); no ALPN means HTTP/1.1.
+  if (tls_->alpn() == "h2") {
+    auto s = Http2Session::ForPriorKnowledge(config_, this);
+    if (!s.ok()) return net::IoResult::kError;
+    Install(*std::move(s));
+  } else {
+    Install(std::make_unique<Http1Session>(config_, this));
+  }
+  return r;
+}
+
+net::IoResult Connection::ReadTransport(char* buf, size_t cap, size_t* n) {
+  if (!tls_) return net::ReadSome(fd_, buf, cap, n);
+  if (net::IoResult r = Handshake(); r != net::IoResult::kOk) return r;
+  return tls_->Read(buf, cap, n);
+}
+
+net::IoResult Connection::WriteTransport(const char* data, size_t len, size_t* n) {
+  if (!tls_) return net::WriteSome(fd_, data, len, n);
+  if (net::IoResult r = Handshake(); r != net::IoResult::kOk) return r;
+  return tls_->Write(data, len, n);
+}
+
 void Connection::OnReadable() {
   char buf[kReadChunk];
-  size_t n = 0;
-  net::IoResult r = net::ReadSome(fd_, buf, sizeof(buf), &n);
-  if (r == net::IoResult::kWouldBlock) return;
-  if (r == net::IoResult::kClosed && state_ == State::kOpen && !slots_.empty()) {
-    // The client half-closed after its requests: answer them, then close (RFC 9112
-    // section 9.6 lets a server finish responses it owes).
-    peer_closed_ = true;
-    return;
-  }
-  if (r != net::IoResult::kOk) {
-    Close();
-    return;
-  }
-  if (state_ == State::kLingering) return;  // discard until EOF
-  if (state_ != State::kOpen) return;
-  last_active_ms_ = MonotonicMs();
-  if (paused_ || !in_.empty()) {
-    in_.append(buf, n);
-    return;
-  }
-  auto used = codec_->Feed(absl::string_view(buf, n));
-  if (!used.ok()) {
-    RespondError(used.status());
-    return;
-  }
-  if (*used < n) in_.assign(buf + *used, n - *used);
-}
-
-void Connection::FeedBuffered() {
-  while (!paused_ && !in_.empty() && state_ == State::kOpen) {
-    auto used = codec_->Feed(in_);
-    if (!used.ok()) {
-      in_.clear();
-      RespondError(used.status());
+  for (int i = 0; i < (tls_ ? kMaxTlsReadsPerEvent : 1); ++i) {
+    size_t n = 0;
+    net::IoResult r = ReadTransport(buf, sizeof(buf), &n);
+    if (r == net::IoResult::kWouldBlock) return;
+    if (r == net::IoResult::kClosed && state_ == State::kOpen && session_ && session_->Owes()) {
+      // The client half-closed after its requests: answer them, then close (RFC 9112
+      // section 9.6 lets a server finish the responses it owes).
+      peer_closed_ = true;
       return;
     }
-    in_.erase(0, *used);
-    if (*used == 0) break;
-  }
-}
-
-void Connection::OnWritable() { Flush(); }
-
-void Connection::OnRequestStart() { request_started_ms_ = MonotonicMs(); }
-
-void Connection::OnContinue() {
-  // Only when nothing is queued ahead: an interim response must not overtake earlier
-  // responses (RFC 9112 section 9.3). Without it the client sends the body after a wait.
-  if (slots_.empty() && out_.size() == out_offset_) out_.append("HTTP/1.1 100 Continue\r\n\r\n");
-}
-
-bool Connection::OnRequest(http::Request request) {
-  uint64_t sequence = next_sequence_++;
-  slots_.push_back(Slot{sequence, request.is_head, request.keep_alive && !draining_});
-  owner_->Dispatch(this, sequence, std::move(request));
-  if (slots_.size() >= config_.max_pipelined) paused_ = true;
-  return !paused_;
-}
-
-void Connection::RespondError(const absl::Status& status) {
-  // The request that failed to parse gets its own slot after everything already queued.
-  http::Response r = ErrorResponse(HttpStatusFor(KindOf(status)), status.message());
-  r.close = true;
-  uint64_t sequence = next_sequence_++;
-  slots_.push_back(Slot{sequence, false, false});
-  Respond(sequence, r);
-}
-
-void Connection::Respond(uint64_t sequence, const http::Response& response) {
-  if (state_ == State::kClosed || slots_.empty()) return;
-  uint64_t first = slots_.front().sequence;
-  if (sequence < first || sequence - first >= slots_.size()) return;
-  Slot& slot = slots_[sequence - first];
-  if (slot.ready) return;
-  bool keep_alive = slot.keep_alive && !draining_ && !response.close;
-  slot.bytes.clear();
-  codec_->EncodeResponse(response, slot.head, keep_alive, &slot.bytes);
-  slot.ready = true;
-  slot.close = !keep_alive;
-  MoveReadySlots();
-}
-
-void Connection::MoveReadySlots() {
-  while (!slots_.empty() && slots_.front().ready) {
-    Slot& slot = slots_.front();
-    out_.append(slot.bytes);
-    bool close = slot.close;
-    slots_.pop_front();
-    if (close) {
-      // Nothing after a closing response is answered.
-      state_ = State::kClosing;
-      slots_.clear();
-      in_.clear();
-      break;
+    if (r != net::IoResult::kOk) {
+      Close();
+      return;
     }
+    if (state_ != State::kOpen) {
+      if (state_ != State::kLingering) return;
+      continue;  // lingering: discard until EOF
+    }
+    last_active_ms_ = MonotonicMs();
+    Deliver(absl::string_view(buf, n));
+    if (state_ != State::kOpen || !WantsRead()) return;
+    if (tls_ && !tls_->pending()) return;
   }
-  if (state_ == State::kOpen && paused_ && slots_.size() < config_.max_pipelined / 2 + 1) {
-    paused_ = false;
-    FeedBuffered();
+}
+
+bool Connection::ChooseProtocol(absl::string_view data) {
+  // Cleartext: HTTP/2 with prior knowledge starts with the client preface (RFC 9113
+  // section 3.4); anything else is HTTP/1.1 (which may still Upgrade to h2c).
+  sniff_.append(data.data(), data.size());
+  const absl::string_view preface = http2::kClientPreface;
+  size_t n = std::min(sniff_.size(), preface.size());
+  if (absl::string_view(sniff_).substr(0, n) == preface.substr(0, n)) {
+    if (sniff_.size() < preface.size()) return false;  // undecided: wait for more
+    auto s = Http2Session::ForPriorKnowledge(config_, this);
+    if (!s.ok()) {
+      Close();
+      return false;
+    }
+    Install(*std::move(s));
+  } else {
+    Install(std::make_unique<Http1Session>(config_, this));
   }
+  return true;
+}
+
+void Connection::Install(std::unique_ptr<Session> session) {
+  session_ = std::move(session);
+  session_->Start();
+  if (draining_) session_->BeginDrain();
+}
+
+void Connection::Deliver(absl::string_view data) {
+  std::string first;
+  if (session_ == nullptr) {
+    if (!ChooseProtocol(data) || session_ == nullptr) return;
+    first.swap(sniff_);
+    data = first;
+  }
+  absl::Status s = session_->Receive(data);
+  while (s.ok()) {
+    std::optional<SessionUpgrade> up = session_->TakeUpgrade();
+    if (!up) break;
+    session_->Produce(&out_);  // "101 Switching Protocols" goes out first
+    Install(std::move(up->session));
+    if (!up->leftover.empty()) s = session_->Receive(up->leftover);
+  }
+  if (!s.ok()) failed_ = true;  // the session queued its answer (4xx, GOAWAY); read no more
+}
+
+void Connection::Dispatch(uint64_t stream, http::Request request) {
+  owner_->Dispatch(this, stream, std::move(request));
+}
+
+void Connection::Respond(uint64_t stream, const http::Response& response) {
+  if (state_ == State::kClosed || session_ == nullptr) return;
+  session_->Respond(stream, response);
 }
 
 void Connection::Flush() {
-  const bool had_output = out_offset_ < out_.size();
-  while (state_ != State::kClosed && out_offset_ < out_.size()) {
+  if (state_ == State::kClosed) return;
+  if (tls_ && !tls_->handshake_done()) {
+    net::IoResult r = Handshake();
+    if (r == net::IoResult::kWouldBlock) return;
+    if (r != net::IoResult::kOk) {
+      Close();
+      return;
+    }
+  }
+  for (;;) {
+    if (session_ && state_ == State::kOpen) {
+      if (out_offset_ == out_.size()) {
+        out_.clear();
+        out_offset_ = 0;
+      }
+      session_->Produce(&out_);
+    }
+    if (out_offset_ == out_.size()) break;
     size_t n = 0;
-    net::IoResult r = net::WriteSome(fd_, out_.data() + out_offset_, out_.size() - out_offset_, &n);
+    net::IoResult r = WriteTransport(out_.data() + out_offset_, out_.size() - out_offset_, &n);
     if (r == net::IoResult::kWouldBlock) return;
     if (r != net::IoResult::kOk) {
       Close();
       return;
     }
     out_offset_ += n;
+    last_write_ms_ = last_active_ms_ = MonotonicMs();
   }
-  if (state_ == State::kClosed) return;
   out_.clear();
   out_offset_ = 0;
-  if (had_output) last_active_ms_ = MonotonicMs();
-  if (state_ == State::kOpen && (draining_ || peer_closed_) && idle()) {
-    if (peer_closed_) {
+  if (state_ == State::kOpen && session_ != nullptr &&
+      (failed_ || session_->Finished() || ((draining_ || peer_closed_) && session_->Idle()))) {
+    if (peer_closed_ && session_->Idle()) {
       Close();
       return;
     }
@@ -181,33 +207,42 @@ void Connection::Flush() {
   if (state_ == State::kClosing) {
     // Lingering close: half-close, then drain the client's unread bytes so the kernel does
     // not answer them with a RST that could destroy our response in flight.
+    if (tls_) tls_->Shutdown();
     ::shutdown(fd_, SHUT_WR);
     state_ = State::kLingering;
-    linger_deadline_ms_ = last_active_ms_ + kLingerMs;
+    linger_deadline_ms_ = MonotonicMs() + kLingerMs;
   }
 }
 
 void Connection::BeginDrain() {
   draining_ = true;
-  if (state_ == State::kOpen && idle()) Close();
+  if (state_ == State::kOpen && idle()) {
+    Close();
+    return;
+  }
+  if (session_) session_->BeginDrain();
 }
 
 void Connection::CheckTimeouts() {
-  const int64_t now_ms = MonotonicMs();
+  const int64_t now = MonotonicMs();
+  const int64_t request_timeout = static_cast<int64_t>(config_.request_timeout_s * 1000);
   if (state_ == State::kLingering) {
-    if (now_ms >= linger_deadline_ms_) Close();
+    if (now >= linger_deadline_ms_) Close();
+    return;
+  }
+  if (state_ == State::kClosed) return;
+  if (out_offset_ < out_.size() && now - last_write_ms_ > request_timeout) {
+    Close();  // the client stopped reading
     return;
   }
   if (state_ != State::kOpen) return;
-  if (codec_->InRequest()) {
-    if (now_ms - request_started_ms_ > static_cast<int64_t>(config_.request_timeout_s * 1000)) {
-      RespondError(MakeError(ErrorKind::kRequestTimeout, "request not received in time"));
-      Flush();
-    }
+  if (session_ == nullptr) {
+    // TLS handshake or protocol choice still pending.
+    if (now - accepted_ms_ > request_timeout) Close();
     return;
   }
-  if (idle() &&
-      now_ms - last_active_ms_ > static_cast<int64_t>(config_.keepalive_timeout_s * 1000)) {
+  session_->CheckTimeouts(now);
+  if (idle() && now - last_active_ms_ > static_cast<int64_t>(config_.keepalive_timeout_s * 1000)) {
     Close();
   }
 }

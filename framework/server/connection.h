@@ -1,28 +1,23 @@
-// Connection: one accepted HTTP/1.1 socket on one I/O thread: reads, the codec, the queue
-// of responses kept in request order (pipelining), writes, timeouts and lingering close.
+// Connection: one accepted socket on one I/O thread: the transport (plain or TLS), the
+// protocol choice (ALPN; the HTTP/2 preface on cleartext; h2c Upgrade), buffers, timeouts
+// and lingering close. The protocol itself lives in a Session (Http1Session, Http2Session).
 //
-//   Connection c(id, fd, config, &owner);
-//   c.OnReadable();                // parse; the owner's Dispatch sees each request
-//   c.Respond(seq, response);      // whenever the handler finishes; order is kept
-//   c.Flush();                     // write what is ready
+//   Connection c(id, fd, config, &owner, tls_context_or_null);
+//   c.OnReadable();              // read, parse; the owner's Dispatch sees each request
+//   c.Respond(stream, response); // whenever the handler finishes
+//   c.Flush();                   // write what is ready
 // The owner (Worker) routes requests and keeps epoll interest in step with WantsRead/
 // WantsWrite. Not thread-safe: owned and used by one I/O thread.
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_CONNECTION_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_CONNECTION_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 
-#include "absl/status/status.h"
-#include "framework/http/codec.h"
+#include "framework/net/tls.h"
 #include "framework/server/config.h"
-
-namespace databridge::server {
-// Coarse monotonic milliseconds (vDSO; a few ns).
-int64_t MonotonicMs();
-}  // namespace databridge::server
+#include "framework/server/session.h"
 
 namespace databridge::server {
 
@@ -31,71 +26,65 @@ class Connection;
 class ConnectionOwner {
  public:
   virtual ~ConnectionOwner() = default;
-  // A complete request; answer later with connection->Respond(sequence, ...).
-  virtual void Dispatch(Connection* connection, uint64_t sequence, http::Request request) = 0;
+  // A complete request; answer later with connection->Respond(stream, ...).
+  virtual void Dispatch(Connection* connection, uint64_t stream, http::Request request) = 0;
 };
 
-class Connection : public http::ServerCodecCallbacks {
+class Connection : public SessionHost {
  public:
-  Connection(uint64_t id, int fd, const ServerConfig& config, ConnectionOwner* owner);
+  Connection(uint64_t id, int fd, const ServerConfig& config, ConnectionOwner* owner,
+             const net::TlsContext* tls);
   ~Connection() override;
 
   uint64_t id() const { return id_; }
   int fd() const { return fd_; }
 
   void OnReadable();
-  void OnWritable();
-  void Respond(uint64_t sequence, const http::Response& response);
-  // Writes buffered bytes; may move to lingering close.
+  void OnWritable() { Flush(); }
+  void Respond(uint64_t stream, const http::Response& response);
+  // Writes what the session has ready; moves to lingering close when the protocol is done.
   void Flush();
 
-  // Shutdown: answer what is in flight with Connection: close, then close.
+  // Shutdown: answer what is in flight, then close.
   void BeginDrain();
-  // Request-read, keep-alive idle and linger timeouts (called on the reactor's tick).
+  // Request-read, keep-alive idle, write-stall and linger timeouts (on the reactor's tick).
   void CheckTimeouts();
 
   bool closed() const { return state_ == State::kClosed; }
   bool WantsRead() const;
-  bool WantsWrite() const { return !out_.empty() && state_ != State::kClosed; }
-  bool idle() const;
+  bool WantsWrite() const;
 
-  // ServerCodecCallbacks
-  void OnRequestStart() override;
-  void OnContinue() override;
-  bool OnRequest(http::Request request) override;
+  // SessionHost
+  void Dispatch(uint64_t stream, http::Request request) override;
 
  private:
   enum class State { kOpen, kClosing, kLingering, kClosed };
-  struct Slot {
-    uint64_t sequence;
-    bool head;
-    bool keep_alive;
-    bool ready = false;
-    bool close = false;
-    std::string bytes;
-  };
 
-  void FeedBuffered();
-  void RespondError(const absl::Status& status);
-  void MoveReadySlots();
+  net::IoResult Handshake();  // TLS; installs the session ALPN chose once done
+  net::IoResult ReadTransport(char* buf, size_t cap, size_t* n);
+  net::IoResult WriteTransport(const char* data, size_t len, size_t* n);
+  void Deliver(absl::string_view data);
+  bool ChooseProtocol(absl::string_view data);
+  void Install(std::unique_ptr<Session> session);
+  bool idle() const;
   void Close();
 
   const uint64_t id_;
   int fd_;
   const ServerConfig& config_;
   ConnectionOwner* owner_;
-  std::unique_ptr<http::ServerCodec> codec_;
+  std::unique_ptr<net::TlsStream> tls_;
+  std::unique_ptr<Session> session_;  // null until the protocol is known
+  std::string sniff_;                 // cleartext bytes read before the protocol is known
   State state_ = State::kOpen;
   bool draining_ = false;
-  bool paused_ = false;       // the codec paused: too many responses outstanding
   bool peer_closed_ = false;  // the client half-closed; answer what is owed, then close
-  std::string in_;            // bytes read but not yet parsed (while paused)
+  bool failed_ = false;       // protocol error answered; close once it is written
   std::string out_;
   size_t out_offset_ = 0;
-  std::deque<Slot> slots_;
-  uint64_t next_sequence_ = 0;
-  int64_t request_started_ms_ = 0;
-  int64_t last_active_ms_ = 0;
+  int64_t accepted_ms_;
+  int64_t last_active_ms_;
+  int64_t last_write_ms_;
   int64_t linger_deadline_ms_ = 0;
 };
 

@@ -8,11 +8,16 @@ absl::Status Server::Bind() {
   const ServerConfig& config = routes_.config();
   int threads = config.threads < 1 ? 1 : config.threads;
   int port = config.port;
+  if (!config.ssl_certfile.empty() || !config.ssl_keyfile.empty()) {
+    auto tls = net::TlsContext::Create(config.ssl_certfile, config.ssl_keyfile, {"h2", "http/1.1"});
+    if (!tls.ok()) return tls.status();
+    tls_ = *std::move(tls);
+  }
   for (int i = 0; i < threads; ++i) {
     absl::StatusOr<int> fd = net::BindListener(config.host, port);
     if (!fd.ok()) return fd.status();
     if (i == 0) port = net::LocalPort(*fd);  // port 0: the others share the ephemeral one
-    auto worker = std::make_unique<Worker>(routes_, *fd);
+    auto worker = std::make_unique<Worker>(routes_, *fd, tls_.get());
     if (auto s = worker->Init(); !s.ok()) return s;
     workers_.push_back(std::move(worker));
   }

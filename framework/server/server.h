@@ -33,6 +33,7 @@ class Server {
 
  private:
   RouteSet routes_;
+  std::shared_ptr<net::TlsContext> tls_;
   std::vector<std::unique_ptr<Worker>> workers_;
   int port_ = 0;
 };

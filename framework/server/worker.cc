@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "framework/base/clock.h"
 #include "framework/base/error_kind.h"
 #include "framework/base/logging.h"
 #include "framework/net/socket.h"
@@ -25,7 +26,8 @@ int TickMs(const ServerConfig& c) {
 }
 }  // namespace
 
-Worker::Worker(const RouteSet& routes, int listen_fd) : routes_(routes), listen_fd_(listen_fd) {}
+Worker::Worker(const RouteSet& routes, int listen_fd, const net::TlsContext* tls)
+    : routes_(routes), listen_fd_(listen_fd), tls_(tls) {}
 
 Worker::~Worker() {
   connections_.clear();
@@ -77,7 +79,7 @@ void Worker::Accept() {
     int fd = net::AcceptConnection(listen_fd_);
     if (fd < 0) return;
     uint64_t id = next_id_++;
-    auto conn = std::make_unique<Connection>(id, fd, routes_.config(), this);
+    auto conn = std::make_unique<Connection>(id, fd, routes_.config(), this, tls_);
     if (!reactor_.Add(fd, EPOLLIN | EPOLLRDHUP, id).ok()) continue;  // conn closes fd
     interest_[id] = EPOLLIN | EPOLLRDHUP;
     connections_.emplace(id, std::move(conn));
@@ -85,6 +87,7 @@ void Worker::Accept() {
 }
 
 void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
+  dirty_.push_back(connection->id());
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
     case router::RouteMatch::Result::kNotFound:

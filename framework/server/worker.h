@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "framework/loop/mailbox.h"
 #include "framework/loop/reactor.h"
+#include "framework/net/tls.h"
 #include "framework/server/connection.h"
 #include "framework/server/endpoint.h"
 #include "framework/server/route_set.h"
@@ -30,8 +31,8 @@ namespace databridge::server {
 
 class Worker : public ConnectionOwner {
  public:
-  // `routes` must outlive the worker. Takes ownership of listen_fd.
-  Worker(const RouteSet& routes, int listen_fd);
+  // `routes` and `tls` (null: cleartext) must outlive the worker. Owns listen_fd.
+  Worker(const RouteSet& routes, int listen_fd, const net::TlsContext* tls);
   ~Worker() override;
 
   absl::Status Init();
@@ -59,6 +60,7 @@ class Worker : public ConnectionOwner {
 
   const RouteSet& routes_;
   int listen_fd_;
+  const net::TlsContext* tls_;
   loop::Reactor reactor_;
   loop::Mailbox mailbox_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Connection>> connections_;

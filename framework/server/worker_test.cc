@@ -88,7 +88,7 @@ TEST(Worker, MalformedRequestGets400AndClose) {
   Server server = MakeServer();
   ASSERT_TRUE(server.Bind().ok());
   int fd = Connect(server.port());
-  std::string got = Exchange(server, fd, "NOT HTTP AT ALL\r\n\r\n", 100);
+  std::string got = Exchange(server, fd, "GET / HTTP/1.1\r\nNo colon\r\n\r\n", 100);
   EXPECT_EQ(got.rfind("HTTP/1.1 400 Bad Request", 0), 0u) << got;
   EXPECT_EQ(Count(got, "Connection: close"), 1u);
   ::close(fd);

@@ -17,6 +17,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--request-timeout", type=float, default=None)
     parser.add_argument("--keepalive-timeout", type=float, default=None)
     parser.add_argument("--graceful-timeout", type=float, default=None)
+    parser.add_argument("--ssl-certfile", default=None, help="PEM certificate chain: serve TLS")
+    parser.add_argument("--ssl-keyfile", default=None, help="PEM private key for --ssl-certfile")
 
 
 def run_app(app: Any, args: argparse.Namespace) -> None:
@@ -29,6 +31,8 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
         request_timeout=args.request_timeout,
         keepalive_timeout=args.keepalive_timeout,
         graceful_timeout=args.graceful_timeout,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
     )
 
 

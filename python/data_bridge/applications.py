@@ -57,11 +57,16 @@ class App(Router):
     def run(
         self, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, **settings: Any
     ) -> None:
-        """Serve until SIGINT/SIGTERM, then shut down gracefully."""
+        """Serve until SIGINT/SIGTERM, then shut down gracefully.
+
+        settings: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
+        ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1).
+        """
         server = self.build(host, port, threads, **settings)
         bound = server.bind()
+        scheme = "https" if settings.get("ssl_certfile") else "http"
         print(
-            f"data-bridge: serving {self.title} on http://{host}:{bound} "
+            f"data-bridge: serving {self.title} on {scheme}://{host}:{bound} "
             f"({threads} thread{'' if threads == 1 else 's'})",
             file=sys.stderr,
             flush=True,

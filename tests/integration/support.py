@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Iterator
 
-_READY = re.compile(rb"serving .* on http://([\d.]+):(\d+)")
+_READY = re.compile(rb"serving .* on https?://([\d.]+):(\d+)")
 
 
 class ServerProcess:

@@ -1,0 +1,186 @@
+#include "framework/server/http1_session.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "framework/base/error_kind.h"
+#include "framework/http1/http1_codec.h"
+#include "framework/server/error_response.h"
+#include "framework/server/http2_session.h"
+
+namespace databridge::server {
+namespace {
+
+// The first line carries an HTTP/1.x version (or is still incomplete).
+bool LooksLikeHttp1(absl::string_view data) {
+  size_t eol = data.find('\n');
+  absl::string_view line = data.substr(0, eol);
+  return eol == absl::string_view::npos || absl::StrContains(line, " HTTP/");
+}
+
+bool HasToken(absl::string_view list, absl::string_view token) {
+  for (absl::string_view t : absl::StrSplit(list, ',')) {
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t), token)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Http1Session::Http1Session(const ServerConfig& config, SessionHost* host)
+    : config_(config),
+      host_(host),
+      codec_(std::make_unique<http1::Http1Codec>(config.limits, this)) {}
+
+Http1Session::~Http1Session() = default;
+
+bool Http1Session::Idle() const {
+  return slots_.empty() && !codec_->InRequest() && in_.empty() && !upgrade_;
+}
+
+absl::Status Http1Session::Receive(absl::string_view data) {
+  if (finished_) return absl::OkStatus();  // nothing after a closing response is read
+  if (paused_ || !in_.empty()) {
+    in_.append(data.data(), data.size());
+    return absl::OkStatus();
+  }
+  auto used = codec_->Feed(data);
+  if (!used.ok()) {
+    if (next_sequence_ == 0 && !LooksLikeHttp1(data)) {
+      // The very first bytes are no HTTP/1.x request line at all (no "HTTP/" version), so
+      // an HTTP response would mean nothing to the peer: close without one, as an HTTP/2
+      // endpoint does on an invalid connection preface (RFC 9113 section 3.4).
+      finished_ = true;
+      return used.status();
+    }
+    RespondError(used.status());
+    return used.status();
+  }
+  if (*used < data.size()) in_.assign(data.data() + *used, data.size() - *used);
+  if (upgrade_) upgrade_->leftover.swap(in_);
+  return absl::OkStatus();
+}
+
+absl::Status Http1Session::FeedBuffered() {
+  while (!paused_ && !in_.empty() && !finished_) {
+    auto used = codec_->Feed(in_);
+    if (!used.ok()) {
+      in_.clear();
+      RespondError(used.status());
+      return used.status();
+    }
+    in_.erase(0, *used);
+    if (*used == 0) break;
+  }
+  return absl::OkStatus();
+}
+
+void Http1Session::OnRequestStart() { request_started_ms_ = MonotonicMs(); }
+
+void Http1Session::OnContinue() {
+  // Only when nothing is queued ahead: an interim response must not overtake earlier
+  // responses (RFC 9112 section 9.3). Without it the client sends the body after a wait.
+  if (slots_.empty() && out_.empty()) out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+}
+
+bool Http1Session::IsH2cUpgrade(const http::Request& request) const {
+  return config_.allow_h2c_upgrade && !draining_ && slots_.empty() &&
+         HasToken(request.headers.Get("upgrade"), "h2c") && request.headers.Has("http2-settings") &&
+         HasToken(request.headers.Get("connection"), "upgrade") &&
+         HasToken(request.headers.Get("connection"), "http2-settings");
+}
+
+bool Http1Session::OnRequest(http::Request request) {
+  if (IsH2cUpgrade(request)) {
+    std::string settings(request.headers.Get("http2-settings"));
+    auto h2 = Http2Session::ForUpgrade(config_, host_, std::move(request), settings);
+    if (h2.ok()) {
+      // RFC 7540 section 3.2: 101, then the server's connection preface over HTTP/2.
+      out_.append(
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
+      upgrade_ = SessionUpgrade{*std::move(h2), ""};
+      paused_ = true;
+      return false;
+    }
+    RespondError(h2.status());
+    return false;
+  }
+  uint64_t sequence = next_sequence_++;
+  slots_.push_back(Slot{sequence, request.is_head, request.keep_alive && !draining_});
+  host_->Dispatch(sequence, std::move(request));
+  if (slots_.size() >= config_.max_pipelined) paused_ = true;
+  return !paused_;
+}
+
+void Http1Session::RespondError(const absl::Status& status) {
+  // The request that failed gets its own slot after everything already queued.
+  http::Response r = ErrorResponse(HttpStatusFor(KindOf(status)), status.message());
+  r.close = true;
+  uint64_t sequence = next_sequence_++;
+  slots_.push_back(Slot{sequence, false, false});
+  Respond(sequence, r);
+}
+
+void Http1Session::Respond(uint64_t sequence, const http::Response& response) {
+  if (slots_.empty()) return;
+  uint64_t first = slots_.front().sequence;
+  if (sequence < first || sequence - first >= slots_.size()) return;
+  Slot& slot = slots_[sequence - first];
+  if (slot.ready) return;
+  bool keep_alive = slot.keep_alive && !draining_ && !response.close;
+  slot.bytes.clear();
+  codec_->EncodeResponse(response, slot.head, keep_alive, &slot.bytes);
+  slot.ready = true;
+  slot.close = !keep_alive;
+  MoveReadySlots();
+}
+
+void Http1Session::MoveReadySlots() {
+  while (!slots_.empty() && slots_.front().ready) {
+    Slot& slot = slots_.front();
+    out_.append(slot.bytes);
+    bool close = slot.close;
+    slots_.pop_front();
+    if (close) {
+      // Nothing after a closing response is answered.
+      finished_ = true;
+      slots_.clear();
+      in_.clear();
+      break;
+    }
+  }
+  if (!finished_ && !upgrade_ && paused_ && slots_.size() < config_.max_pipelined / 2 + 1) {
+    paused_ = false;
+    FeedBuffered().IgnoreError();  // a parse error queued its own 4xx and finished us
+  }
+}
+
+void Http1Session::Produce(std::string* out) {
+  if (out_.empty()) return;
+  if (out->empty()) {
+    out->swap(out_);
+  } else {
+    out->append(out_);
+    out_.clear();
+  }
+}
+
+void Http1Session::BeginDrain() {
+  draining_ = true;
+  if (Idle()) finished_ = true;
+}
+
+void Http1Session::CheckTimeouts(int64_t now_ms) {
+  if (finished_ || !codec_->InRequest()) return;
+  if (now_ms - request_started_ms_ > static_cast<int64_t>(config_.request_timeout_s * 1000)) {
+    RespondError(MakeError(ErrorKind::kRequestTimeout, "request not received in time"));
+  }
+}
+
+std::optional<SessionUpgrade> Http1Session::TakeUpgrade() {
+  std::optional<SessionUpgrade> up;
+  up.swap(upgrade_);
+  return up;
+}
+
+}  // namespace databridge::server

@@ -1,0 +1,74 @@
+// Http1Session: HTTP/1.1 on a connection: the codec, and the queue of responses kept in
+// request order (pipelining), with backpressure when too many are outstanding.
+//
+//   Http1Session s(config, &host);
+//   s.Receive("GET / HTTP/1.1\r\n...");   // host->Dispatch(sequence, request)
+//   s.Respond(sequence, response);        // any order; written in request order
+// Also recognises `Upgrade: h2c` (RFC 7540 section 3.2) and hands over to HTTP/2.
+// Used only on its connection's I/O thread.
+#ifndef DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
+#define DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "framework/http/codec.h"
+#include "framework/server/config.h"
+#include "framework/server/session.h"
+
+namespace databridge::server {
+
+class Http1Session : public Session, public http::ServerCodecCallbacks {
+ public:
+  Http1Session(const ServerConfig& config, SessionHost* host);
+  ~Http1Session() override;
+
+  absl::Status Receive(absl::string_view data) override;
+  void Respond(uint64_t stream, const http::Response& response) override;
+  void Produce(std::string* out) override;
+  bool WantsRead() const override { return !paused_ && !finished_; }
+  bool Idle() const override;
+  bool Owes() const override { return !slots_.empty(); }
+  bool Finished() const override { return finished_; }
+  void BeginDrain() override;
+  void CheckTimeouts(int64_t now_ms) override;
+  std::optional<SessionUpgrade> TakeUpgrade() override;
+
+  // http::ServerCodecCallbacks
+  void OnRequestStart() override;
+  void OnContinue() override;
+  bool OnRequest(http::Request request) override;
+
+ private:
+  struct Slot {
+    uint64_t sequence;
+    bool head;
+    bool keep_alive;
+    bool ready = false;
+    bool close = false;
+    std::string bytes;
+  };
+
+  absl::Status FeedBuffered();
+  void RespondError(const absl::Status& status);
+  void MoveReadySlots();
+  bool IsH2cUpgrade(const http::Request& request) const;
+
+  const ServerConfig& config_;
+  SessionHost* host_;
+  std::unique_ptr<http::ServerCodec> codec_;
+  std::deque<Slot> slots_;
+  std::string in_;   // bytes read but not yet parsed (while paused)
+  std::string out_;  // ready for the wire
+  uint64_t next_sequence_ = 0;
+  int64_t request_started_ms_ = 0;
+  bool paused_ = false;
+  bool draining_ = false;
+  bool finished_ = false;  // a closing response was queued
+  std::optional<SessionUpgrade> upgrade_;
+};
+
+}  // namespace databridge::server
+
+#endif  // DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
