@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh debian|bench: install what the project needs, only when missing; quiet on success.
-#   debian  the Debian packages in tools/debian-packages.txt
+#   debian  the Debian packages in tools/debian-packages.txt, then the Go tools in
+#           tools/go-tools.txt (go install into /usr/local/bin, which tests see on PATH)
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
 #           benchmarks/requirements.txt), separate from the system Python the tests use
 set -euo pipefail
@@ -21,6 +22,32 @@ debian() {
     "${missing[@]}" >/dev/null
 }
 
+go_tools() {
+  local stamp_dir=/usr/local/lib/data-bridge go=""
+  while read -r name spec; do
+    case "$name" in ""|\#*) continue ;; esac
+    if [ -x "/usr/local/bin/$name" ] && [ "$(cat "$stamp_dir/$name" 2>/dev/null)" = "$spec" ]; then
+      continue
+    fi
+    if [ -z "$go" ]; then
+      go=$(command -v go || true)
+      [ -n "$go" ] || { [ -x /usr/local/go/bin/go ] && go=/usr/local/go/bin/go; }
+      if [ -z "$go" ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null
+        go=$(command -v go)
+      fi
+    fi
+    echo "setup: go install $spec" >&2
+    local out
+    if ! out=$(GOBIN=/usr/local/bin GOFLAGS=-mod=mod "$go" install "$spec" 2>&1); then
+      echo "$out" >&2
+      return 1
+    fi
+    mkdir -p "$stamp_dir"
+    echo "$spec" >"$stamp_dir/$name"
+  done <"$root/tools/go-tools.txt"
+}
+
 bench() {
   local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
   local stamp="$venv/.requirements.sha256"
@@ -35,7 +62,7 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian ;;
-  bench) debian; bench ;;
+  debian) debian; go_tools ;;
+  bench) debian; go_tools; bench ;;
   *) echo "usage: $0 debian|bench" >&2; exit 2 ;;
 esac

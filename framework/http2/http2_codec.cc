@@ -134,9 +134,10 @@ absl::Status Http2Codec::Receive(absl::string_view data) {
   ssize_t rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data.data()),
                                         data.size());
   if (rv < 0) {
-    if (rv == NGHTTP2_ERR_BAD_CLIENT_MAGIC) {
-      nghttp2_session_terminate_session(session_, NGHTTP2_PROTOCOL_ERROR);
-    }
+    // Fatal to the session; say why in a GOAWAY before the connection closes.
+    const bool abusive = rv == NGHTTP2_ERR_FLOODED || rv == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS;
+    nghttp2_session_terminate_session(session_,
+                                      abusive ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
     return MakeError(ErrorKind::kBadRequest, absl::StrCat("HTTP/2: ", nghttp2_strerror(rv)));
   }
   return absl::OkStatus();
