@@ -39,26 +39,44 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(port: int, path: str, timeout: float = 30) -> None:
+def wait_ready(port: int, timeout: float = 30) -> None:
+    """Until the port accepts connections (the warm-up run that follows checks answers)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-                if s.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            time.sleep(0.3)  # let the server finish starting behind its listener
+            return
         except OSError:
-            pass
-        time.sleep(0.1)
+            time.sleep(0.1)
     raise RuntimeError(f"server on port {port} did not become ready")
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime+stime of a process and its threads (not its children)."""
+def _stat(pid: int) -> list[str]:
     with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime+stime of a process, its threads and its descendants (Granian and uvicorn
+    may serve from worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                children.setdefault(int(_stat(int(entry))[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                pass
+    ticks, total, todo = os.sysconf("SC_CLK_TCK"), 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = _stat(p)
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        todo += children.get(p, [])
+    return total / ticks
 
 
 def _to_ms(value: str) -> float:
@@ -81,6 +99,26 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
     if re.search(r"Non-2xx or 3xx responses", out):
         raise RuntimeError(f"non-2xx responses from {url}:\n{out}")
     return rps, p50, p99
+
+
+def h2load(url: str, seconds: int, connections: int, streams: int = 32) -> tuple[float, float, float]:
+    """HTTP/2 (prior knowledge) load from h2load; percentiles from its per-request log."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("r", suffix=".log") as log:
+        out = subprocess.run(
+            ["taskset", "-c", CLIENT_CORE, "h2load", "-t1", f"-c{connections}", f"-m{streams}",
+             f"-D{seconds}", "--log-file", log.name, url],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        durations = sorted(int(line.split()[2]) for line in log if line.strip())
+    m = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out)
+    if m is None or not re.search(r"status codes: \d+ 2xx, 0 3xx, 0 4xx, 0 5xx", out):
+        raise RuntimeError(f"h2load failed against {url}:\n{out}")
+    if not durations:
+        raise RuntimeError(f"h2load logged no requests:\n{out}")
+    pct = lambda q: durations[min(len(durations) - 1, int(q * len(durations)))] / 1000  # noqa: E731
+    return float(m.group(1)), pct(0.50), pct(0.99)
 
 
 class Server:
@@ -106,18 +144,20 @@ class Server:
 
 
 def measure(server: Server, scenarios: dict[str, str], seconds: int, connections: int,
-            warmup: int = 2) -> list[Result]:
+            warmup: int = 2, tool=wrk, label: str | None = None) -> list[Result]:
+    """Runs every scenario against one server with `tool` (wrk or h2load)."""
     results = []
     with server:
-        wait_ready(server.port, next(iter(scenarios.values())))
+        wait_ready(server.port)
         assert server.proc is not None
         for name, path in scenarios.items():
             url = f"http://127.0.0.1:{server.port}{path}"
-            wrk(url, warmup, connections)
+            tool(url, warmup, connections)
             before = cpu_seconds(server.proc.pid)
-            rps, p50, p99 = wrk(url, seconds, connections)
+            rps, p50, p99 = tool(url, seconds, connections)
             cpu = cpu_seconds(server.proc.pid) - before
-            results.append(Result(server.name, name, rps, p50, p99, cpu / (rps * seconds) * 1e6))
+            results.append(Result(label or server.name, name, rps, p50, p99,
+                                  cpu / (rps * seconds) * 1e6))
     return results
 
 
@@ -147,16 +187,18 @@ def machine() -> str:
 
 
 def table(results: dict[tuple[str, str], Result], ours: str, peers: Sequence[str],
-          scenarios: Sequence[str]) -> str:
+          scenarios: Sequence[str], extra: Sequence[str] = ()) -> str:
+    """Rows per scenario: ours, each peer (with ours/peer ratio), then `extra` rows shown
+    for reference without a ratio."""
     lines = [
         "| scenario | server | req/s | p50 ms | p99 ms | server CPU us/req | ratio (ours / peer) |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for sc in scenarios:
         mine = results[(ours, sc)]
-        for name in [ours, *peers]:
+        for name in [ours, *peers, *extra]:
             r = results[(name, sc)]
-            ratio = "" if name == ours else f"{mine.rps / r.rps:.2f}x"
+            ratio = f"{mine.rps / r.rps:.2f}x" if name in peers else ""
             lines.append(
                 f"| {sc} | {name} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
                 f"{r.cpu_us_per_req:.1f} | {ratio} |"

@@ -1,0 +1,94 @@
+"""./bazelw run //benchmarks:http2 -- [--seconds 10] [--rounds 3]
+
+HTTP/2 (cleartext, prior knowledge) plaintext and JSON: data-bridge (examples/hello,
+1 thread) against Granian (HTTP/2, ASGI, 1 worker, 1 runtime thread) serving the same
+handlers as a plain ASGI app; load from h2load (16 connections x 32 streams). Our HTTP/1.1
+figures (wrk, 64 connections) from the same run stand beside them. Prints a markdown table
+and writes it to benchmarks/results/http2.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import os
+import sys
+
+from benchmarks import loadgen
+
+SCENARIOS = {"plaintext": "/plaintext", "json": "/json"}
+OURS_H2, GRANIAN, OURS_H1 = "data-bridge h2", "granian h2 (asgi)", "data-bridge http/1.1"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--streams", type=int, default=32)
+    args = parser.parse_args()
+
+    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY", os.getcwd())
+    venv_bin = os.path.join(workspace, ".venv-bench", "bin")
+    if not os.path.exists(os.path.join(venv_bin, "granian")):
+        sys.exit("benchmark environment missing: run through ./bazelw (tools/setup.sh bench)")
+    here = os.path.dirname(os.path.abspath(__file__))
+    pythonpath = os.pathsep.join(p for p in sys.path if p)
+    h2load = functools.partial(loadgen.h2load, streams=args.streams)
+
+    def ours() -> loadgen.Server:
+        port = loadgen.free_port()
+        return loadgen.Server(
+            "data-bridge",
+            ["/usr/bin/python3", "-m", "data_bridge", "serve", "examples.hello.app:app",
+             "--port", str(port), "--threads", "1"],
+            port, env=dict(os.environ, PYTHONPATH=pythonpath))
+
+    def granian() -> loadgen.Server:
+        port = loadgen.free_port()
+        return loadgen.Server(
+            GRANIAN,
+            [os.path.join(venv_bin, "granian"), "--interface", "asgi", "--http", "2",
+             "--workers", "1", "--runtime-threads", "1", "--loop", "uvloop", "--no-ws",
+             "--host", "127.0.0.1", "--port", str(port), "--working-dir",
+             os.path.join(here, "peers"), "asgi_hello:app"],
+            port)
+
+    results = []
+    for round_no in range(args.rounds):
+        runs = [
+            lambda: loadgen.measure(ours(), SCENARIOS, args.seconds, args.connections,
+                                    tool=h2load, label=OURS_H2),
+            lambda: loadgen.measure(granian(), SCENARIOS, args.seconds, args.connections,
+                                    tool=h2load),
+            lambda: loadgen.measure(ours(), SCENARIOS, args.seconds, 64, label=OURS_H1),
+        ]
+        if round_no % 2:
+            runs.reverse()
+        for run in runs:
+            results += run()
+        print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
+
+    summary = loadgen.best_of(results)
+    text = (
+        f"# HTTP/2 benchmark ({datetime.date.today().isoformat()})\n\n"
+        f"Machine: {loadgen.machine()}. Server pinned to core {loadgen.SERVER_CORE}, load "
+        f"generator to core {loadgen.CLIENT_CORE}. HTTP/2: h2load, 1 thread, "
+        f"{args.connections} connections x {args.streams} streams, cleartext prior knowledge; "
+        f"HTTP/1.1: wrk, 1 thread, 64 connections. {args.seconds}s per run after a 2s warm-up, "
+        f"{args.rounds} alternating rounds, median shown. data-bridge: 1 I/O thread; Granian: "
+        f"1 worker, 1 runtime thread, uvloop, plain ASGI app.\n\n"
+        + loadgen.table(summary, OURS_H2, [GRANIAN], list(SCENARIOS), extra=[OURS_H1])
+        + "\n"
+    )
+    print(text)
+    out_dir = os.path.join(workspace, "benchmarks", "results")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "http2.md"), "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
