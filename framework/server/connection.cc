@@ -68,7 +68,7 @@ net::IoResult Connection::Handshake() {
     if (!s.ok()) return net::IoResult::kError;
     Install(*std::move(s));
   } else {
-    Install(std::make_unique<Http1Session>(config_, this));
+    Install(std::make_unique<Http1Session>(config_, this, /*allow_h2c=*/false));
   }
   return r;
 }
@@ -127,7 +127,7 @@ bool Connection::ChooseProtocol(absl::string_view data) {
     }
     Install(*std::move(s));
   } else {
-    Install(std::make_unique<Http1Session>(config_, this));
+    Install(std::make_unique<Http1Session>(config_, this, config_.allow_h2c_upgrade));
   }
   return true;
 }

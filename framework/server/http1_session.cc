@@ -27,10 +27,11 @@ bool HasToken(absl::string_view list, absl::string_view token) {
 
 }  // namespace
 
-Http1Session::Http1Session(const ServerConfig& config, SessionHost* host)
+Http1Session::Http1Session(const ServerConfig& config, SessionHost* host, bool allow_h2c)
     : config_(config),
       host_(host),
-      codec_(std::make_unique<http1::Http1Codec>(config.limits, this)) {}
+      codec_(std::make_unique<http1::Http1Codec>(config.limits, this)),
+      allow_h2c_(allow_h2c) {}
 
 Http1Session::~Http1Session() = default;
 
@@ -84,7 +85,7 @@ void Http1Session::OnContinue() {
 }
 
 bool Http1Session::IsH2cUpgrade(const http::Request& request) const {
-  return config_.allow_h2c_upgrade && !draining_ && slots_.empty() &&
+  return allow_h2c_ && !draining_ && slots_.empty() &&
          HasToken(request.headers.Get("upgrade"), "h2c") && request.headers.Has("http2-settings") &&
          HasToken(request.headers.Get("connection"), "upgrade") &&
          HasToken(request.headers.Get("connection"), "http2-settings");

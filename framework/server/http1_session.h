@@ -21,7 +21,8 @@ namespace databridge::server {
 
 class Http1Session : public Session, public http::ServerCodecCallbacks {
  public:
-  Http1Session(const ServerConfig& config, SessionHost* host);
+  // allow_h2c: honour `Upgrade: h2c` (cleartext connections only, RFC 9113 section 3.1).
+  Http1Session(const ServerConfig& config, SessionHost* host, bool allow_h2c);
   ~Http1Session() override;
 
   absl::Status Receive(absl::string_view data) override;
@@ -66,6 +67,7 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
   bool paused_ = false;
   bool draining_ = false;
   bool finished_ = false;  // a closing response was queued
+  const bool allow_h2c_;
   std::optional<SessionUpgrade> upgrade_;
 };
 
