@@ -292,9 +292,12 @@ def test_server_healthy_after_attacks(server):
 def test_graceful_shutdown_sends_goaway_and_finishes_streams():
     with hello_server("--graceful-timeout", "5") as server:
         conn = H.RawH2(server.port)
-        conn.send(conn.headers(1, H.request_headers("/sleep?ms=600")))
-        conn.send(conn.headers(3, H.request_headers("/sleep?ms=300")))
-        time.sleep(0.2)
+        # Frames are processed in order: once /health (stream 5) is answered, the server
+        # holds both sleeps.
+        conn.send(conn.headers(1, H.request_headers("/sleep?ms=600"))
+                  + conn.headers(3, H.request_headers("/sleep?ms=300"))
+                  + conn.headers(5, H.request_headers("/health")))
+        conn.read_frames(timeout=5, until=lambda fs: 5 in conn.bodies)
         server.proc.send_signal(signal.SIGTERM)
         frames = conn.read_frames(timeout=5)
         assert H.goaway_code(frames) == H.NO_ERROR
