@@ -11,14 +11,12 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any
 
 from . import _core, _runtime
 from .routing import Router
 
-logger = logging.getLogger("data_bridge")
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
