@@ -20,7 +20,7 @@ debian() {
   local log
   log=$(mktemp)
   if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    "${missing[@]}"; } >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     return 1
