@@ -122,8 +122,18 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v,
     }
     case TypeKind::kAny:
       return ToPythonAny(v);
-    default:
-      return Scalar(v);
+    default: {
+      PyObject* scalar = Scalar(v);
+      // An enumeration's value becomes its member: Status("sold").
+      if (scalar == nullptr || spec.model_index < 0 ||
+          spec.model_index >= static_cast<int>(models.size()) ||
+          models[spec.model_index] == Py_None) {
+        return scalar;
+      }
+      PyObject* member = PyObject_CallOneArg(models[spec.model_index], scalar);
+      Py_DECREF(scalar);
+      return member;
+    }
   }
 }
 

@@ -77,6 +77,9 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
   }
   if (d.contains("title")) spec->title = d["title"].cast<std::string>();
   if (d.contains("model") && !d["model"].is_none()) spec->model_index = d["model"].cast<int>();
+  if (d.contains("enum")) {
+    for (py::handle v : d["enum"]) spec->allowed_json.push_back(v.cast<std::string>());
+  }
   return validate::TypeSpecPtr(spec);
 }
 
@@ -86,9 +89,9 @@ absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
   ep.method = d["method"].cast<std::string>();
   ep.path = d["path"].cast<std::string>();
   static const std::pair<const char*, server::ParamSource> kSources[] = {
-      {"path", server::ParamSource::kPath},       {"query", server::ParamSource::kQuery},
-      {"header", server::ParamSource::kHeader},   {"body", server::ParamSource::kBody},
-      {"request", server::ParamSource::kRequest},
+      {"path", server::ParamSource::kPath},     {"query", server::ParamSource::kQuery},
+      {"header", server::ParamSource::kHeader}, {"cookie", server::ParamSource::kCookie},
+      {"body", server::ParamSource::kBody},     {"request", server::ParamSource::kRequest},
   };
   for (py::handle p : d["params"]) {
     py::dict pd = py::reinterpret_borrow<py::dict>(p);

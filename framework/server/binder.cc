@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "framework/base/error_kind.h"
 #include "framework/http/url.h"
 #include "framework/json/json_escape.h"
@@ -32,6 +33,8 @@ const char* SourceName(ParamSource s) {
       return "query";
     case ParamSource::kHeader:
       return "header";
+    case ParamSource::kCookie:
+      return "cookie";
     case ParamSource::kBody:
       return "body";
     case ParamSource::kRequest:
@@ -98,6 +101,19 @@ BindResult Bind(const Endpoint& endpoint, const http::Request& request,
       case ParamSource::kHeader:
         for (const auto& [name, value] : request.headers.entries()) {
           if (name == p.key) texts.push_back(value);
+        }
+        break;
+      case ParamSource::kCookie:
+        // RFC 6265 section 5.4: "a=1; b=2", possibly over several Cookie fields (HTTP/2).
+        for (const auto& [name, value] : request.headers.entries()) {
+          if (name != "cookie") continue;
+          for (absl::string_view pair : absl::StrSplit(value, ';')) {
+            pair = absl::StripAsciiWhitespace(pair);
+            size_t eq = pair.find('=');
+            if (eq != absl::string_view::npos && pair.substr(0, eq) == p.key) {
+              texts.push_back(pair.substr(eq + 1));
+            }
+          }
         }
         break;
     }

@@ -20,7 +20,7 @@
 
 namespace databridge::server {
 
-enum class ParamSource { kPath, kQuery, kHeader, kBody, kRequest };
+enum class ParamSource { kPath, kQuery, kHeader, kCookie, kBody, kRequest };
 
 struct ParamSpec {
   std::string name;  // the handler's parameter name

@@ -55,7 +55,9 @@ struct TypeSpec {
   TypeSpecPtr items;          // kList, kDict
   std::vector<Field> fields;  // kObject
   std::string title;          // kObject: class name for messages
-  int model_index = -1;       // kObject: index into the binding layer's model table
+  int model_index = -1;       // kObject, enums: index into the binding layer's model table
+  // Enumerations: the allowed values as canonical JSON ("\"sold\"", "2"); empty: any.
+  std::vector<std::string> allowed_json;
 };
 
 }  // namespace databridge::validate

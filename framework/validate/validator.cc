@@ -1,5 +1,6 @@
 #include "framework/validate/validator.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -209,9 +210,62 @@ Value AnyFromJson(element el) {
   return Value::Null();
 }
 
+Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Location& loc,
+                            Errors* errors);
+
+// Canonical JSON of a validated scalar, to compare with TypeSpec::allowed_json.
+std::string CanonicalJson(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kString:
+      return JsonString(v.s);
+    case Value::Kind::kInt:
+      return std::to_string(v.i);
+    case Value::Kind::kBool:
+      return v.b ? "true" : "false";
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kFloat: {
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof(buf), v.f);
+      return std::string(buf, res.ptr);
+    }
+    default:
+      return "";
+  }
+}
+
+// pydantic's "enum" error: "Input should be 'a', 'b' or 'c'".
+Value CheckAllowed(const TypeSpec& spec, Value v, const std::string& input, const Location& loc,
+                   Errors* errors) {
+  if (spec.allowed_json.empty() || v.kind == Value::Kind::kMissing) return v;
+  std::string canonical = CanonicalJson(v);
+  for (const std::string& a : spec.allowed_json) {
+    if (a == canonical) return v;
+  }
+  std::string expected;
+  for (size_t i = 0; i < spec.allowed_json.size(); ++i) {
+    if (i > 0) expected += i + 1 == spec.allowed_json.size() ? " or " : ", ";
+    absl::string_view a = spec.allowed_json[i];
+    if (a.size() >= 2 && a.front() == '"') a = a.substr(1, a.size() - 2);
+    absl::StrAppend(&expected, "'", a, "'");
+  }
+  AddError(loc, "enum", absl::StrCat("Input should be ", expected), input, errors,
+           absl::StrCat("{\"expected\":", JsonString(expected), "}"));
+  return Value();
+}
+
 }  // namespace
 
 Value ValidateText(const TypeSpec& spec, absl::string_view text, Location& loc, Errors* errors) {
+  Value v = ValidateTextUnchecked(spec, text, loc, errors);
+  if (spec.allowed_json.empty()) return v;
+  return CheckAllowed(spec, std::move(v), JsonString(text), loc, errors);
+}
+
+namespace {
+
+Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Location& loc,
+                            Errors* errors) {
   auto input = [&] { return JsonString(text); };
   switch (spec.kind) {
     case TypeKind::kInt: {
@@ -266,6 +320,8 @@ Value ValidateText(const TypeSpec& spec, absl::string_view text, Location& loc, 
   }
 }
 
+}  // namespace
+
 Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& texts,
                     Location& loc, Errors* errors) {
   if (spec.kind != TypeKind::kList) return ValidateText(spec, texts.back(), loc, errors);
@@ -289,7 +345,19 @@ Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& 
   return v;
 }
 
+namespace {
+Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors* errors);
+}  // namespace
+
 Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
+  Value v = ValidateJsonUnchecked(spec, el, loc, errors);
+  if (spec.allowed_json.empty()) return v;
+  return CheckAllowed(spec, std::move(v), json::JsonReader::Minify(el), loc, errors);
+}
+
+namespace {
+
+Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
   const element_type type = el.type();
   auto input = [&] { return json::JsonReader::Minify(el); };
   if (type == element_type::NULL_VALUE && (spec.nullable || spec.kind == TypeKind::kAny)) {
@@ -447,5 +515,7 @@ Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* erro
   }
   return Value();
 }
+
+}  // namespace
 
 }  // namespace databridge::validate

@@ -13,7 +13,7 @@
 
 from .applications import App
 from .exceptions import HTTPException, RequestValidationError
-from .params import Body, Field, Header, Path, Query
+from .params import Body, Cookie, Field, Header, Path, Query
 from .requests import Headers, QueryParams, Request
 from .responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from .routing import APIRoute, Router
@@ -22,6 +22,7 @@ __all__ = [
     "APIRoute",
     "App",
     "Body",
+    "Cookie",
     "Field",
     "HTMLResponse",
     "HTTPException",

@@ -1,69 +1,66 @@
-"""Lowers handler signatures and type hints into the runtime's route descriptions.
+"""Lowers decorator routes (handler signatures and type hints) into codegen's IR, the one
+model OpenAPI documents and .proto services lower into too.
 
-Each route becomes a plain dict the native side reads once at start-up
-(framework/python/spec_reader.cc):
+    lowered = lower_routes(routes, title="Users", version="1.0.0")
+    lowered.service          # ir.Service: models, operations, parameters, bodies
+    lowered.plans            # per operation: how to call the handler (which IR parameter,
+                             # the body or the Request goes to which Python argument)
+    lowered.classes          # model name -> Python class (dataclass, Enum; None: dict)
 
-    {"method": "GET", "path": "/users/{user_id}", "handler": fn, "status_code": 200,
-     "params": [{"name": "user_id", "source": "path", "key": "user_id", "required": True,
-                 "type": {"kind": "int"}}]}
-
-Types: int, float, str, bool, uuid.UUID, list[T], dict[str, T], Any, Optional[T], and
-dataclasses / TypedDicts (nested) for JSON bodies; constraints come from Query/Path/Header/
-Body/Field markers inside Annotated[...] or as defaults.
+Types: bool, int, float, str, uuid.UUID, Enum subclasses, list[T] (also tuple/set),
+dict[str, T], Any, Optional[T], and dataclasses / TypedDicts (nested) for JSON bodies.
+Constraints come from Query/Path/Header/Body/Field markers inside Annotated[...] or as
+defaults, with FastAPI's meaning (gt/ge/lt/le, min_length/max_length, pattern).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import inspect
+import json
 import re
 import types
 import typing
 import uuid
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
+
+from codegen.ir import ir_pb2 as ir
 
 from . import params as P
 from .requests import Request
 
 _NoneType = type(None)
 _PATH_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
+_LOCATIONS = {"path": ir.Parameter.PATH, "query": ir.Parameter.QUERY,
+              "header": ir.Parameter.HEADER, "cookie": ir.Parameter.COOKIE}
 
 
 class Models:
-    """The classes object specs refer to by index (dataclasses; None for TypedDict)."""
+    """Named IR models for the Python classes met while lowering."""
 
-    def __init__(self) -> None:
-        self.classes: list[Any] = []
-        self._index: dict[Any, int] = {}
+    def __init__(self, service: ir.Service) -> None:
+        self.service = service
+        self.classes: dict[str, Any] = {}
+        self._names: dict[Any, str] = {}
 
-    def index(self, cls: Any, construct: bool) -> int:
-        if cls not in self._index:
-            self._index[cls] = len(self.classes)
-            self.classes.append(cls if construct else None)
-        return self._index[cls]
+    def name_for(self, cls: Any) -> tuple[str, bool]:
+        """The model name for cls, and whether it is new (to be defined)."""
+        if cls in self._names:
+            return self._names[cls], False
+        name, n = cls.__name__, 2
+        while name in self.classes:
+            name, n = f"{cls.__name__}{n}", n + 1
+        self._names[cls] = name
+        self.classes[name] = None
+        return name, True
 
 
-def _bound(value: float) -> tuple[float, str]:
-    return (float(value), str(value))
-
-
-def _apply_constraints(spec: dict[str, Any], marker: P.Param | None) -> dict[str, Any]:
-    if marker is None:
-        return spec
-    for key, value in marker.constraints().items():
-        if key in ("gt", "ge", "lt", "le"):
-            if spec["kind"] not in ("int", "float"):
-                raise TypeError(f"'{key}' applies to numbers, not {spec['kind']}")
-            spec[key] = _bound(value)
-        elif key in ("min_length", "max_length"):
-            if spec["kind"] not in ("str", "list"):
-                raise TypeError(f"'{key}' applies to strings and lists, not {spec['kind']}")
-            spec[key] = int(value)
-        elif key == "pattern":
-            if spec["kind"] != "str":
-                raise TypeError(f"'pattern' applies to strings, not {spec['kind']}")
-            spec["pattern"] = value
-    return spec
+@dataclasses.dataclass
+class Lowered:
+    service: ir.Service
+    plans: list[dict[str, Any]]
+    classes: dict[str, Any]
 
 
 def _split_annotated(tp: Any) -> tuple[Any, P.Param | None]:
@@ -88,100 +85,149 @@ def _split_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def is_model(tp: Any) -> bool:
-    tp, _ = _split_optional(_split_annotated(tp)[0])
+def _is_model_class(tp: Any) -> bool:
     return (dataclasses.is_dataclass(tp) and isinstance(tp, type)) or typing.is_typeddict(tp)
 
 
-def type_spec(tp: Any, models: Models, marker: P.Param | None = None) -> dict[str, Any]:
-    tp, inner_marker = _split_annotated(tp)
-    marker = marker or inner_marker
+def is_model(tp: Any) -> bool:
+    tp, _ = _split_optional(_split_annotated(tp)[0])
+    return _is_model_class(_split_annotated(tp)[0])
+
+
+def _constrain(t: ir.Type, marker: P.Param | None) -> None:
+    if marker is None:
+        return
+    kind = t.WhichOneof("kind")
+    numeric = kind == "scalar" and t.scalar in (ir.INT64, ir.DOUBLE)
+    sized = (kind == "scalar" and t.scalar == ir.STRING) or kind == "array"
+    c = t.constraints
+    for key, value in marker.constraints().items():
+        if key in ("gt", "ge", "lt", "le"):
+            if not numeric:
+                raise TypeError(f"'{key}' applies to numbers")
+            bound = "minimum" if key[0] == "g" else "maximum"
+            setattr(c, bound, float(value))
+            setattr(c, "exclusive_" + bound, key in ("gt", "lt"))
+        elif key in ("min_length", "max_length"):
+            if not sized:
+                raise TypeError(f"'{key}' applies to strings and lists")
+            setattr(c, key, int(value))
+        elif key == "pattern":
+            if not (kind == "scalar" and t.scalar == ir.STRING):
+                raise TypeError("'pattern' applies to strings")
+            c.pattern = value
+
+
+def type_of(tp: Any, models: Models, marker: P.Param | None = None) -> ir.Type:
+    tp, inner = _split_annotated(tp)
+    marker = marker or inner
     tp, nullable = _split_optional(tp)
-    tp, inner_marker = _split_annotated(tp)
-    marker = marker or inner_marker
+    tp, inner = _split_annotated(tp)
+    marker = marker or inner
     origin = typing.get_origin(tp)
-    spec: dict[str, Any]
+    t = ir.Type()
     if tp is bool:
-        spec = {"kind": "bool"}
+        t.scalar = ir.BOOL
     elif tp is int:
-        spec = {"kind": "int"}
+        t.scalar = ir.INT64
     elif tp is float:
-        spec = {"kind": "float"}
+        t.scalar = ir.DOUBLE
     elif tp is str:
-        spec = {"kind": "str"}
+        t.scalar = ir.STRING
     elif tp is uuid.UUID:
-        spec = {"kind": "uuid"}
+        t.scalar = ir.UUID
     elif tp is Any or tp is object or tp is inspect.Parameter.empty:
-        spec = {"kind": "any"}
-    elif tp in (list, tuple, set) or origin in (list, typing.List, tuple, set, frozenset) or (
-        origin is not None and origin.__name__ in ("Sequence", "List")
+        t.any = True
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        t.model = _enum_model(tp, models)
+    elif tp in (list, tuple, set, frozenset) or origin in (list, tuple, set, frozenset) or (
+        origin is not None and getattr(origin, "__name__", "") in ("Sequence", "List")
     ):
         args = typing.get_args(tp)
-        spec = {"kind": "list"}
-        if args and args[0] is not Ellipsis:
-            spec["items"] = type_spec(args[0], models)
-    elif tp is dict or origin in (dict, typing.Dict) or (
+        t.array.CopyFrom(type_of(args[0], models) if args and args[0] is not Ellipsis
+                         else ir.Type(any=True))
+    elif tp is dict or origin is dict or (
         origin is not None and getattr(origin, "__name__", "") == "Mapping"
     ):
         args = typing.get_args(tp)
-        spec = {"kind": "dict"}
-        if len(args) == 2:
-            if args[0] is not str:
-                raise TypeError(f"JSON object keys are strings: {tp!r}")
-            spec["items"] = type_spec(args[1], models)
-    elif dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        spec = _object_spec(tp, models, construct=True)
-    elif typing.is_typeddict(tp):
-        spec = _object_spec(tp, models, construct=False)
+        if args and args[0] is not str:
+            raise TypeError(f"JSON object keys are strings: {tp!r}")
+        t.map.CopyFrom(type_of(args[1], models) if len(args) == 2 else ir.Type(any=True))
+    elif _is_model_class(tp):
+        t.model = _object_model(tp, models)
     else:
         raise TypeError(f"unsupported parameter type {tp!r}")
-    if nullable:
-        spec["nullable"] = True
-    return _apply_constraints(spec, marker)
+    t.nullable = nullable
+    _constrain(t, marker)
+    return t
 
 
-def _object_spec(cls: Any, models: Models, construct: bool) -> dict[str, Any]:
+def _doc(cls: Any) -> str:
+    """The class's own docstring: not an inherited one, not dataclass's generated one."""
+    doc = cls.__dict__.get("__doc__") or ""
+    if dataclasses.is_dataclass(cls) and doc.startswith(cls.__name__ + "("):
+        return ""
+    return inspect.cleandoc(doc)
+
+
+def _enum_model(cls: type[enum.Enum], models: Models) -> str:
+    name, new = models.name_for(cls)
+    if new:
+        values = [m.value for m in cls]
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            raise TypeError(f"enum {cls.__name__}: values must be str or int")
+        model = models.service.models.add(name=name, description=_doc(cls))
+        for member in cls:
+            model.enum.values.add(name=member.name, json=json.dumps(member.value))
+        models.classes[name] = cls
+    return name
+
+
+def _object_model(cls: Any, models: Models) -> str:
+    name, new = models.name_for(cls)
+    if not new:
+        return name
+    model = models.service.models.add(name=name, description=_doc(cls))
+    model.object.allow_additional = True
     hints = typing.get_type_hints(cls, include_extras=True)
-    fields = []
-    if construct:
-        for f in dataclasses.fields(cls):
-            if not f.init:
-                continue
-            required = (
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            )
-            fields.append(_field(f.name, hints[f.name], required, models))
+    if dataclasses.is_dataclass(cls):
+        entries = [(f.name, f.default is dataclasses.MISSING
+                    and f.default_factory is dataclasses.MISSING)
+                   for f in dataclasses.fields(cls) if f.init]
+        models.classes[name] = cls
     else:
         required_keys = getattr(cls, "__required_keys__", frozenset(hints))
-        for name, hint in hints.items():
-            fields.append(_field(name, hint, name in required_keys, models))
-    return {
-        "kind": "object",
-        "title": cls.__name__,
-        "fields": fields,
-        "model": models.index(cls, construct),
-    }
-
-
-def _field(name: str, hint: Any, required: bool, models: Models) -> dict[str, Any]:
-    _, marker = _split_annotated(hint)
-    key = marker.alias if marker is not None and marker.alias else name
-    return {"name": name, "key": key, "required": required, "type": type_spec(hint, models)}
+        entries = [(n, n in required_keys) for n in hints]
+    for field_name, required in entries:
+        hint = hints[field_name]
+        _, marker = _split_annotated(hint)
+        f = model.object.fields.add(
+            name=field_name,
+            json_name=marker.alias if marker is not None and marker.alias else field_name,
+            required=required,
+        )
+        f.type.CopyFrom(type_of(hint, models))
+    return name
 
 
 def path_params(path: str) -> list[str]:
     return _PATH_PARAM.findall(path)
 
 
-def lower_params(
-    path: str, endpoint: Callable[..., Any], models: Models
-) -> list[dict[str, Any]]:
-    """One description per handler parameter, classified as FastAPI does."""
+def _default_json(value: Any) -> str:
+    try:
+        return json.dumps(value.value if isinstance(value, enum.Enum) else value)
+    except (TypeError, ValueError):
+        return ""
+
+
+def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
+                    models: Models) -> list[dict[str, Any]]:
+    """Fills op's parameters and body from the signature; returns the call plan's args."""
     signature = inspect.signature(endpoint)
     hints = typing.get_type_hints(endpoint, include_extras=True)
     in_path = set(path_params(path))
-    out = []
-    body_params = 0
+    args: list[dict[str, Any]] = []
     for name, param in signature.parameters.items():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             raise TypeError(f"{endpoint.__qualname__}: *args/**kwargs are not parameters")
@@ -191,17 +237,15 @@ def lower_params(
         if isinstance(default, P.Param):
             marker = default
             default = default.default
-        elif marker is not None and not marker.required:
-            default = marker.default if default is param.empty else default
+        elif marker is not None and not marker.required and default is param.empty:
+            default = marker.default
         has_default = default is not param.empty and default is not P._UNSET
-        desc: dict[str, Any] = {"name": name}
         if base is Request or (isinstance(base, type) and issubclass(base, Request)):
-            desc.update(source="request", key=name, required=True)
-            out.append(desc)
+            args.append({"name": name, "kind": "request"})
             continue
         if name in in_path:
             source = "path"
-        elif marker is not None and marker.source in ("query", "header", "path", "body"):
+        elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body"):
             source = marker.source
         elif is_model(hint):
             source = "body"
@@ -209,29 +253,77 @@ def lower_params(
             source = "query"
         if source == "path" and name not in in_path:
             raise TypeError(f"{endpoint.__qualname__}: '{name}' is not in the path {path!r}")
-        if source == "body":
-            body_params += 1
-        key = name
-        if marker is not None and marker.alias:
-            key = marker.alias
-        elif source == "header" and getattr(marker, "convert_underscores", True):
-            key = name.replace("_", "-")
-        if source == "header":
-            key = key.lower()
-        desc.update(
-            source=source,
-            key=key,
-            required=source == "path" or not has_default,
-            type=type_spec(hint, models, marker),
-        )
+        t = type_of(hint, models, marker)
+        if has_default and (dj := _default_json(default)):
+            t.default_json = dj
+        arg: dict[str, Any] = {"name": name}
         if has_default:
-            desc["default"] = default
-        out.append(desc)
-    if body_params > 1:
-        raise TypeError(f"{endpoint.__qualname__}: only one body parameter is supported")
-    missing = in_path - {d["name"] for d in out}
+            arg["default"] = default
+        if source == "body":
+            if op.HasField("body"):
+                raise TypeError(f"{endpoint.__qualname__}: only one body parameter is supported")
+            op.body.media_types.append(ir.Body.JSON)
+            op.body.type.CopyFrom(t)
+            op.body.required = not has_default
+            op.body.name = name
+            arg["kind"] = "body"
+        else:
+            wire = name
+            if marker is not None and marker.alias:
+                wire = marker.alias
+            elif source == "header" and getattr(marker, "convert_underscores", True):
+                wire = name.replace("_", "-")
+            if source == "header":
+                wire = wire.lower()
+            p = op.parameters.add(name=name, wire_name=wire, location=_LOCATIONS[source],
+                                  required=source == "path" or not has_default,
+                                  description=(marker.description or "") if marker else "")
+            p.type.CopyFrom(t)
+            arg["kind"] = "param"
+            arg["index"] = len(op.parameters) - 1
+        args.append(arg)
+    missing = in_path - {a["name"] for a in args}
     if missing:
         raise TypeError(
-            f"{endpoint.__qualname__}: path parameter(s) {sorted(missing)} have no argument"
-        )
-    return out
+            f"{endpoint.__qualname__}: path parameter(s) {sorted(missing)} have no argument")
+    return args
+
+
+def _response(op: ir.Operation, endpoint: Callable[..., Any], status_code: int,
+              models: Models) -> None:
+    r = op.responses.add(status=status_code, description="Successful Response")
+    try:
+        ret = typing.get_type_hints(endpoint, include_extras=True).get("return")
+        if ret is not None and ret is not _NoneType:
+            r.type.CopyFrom(type_of(ret, models))
+    except TypeError:
+        r.type.CopyFrom(ir.Type(any=True))  # responses may be anything a handler returns
+
+
+def lower_routes(routes: Sequence[Any], title: str = "", version: str = "",
+                 description: str = "") -> Lowered:
+    service = ir.Service(name=re.sub(r"\W+", "_", title).strip("_").lower() or "app",
+                         title=title, version=version, description=description)
+    models = Models(service)
+    plans: list[dict[str, Any]] = []
+    ids: set[str] = set()
+    for route in routes:
+        for method in route.methods:
+            op = service.operations.add(method=method, path=route.path,
+                                        summary=route.summary or "", tags=route.tags,
+                                        description=inspect.getdoc(route.endpoint) or "")
+            base = route.name or getattr(route.endpoint, "__name__", "operation")
+            op_id, n = base if len(route.methods) == 1 else f"{base}_{method.lower()}", 2
+            while op_id in ids:
+                op_id, n = f"{base}_{n}", n + 1
+            ids.add(op_id)
+            op.id = op_id
+            args = lower_operation(op, route.path, route.endpoint, models)
+            _response(op, route.endpoint, route.status_code, models)
+            plans.append({"operation": len(service.operations) - 1, "handler": route.endpoint,
+                          "status_code": route.status_code, "args": args})
+    # Models in name order: the IR is deterministic whatever order routes met them.
+    ordered = sorted(service.models, key=lambda m: str(m.name))
+    del service.models[:]
+    service.models.extend(ordered)
+    return Lowered(service, plans, models.classes)

@@ -14,7 +14,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from codegen.back.openapi.emit import to_openapi
+
 from . import _core, _runtime
+from ._core import encode_json
+from ._runtime_spec import runtime_routes
+from .responses import Response
 from .routing import Router
 
 
@@ -32,11 +37,13 @@ class App(Router):
         request_timeout: float = 10.0,
         keepalive_timeout: float = 5.0,
         graceful_timeout: float = 10.0,
+        openapi_url: str | None = "/openapi.json",
     ) -> None:
         super().__init__()
         self.title = title
         self.version = version
         self.description = description
+        self.openapi_url = openapi_url
         self.settings: dict[str, Any] = {
             "max_body_bytes": max_body_bytes,
             "request_timeout": request_timeout,
@@ -44,12 +51,28 @@ class App(Router):
             "graceful_timeout": graceful_timeout,
         }
 
+    def openapi(self) -> dict[str, Any]:
+        """This app's OpenAPI 3.1 document (also served at /openapi.json)."""
+        document: dict[str, Any] = to_openapi(
+            self.lower(self.title, self.version, self.description).service)
+        return document
+
     def build(self, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, **settings: Any) -> Any:
         """The native server for this app, not yet bound (see run / testing.serve)."""
         config = dict(self.settings)
         config.update({k: v for k, v in settings.items() if v is not None})
         config.update(host=host, port=port, threads=threads)
-        routes, models = self.lower()
+        lowered = self.lower(self.title, self.version, self.description)
+        routes, models = runtime_routes(lowered)
+        if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
+            document = Response(encode_json(to_openapi(lowered.service)),
+                                media_type="application/json")
+
+            def openapi_json() -> Response:
+                return document
+
+            routes.append({"method": "GET", "path": self.openapi_url, "handler": openapi_json,
+                           "status_code": 200, "params": []})
         return _core.Server(config, routes, _runtime, models)
 
     def run(

@@ -79,6 +79,10 @@ class Header(Param):
         self.convert_underscores = convert_underscores
 
 
+class Cookie(Param):
+    source = "cookie"
+
+
 class Body(Param):
     source = "body"
 

@@ -57,7 +57,7 @@ class Router:
             name=name or getattr(endpoint, "__name__", None),
         )
         # Fail at declaration, not at start-up, for a bad signature.
-        _schema.lower_params(path, endpoint, _schema.Models())
+        _schema.lower_routes([route])
         self.routes.append(route)
         return route
 
@@ -95,20 +95,6 @@ class Router:
                 name=r.name,
             )
 
-    def lower(self) -> tuple[list[dict[str, Any]], list[Any]]:
-        """Route descriptions for the native runtime, and the model classes they use."""
-        models = _schema.Models()
-        out = []
-        for r in self.routes:
-            params = _schema.lower_params(r.path, r.endpoint, models)
-            for method in r.methods:
-                out.append(
-                    {
-                        "method": method,
-                        "path": r.path,
-                        "handler": r.endpoint,
-                        "status_code": r.status_code,
-                        "params": params,
-                    }
-                )
-        return out, models.classes
+    def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:
+        """These routes in codegen's IR, with how to call each handler."""
+        return _schema.lower_routes(self.routes, title, version, description)

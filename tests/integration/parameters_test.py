@@ -4,6 +4,7 @@ every return type a handler may use. In-process server, real sockets, httpx."""
 from __future__ import annotations
 
 import dataclasses
+import enum
 import uuid
 from typing import Annotated, Optional, TypedDict
 
@@ -13,6 +14,7 @@ import pytest
 from data_bridge import (
     App,
     Body,
+    Cookie,
     Field,
     Header,
     HTMLResponse,
@@ -45,6 +47,22 @@ class Person:
     def __post_init__(self) -> None:
         if self.name == "forbidden":
             raise ValueError("name is forbidden")
+
+
+class Color(str, enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class Size(enum.IntEnum):
+    S = 1
+    M = 2
+
+
+@dataclasses.dataclass
+class Shirt:
+    color: Color
+    size: Size = Size.M
 
 
 class Point(TypedDict):
@@ -151,6 +169,19 @@ def make_app() -> App:
         if kind == "unserializable":
             return {"x": object()}
         raise HTTPException(404, f"unknown kind {kind}", headers={"X-Kind": kind})
+
+    @app.get("/enum")
+    def enum_query(color: Color, sizes: list[Size] = []) -> dict:  # noqa: B006
+        return {"color": color.value, "is_member": isinstance(color, Color),
+                "sizes": [s.name for s in sizes]}
+
+    @app.post("/shirts")
+    def shirts(shirt: Shirt) -> dict:
+        return {"color": shirt.color.name, "size": shirt.size.name}
+
+    @app.get("/cookie")
+    def cookie(session: Annotated[str, Cookie()], theme: Annotated[str, Cookie()] = "light") -> dict:
+        return {"session": session, "theme": theme}
 
     @app.get("/custom_validation")
     def custom_validation() -> dict:
@@ -338,3 +369,48 @@ def test_bad_signatures_fail_at_declaration():
     with pytest.raises(TypeError):
         @app.get("/y")
         def g(when: complex) -> None: ...
+
+
+def test_enum_parameters(client):
+    r = client.get("/enum", params=[("color", "green"), ("sizes", "1"), ("sizes", "2")])
+    assert r.json() == {"color": "green", "is_member": True, "sizes": ["S", "M"]}
+    r = client.get("/enum", params={"color": "blue"})
+    assert r.status_code == 422
+    assert r.json()["detail"] == [{
+        "type": "enum", "loc": ["query", "color"], "msg": "Input should be 'red' or 'green'",
+        "input": "blue", "ctx": {"expected": "'red' or 'green'"}}]
+
+
+def test_enum_fields_in_bodies(client):
+    assert client.post("/shirts", json={"color": "red"}).json() == {"color": "RED", "size": "M"}
+    r = client.post("/shirts", json={"color": "red", "size": 3})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "size"]
+    assert r.json()["detail"][0]["msg"] == "Input should be '1' or '2'"
+
+
+def test_cookies(client):
+    r = client.get("/cookie", headers={"Cookie": "a=1; session=abc; theme=dark"})
+    assert r.json() == {"session": "abc", "theme": "dark"}
+    assert client.get("/cookie", headers={"Cookie": "session=x"}).json()["theme"] == "light"
+    r = client.get("/cookie")
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["cookie", "session"]
+
+
+def test_openapi_document(client):
+    doc = client.get("/openapi.json").json()
+    assert doc["openapi"] == "3.1.0"
+    assert doc["info"]["title"] == "params"
+    query = doc["paths"]["/query"]["get"]
+    assert {p["name"]: p["in"] for p in query["parameters"]} == {
+        "tags": "query", "count": "query", "flag": "query", "name": "query", "ratio": "query"}
+    ratio = next(p for p in query["parameters"] if p["name"] == "ratio")
+    assert ratio["schema"] == {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5}
+    person = doc["components"]["schemas"]["Person"]
+    assert person["required"] == ["name", "age", "address"]
+    assert person["properties"]["address"] == {"$ref": "#/components/schemas/Address"}
+    assert doc["components"]["schemas"]["Color"] == {"title": "Color", "enum": ["red", "green"],
+                                                     "type": "string"}
+    assert "/openapi.json" not in doc["paths"]
+    assert doc["paths"]["/files/{rest}"]["get"]["parameters"][0]["in"] == "path"

@@ -260,6 +260,19 @@ class _Lowering:
             if schema.get("nullable") is True:
                 t.nullable = True
             return t
+        # anyOf/oneOf [T, {type: null}]: a nullable T (how 3.1 tools, pydantic among them,
+        # spell Optional).
+        for key in ("anyOf", "oneOf"):
+            variants = schema.get(key)
+            if isinstance(variants, Seq) and len(variants) == 2:
+                nulls = [v for v in variants if isinstance(v, Node) and v.get("type") == "null"
+                         and len(v) == 1]
+                if len(nulls) == 1:
+                    other = variants[1 - variants.index(nulls[0])]
+                    inner = self.type_of(other, variants, 1 - variants.index(nulls[0]), context)
+                    inner.nullable = True
+                    self.defaults(inner, schema)
+                    return inner
         t = ir.Type()
         types = schema.get("type")
         nullable = bool(schema.get("nullable", False))

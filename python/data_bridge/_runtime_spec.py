@@ -1,0 +1,116 @@
+"""From codegen's IR to the native runtime's route descriptions (the plain dicts that
+framework/python/spec_reader.cc reads at start-up). Every route source reaches the runtime
+this way, so decorator routes and spec-generated ones validate alike.
+
+    routes, models = runtime_routes(lowered)     # lowered: _schema.Lowered
+    _core.Server(config, routes, _runtime, models)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from codegen.ir import ir_pb2 as ir
+
+from ._schema import Lowered
+
+_SCALARS = {
+    ir.BOOL: "bool", ir.INT32: "int", ir.INT64: "int", ir.UINT32: "int", ir.UINT64: "int",
+    ir.FLOAT: "float", ir.DOUBLE: "float", ir.STRING: "str", ir.UUID: "uuid",
+    # Formats without a native check yet travel as strings.
+    ir.BYTES: "str", ir.BINARY: "str", ir.DATE: "str", ir.DATE_TIME: "str", ir.EMAIL: "str",
+    ir.URI: "str", ir.DURATION: "str",
+}
+_SOURCES = {ir.Parameter.PATH: "path", ir.Parameter.QUERY: "query",
+            ir.Parameter.HEADER: "header", ir.Parameter.COOKIE: "cookie"}
+
+
+def _number_text(v: float) -> str:
+    """A bound as pydantic prints it: 1 for 1.0, 0.5 for 0.5."""
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+
+
+class _Converter:
+    def __init__(self, lowered: Lowered) -> None:
+        self.models = {m.name: m for m in lowered.service.models}
+        self.classes = lowered.classes
+        self.order = sorted(self.classes)  # model index = position in this list
+        self.stack: list[str] = []
+
+    def index(self, name: str) -> int:
+        return self.order.index(name)
+
+    def type_spec(self, t: ir.Type) -> dict[str, Any]:
+        kind = t.WhichOneof("kind")
+        spec: dict[str, Any]
+        if kind == "scalar":
+            spec = {"kind": _SCALARS[t.scalar]}
+        elif kind == "array":
+            spec = {"kind": "list", "items": self.type_spec(t.array)}
+        elif kind == "map":
+            spec = {"kind": "dict", "items": self.type_spec(t.map)}
+        elif kind == "model":
+            spec = self.model_spec(t.model)
+        else:
+            spec = {"kind": "any"}
+        if t.nullable:
+            spec["nullable"] = True
+        c = t.constraints
+        if c.HasField("minimum"):
+            spec["gt" if c.exclusive_minimum else "ge"] = (c.minimum, _number_text(c.minimum))
+        if c.HasField("maximum"):
+            spec["lt" if c.exclusive_maximum else "le"] = (c.maximum, _number_text(c.maximum))
+        if c.HasField("min_length"):
+            spec["min_length"] = c.min_length
+        if c.HasField("max_length"):
+            spec["max_length"] = c.max_length
+        if c.pattern:
+            spec["pattern"] = c.pattern
+        if c.enum_json:
+            spec["enum"] = list(c.enum_json)
+        return spec
+
+    def model_spec(self, name: str) -> dict[str, Any]:
+        model = self.models[name]
+        which = model.WhichOneof("kind")
+        if which == "enum":
+            values = [json.loads(v.json) for v in model.enum.values]
+            kind = "str" if all(isinstance(v, str) for v in values) else "int"
+            return {"kind": kind, "enum": [v.json for v in model.enum.values],
+                    "model": self.index(name)}
+        if which != "object":
+            raise TypeError(f"model {name}: unions are not served by the runtime yet")
+        if name in self.stack:
+            raise TypeError(f"model {name} refers to itself: recursive models are not "
+                            "served by the runtime yet")
+        self.stack.append(name)
+        fields = [{"name": f.name, "key": f.json_name, "required": f.required,
+                   "type": self.type_spec(f.type)} for f in model.object.fields]
+        self.stack.pop()
+        return {"kind": "object", "title": name, "fields": fields, "model": self.index(name)}
+
+
+def runtime_routes(lowered: Lowered) -> tuple[list[dict[str, Any]], list[Any]]:
+    conv = _Converter(lowered)
+    routes = []
+    for plan in lowered.plans:
+        op = lowered.service.operations[plan["operation"]]
+        params = []
+        for arg in plan["args"]:
+            desc: dict[str, Any] = {"name": arg["name"]}
+            if arg["kind"] == "request":
+                desc.update(source="request", key=arg["name"], required=True)
+            elif arg["kind"] == "body":
+                desc.update(source="body", key=arg["name"], required=op.body.required,
+                            type=conv.type_spec(op.body.type))
+            else:
+                p = op.parameters[arg["index"]]
+                desc.update(source=_SOURCES[p.location], key=p.wire_name, required=p.required,
+                            type=conv.type_spec(p.type))
+            if "default" in arg:
+                desc["default"] = arg["default"]
+            params.append(desc)
+        routes.append({"method": op.method, "path": op.path, "handler": plan["handler"],
+                       "status_code": plan["status_code"], "params": params})
+    return routes, [lowered.classes[name] for name in conv.order]
