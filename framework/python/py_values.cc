@@ -122,6 +122,11 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v,
     }
     case TypeKind::kAny:
       return ToPythonAny(v);
+    case TypeKind::kUnion:
+      if (v.items.empty() || v.i < 0 || v.i >= static_cast<int64_t>(spec.variants.size())) {
+        Py_RETURN_NONE;
+      }
+      return ToPython(*spec.variants[v.i], v.items[0], models);
     default: {
       PyObject* scalar = Scalar(v);
       // An enumeration's value becomes its member: Status("sold").

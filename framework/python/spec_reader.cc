@@ -33,6 +33,7 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
       {"any", TypeKind::kAny},     {"bool", TypeKind::kBool},     {"int", TypeKind::kInt},
       {"float", TypeKind::kFloat}, {"str", TypeKind::kString},    {"uuid", TypeKind::kUuid},
       {"list", TypeKind::kList},   {"object", TypeKind::kObject}, {"dict", TypeKind::kDict},
+      {"union", TypeKind::kUnion},
   };
   bool known = false;
   for (const auto& [name, k] : kKinds) {
@@ -77,6 +78,19 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
   }
   if (d.contains("title")) spec->title = d["title"].cast<std::string>();
   if (d.contains("model") && !d["model"].is_none()) spec->model_index = d["model"].cast<int>();
+  if (d.contains("variants")) {
+    for (py::handle v : d["variants"]) {
+      auto variant = ReadTypeSpec(v);
+      if (!variant.ok()) return variant.status();
+      spec->variants.push_back(*variant);
+    }
+  }
+  if (d.contains("discriminator")) {
+    spec->discriminator = d["discriminator"].cast<std::string>();
+    for (auto item : d["mapping"].cast<py::dict>()) {
+      spec->mapping.emplace_back(item.first.cast<std::string>(), item.second.cast<int>());
+    }
+  }
   if (d.contains("enum")) {
     for (py::handle v : d["enum"]) spec->allowed_json.push_back(v.cast<std::string>());
   }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "re2/re2.h"
@@ -27,6 +28,7 @@ enum class TypeKind {
   kList,    // items
   kObject,  // fields (dataclass / TypedDict)
   kDict,    // any JSON object with values of `items`' type
+  kUnion,   // one of `variants` (oneOf/anyOf), chosen by `discriminator` when set
 };
 
 // A numeric bound with the text it was written as, for messages ("greater than 0").
@@ -58,6 +60,11 @@ struct TypeSpec {
   int model_index = -1;       // kObject, enums: index into the binding layer's model table
   // Enumerations: the allowed values as canonical JSON ("\"sold\"", "2"); empty: any.
   std::vector<std::string> allowed_json;
+  // kUnion: the variants; with a discriminator, `mapping` names the variant (index) for
+  // each value of that property; without, the first variant that validates wins.
+  std::vector<TypeSpecPtr> variants;
+  std::string discriminator;
+  std::vector<std::pair<std::string, int>> mapping;
 };
 
 }  // namespace databridge::validate

@@ -483,6 +483,64 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       }
       return v;
     }
+    case TypeKind::kUnion: {
+      Value v = Value::Of(Value::Kind::kObject);
+      if (!spec.discriminator.empty()) {
+        // pydantic's tagged unions: union_tag_not_found / union_tag_invalid.
+        element tag;
+        if (type != element_type::OBJECT ||
+            el.get_object().value_unsafe().at_key(spec.discriminator).get(tag) !=
+                simdjson::SUCCESS) {
+          AddError(
+              loc, "union_tag_not_found",
+              absl::StrCat("Unable to extract tag using discriminator '", spec.discriminator, "'"),
+              input(), errors,
+              absl::StrCat("{\"discriminator\":", JsonString(spec.discriminator), "}"));
+          return Value();
+        }
+        std::string tag_text = tag.type() == element_type::STRING ? std::string(Str(tag))
+                                                                  : json::JsonReader::Minify(tag);
+        std::string expected;
+        for (const auto& [value, index] : spec.mapping) {
+          if (value == tag_text) {
+            loc.PushKey(value);
+            Value inner = ValidateJson(*spec.variants[index], el, loc, errors);
+            loc.Pop();
+            if (inner.kind == Value::Kind::kMissing) return Value();
+            v.i = index;
+            v.items.push_back(std::move(inner));
+            return v;
+          }
+          absl::StrAppend(&expected, expected.empty() ? "" : ", ", "'", value, "'");
+        }
+        AddError(loc, "union_tag_invalid",
+                 absl::StrCat("Input tag '", tag_text, "' found using '", spec.discriminator,
+                              "' does not match any of the expected tags: ", expected),
+                 input(), errors,
+                 absl::StrCat("{\"discriminator\":", JsonString(spec.discriminator),
+                              ",\"tag\":", JsonString(tag_text),
+                              ",\"expected_tags\":", JsonString(expected), "}"));
+        return Value();
+      }
+      // No tag: the first variant that validates; otherwise every variant's errors, each
+      // under the variant's name (as pydantic reports them).
+      Errors all;
+      for (size_t i = 0; i < spec.variants.size(); ++i) {
+        Errors mine;
+        const TypeSpec& variant = *spec.variants[i];
+        loc.PushKey(variant.title.empty() ? std::to_string(i) : variant.title);
+        Value inner = ValidateJson(variant, el, loc, &mine);
+        loc.Pop();
+        if (mine.empty() && inner.kind != Value::Kind::kMissing) {
+          v.i = static_cast<int64_t>(i);
+          v.items.push_back(std::move(inner));
+          return v;
+        }
+        all.insert(all.end(), mine.begin(), mine.end());
+      }
+      errors->insert(errors->end(), all.begin(), all.end());
+      return Value();
+    }
     case TypeKind::kObject: {
       if (type != element_type::OBJECT) {
         if (spec.title.empty()) {

@@ -177,3 +177,49 @@ TEST(ErrorsToJson, FastApiShape) {
 
 }  // namespace
 }  // namespace databridge::validate
+
+namespace databridge::validate {
+namespace {
+
+std::shared_ptr<TypeSpec> Variant(const std::string& title, const std::string& tag_value) {
+  auto tag = Spec(TypeKind::kString);
+  tag->allowed_json = {"\"" + tag_value + "\""};
+  auto n = Spec(TypeKind::kInt);
+  auto obj = Spec(TypeKind::kObject);
+  obj->title = title;
+  obj->fields = {{"kind", "kind", tag, true}, {"n", "n", n, true}};
+  return obj;
+}
+
+TEST(ValidateJson, DiscriminatedUnion) {
+  auto u = Spec(TypeKind::kUnion);
+  u->variants = {Variant("Dog", "dog"), Variant("Cat", "cat")};
+  u->discriminator = "kind";
+  u->mapping = {{"dog", 0}, {"cat", 1}};
+  Errors errors;
+  Value v = Json(*u, R"({"kind": "cat", "n": 3})", &errors);
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(v.i, 1);
+  EXPECT_EQ(v.items[0].items[1].i, 3);
+  Json(*u, R"({"kind": "cow", "n": 3})", &errors);
+  Json(*u, R"({"n": 3})", &errors);
+  Json(*u, R"({"kind": "dog", "n": "x"})", &errors);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].type, "union_tag_invalid");
+  EXPECT_EQ(errors[1].type, "union_tag_not_found");
+  EXPECT_EQ(errors[2].loc_json, R"(["body","dog","n"])");
+}
+
+TEST(ValidateJson, UntaggedUnionTakesFirstMatch) {
+  auto u = Spec(TypeKind::kUnion);
+  u->variants = {Spec(TypeKind::kInt), Spec(TypeKind::kString)};
+  Errors errors;
+  EXPECT_EQ(Json(*u, "\"x\"", &errors).i, 1);
+  EXPECT_EQ(Json(*u, "5", &errors).i, 0);
+  EXPECT_TRUE(errors.empty());
+  Json(*u, "[1]", &errors);
+  EXPECT_EQ(errors.size(), 2u);
+}
+
+}  // namespace
+}  // namespace databridge::validate

@@ -32,7 +32,8 @@ struct Value {
   int64_t i = 0;
   double f = 0;
   std::string s;
-  std::vector<Value> items;       // list items; object fields; dict values
+  std::vector<Value> items;       // list items; object fields; dict values; union: [chosen]
+                                  // (a union keeps the chosen variant's index in `i`)
   std::vector<std::string> keys;  // dict keys
 
   static Value Null() { return Of(Kind::kNull); }

@@ -36,6 +36,14 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
     )
 
 
+def serve_app(app: Any, prog: str, argv: Sequence[str] | None = None) -> int:
+    """A service's own serve command (its Bazel run target): --host --port --threads ..."""
+    parser = argparse.ArgumentParser(prog=prog)
+    add_serve_arguments(parser)
+    run_app(app, parser.parse_args(argv))
+    return 0
+
+
 def load_app(target: str) -> Any:
     module_name, _, attr = target.partition(":")
     module = importlib.import_module(module_name)

@@ -79,8 +79,19 @@ class _Converter:
             kind = "str" if all(isinstance(v, str) for v in values) else "int"
             return {"kind": kind, "enum": [v.json for v in model.enum.values],
                     "model": self.index(name)}
+        if which == "union":
+            u = model.union
+            spec: dict[str, Any] = {"kind": "union",
+                                    "variants": [self.type_spec(v) for v in u.variants]}
+            if u.discriminator:
+                names = [v.model for v in u.variants]
+                spec["discriminator"] = u.discriminator
+                spec["mapping"] = {value: names.index(target)
+                                   for value, target in sorted(u.mapping.items())
+                                   if target in names}
+            return spec
         if which != "object":
-            raise TypeError(f"model {name}: unions are not served by the runtime yet")
+            raise TypeError(f"model {name}: not an object, enum or union")
         if name in self.stack:
             raise TypeError(f"model {name} refers to itself: recursive models are not "
                             "served by the runtime yet")

@@ -15,6 +15,7 @@ import dataclasses
 from typing import Any, Callable, Sequence, TypeVar
 
 from . import _schema
+from .generated import GeneratedRoutes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +34,16 @@ class APIRoute:
 class Router:
     def __init__(self) -> None:
         self.routes: list[APIRoute] = []
+        self.generated: list[GeneratedRoutes] = []
+
+    def include(self, routes: "Router | GeneratedRoutes", prefix: str = "") -> None:
+        """Mount another router's routes, or a generated service's operations."""
+        if isinstance(routes, GeneratedRoutes):
+            if prefix:
+                raise ValueError("generated services keep the paths of their spec")
+            self.generated.append(routes)
+        else:
+            self.include_router(routes, prefix)
 
     def add_route(
         self,
@@ -96,5 +107,17 @@ class Router:
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:
-        """These routes in codegen's IR, with how to call each handler."""
-        return _schema.lower_routes(self.routes, title, version, description)
+        """These routes (decorated and generated) in codegen's IR, with how to call each
+        handler."""
+        lowered = _schema.lower_routes(self.routes, title, version, description)
+        for g in self.generated:
+            clash = {m.name for m in g.service.models} & {m.name for m in lowered.service.models}
+            if clash:
+                raise TypeError(f"model names {sorted(clash)} are defined twice")
+            lowered.plans += g.plans(len(lowered.service.operations))
+            lowered.service.operations.extend(g.service.operations)
+            lowered.service.models.extend(g.service.models)
+            for m in g.service.models:
+                if m.WhichOneof("kind") != "union":
+                    lowered.classes[m.name] = g.models.get(m.name)
+        return lowered

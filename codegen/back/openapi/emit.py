@@ -211,3 +211,22 @@ def to_openapi(service: ir.Service) -> dict[str, Any]:
     if schemas:
         doc["components"] = {"schemas": dict(sorted(schemas.items()))}
     return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="openapi_back")
+    parser.add_argument("ir", help="serialized ir.Service")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    with open(args.ir, "rb") as f:
+        service = ir.Service.FromString(f.read())
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(to_openapi(service), f, indent=2, sort_keys=False)
+        f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

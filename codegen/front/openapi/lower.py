@@ -17,6 +17,7 @@ Every refusal is a SpecError `file:line: what is wrong`.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 from typing import Any, Iterable
 
@@ -62,7 +63,7 @@ def _snake(name: str) -> str:
     s = _IDENT.sub("_", s).strip("_").lower()
     if not s or s[0].isdigit():
         s = "p_" + s
-    return s
+    return s + "_" if keyword.iskeyword(s) else s
 
 
 def _members(owner: Node, key: str) -> Node:
@@ -229,7 +230,11 @@ class _Lowering:
             if r not in props:
                 raise schema.error(f"required property {r!r} is not declared", "required")
         for prop, sub in props.items():
-            field = obj.fields.add(name=_snake(prop), json_name=prop, required=prop in required)
+            # Keep the wire name where it is an identifier, so generated classes encode back
+            # to the same JSON keys.
+            ident = str(prop).isidentifier() and not keyword.iskeyword(str(prop))
+            field = obj.fields.add(name=str(prop) if ident else _snake(prop), json_name=prop,
+                                   required=prop in required)
             field.source.file, field.source.line = props.file, props.line_of(prop)
             field.type.CopyFrom(self.type_of(sub, props, prop, _camel(name, prop)))
             target, _ = self.resolve(sub, "schemas")
@@ -455,8 +460,9 @@ class _Lowering:
         default_style = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}[where]
         if style not in (None, default_style) or (explode is not None and explode != (default_style == "form")):
             raise p.error(f"only the default style/explode ({default_style}) is supported for {where} parameters", "style" if style else "explode")
+        ident = name.isidentifier() and not keyword.iskeyword(name)
         param = op.parameters.add(
-            name=_snake(name), wire_name=name.lower() if loc == ir.Parameter.HEADER else name,
+            name=name if ident else _snake(name), wire_name=name.lower() if loc == ir.Parameter.HEADER else name,
             location=loc, required=required, description=str(p.get("description", "")))
         param.source.file, param.source.line = p.file, p.line
         param.type.CopyFrom(self.type_of(p["schema"], p, "schema", _camel(op.id, name)))
