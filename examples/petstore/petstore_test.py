@@ -47,6 +47,7 @@ def test_constraints_and_nested_errors(client):
     assert [(e["loc"], e["type"]) for e in r.json()["detail"]] == [
         (["body", "name"], "string_too_short"),
         (["body", "tags", 0], "string_too_long"),
+        (["body", "owner", "email"], "value_error"),  # format: email
         (["body", "owner", "email"], "string_pattern_mismatch"),
     ]
 
@@ -61,6 +62,16 @@ def test_oneof_with_discriminator(client):
     r = client.post("/pets", json=dict(NEW_PET, species={"kind": "dog"}))
     assert r.json()["detail"][0] == {"type": "missing", "loc": ["body", "species", "dog", "barks"],
                                      "msg": "Field required", "input": {"kind": "dog"}}
+
+
+def test_formats_const_and_closed_objects(client):
+    r = client.post("/pets", json=dict(NEW_PET, species={"kind": "dog", "barks": True},
+                                       owner={"name": "A", "email": "a@b.co", "extra": 1}))
+    assert r.status_code == 201  # Owner allows additional properties
+    r = client.post("/pets", json=dict(NEW_PET, colour="brown"))
+    assert r.status_code == 422
+    assert r.json()["detail"] == [{"type": "extra_forbidden", "loc": ["body", "colour"],
+                                   "msg": "Extra inputs are not permitted", "input": "brown"}]
 
 
 def test_parameters(client):

@@ -78,6 +78,21 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
   }
   if (d.contains("title")) spec->title = d["title"].cast<std::string>();
   if (d.contains("model") && !d["model"].is_none()) spec->model_index = d["model"].cast<int>();
+  if (d.contains("format")) {
+    static const std::pair<const char*, validate::StringFormat> kFormats[] = {
+        {"date", validate::StringFormat::kDate},   {"date-time", validate::StringFormat::kDateTime},
+        {"email", validate::StringFormat::kEmail}, {"uri", validate::StringFormat::kUri},
+        {"byte", validate::StringFormat::kBase64},
+    };
+    std::string format = d["format"].cast<std::string>();
+    for (const auto& [name, f] : kFormats) {
+      if (format == name) spec->format = f;
+    }
+  }
+  spec->multiple_of = ReadBound(d, "multiple_of");
+  spec->unique_items = d.contains("unique_items") && d["unique_items"].cast<bool>();
+  spec->forbid_extra = d.contains("forbid_extra") && d["forbid_extra"].cast<bool>();
+  spec->allowed_is_enum = d.contains("enum_class") && d["enum_class"].cast<bool>();
   if (d.contains("variants")) {
     for (py::handle v : d["variants"]) {
       auto variant = ReadTypeSpec(v);

@@ -31,6 +31,9 @@ enum class TypeKind {
   kUnion,   // one of `variants` (oneOf/anyOf), chosen by `discriminator` when set
 };
 
+// String formats with a checked syntax (JSON Schema "format", proto rules).
+enum class StringFormat { kNone, kDate, kDateTime, kEmail, kUri, kBase64 };
+
 // A numeric bound with the text it was written as, for messages ("greater than 0").
 struct Bound {
   double value;
@@ -54,12 +57,17 @@ struct TypeSpec {
   std::optional<size_t> min_length, max_length;  // characters for strings, items for lists
   std::shared_ptr<RE2> pattern;                  // strings; RE2: linear time, no backtracking
   std::string pattern_text;
-  TypeSpecPtr items;          // kList, kDict
-  std::vector<Field> fields;  // kObject
-  std::string title;          // kObject: class name for messages
-  int model_index = -1;       // kObject, enums: index into the binding layer's model table
+  StringFormat format = StringFormat::kNone;  // strings
+  std::optional<Bound> multiple_of;           // numbers
+  bool unique_items = false;                  // lists
+  bool forbid_extra = false;                  // objects: undeclared keys are errors
+  TypeSpecPtr items;                          // kList, kDict
+  std::vector<Field> fields;                  // kObject
+  std::string title;                          // kObject: class name for messages
+  int model_index = -1;  // kObject, enums: index into the binding layer's model table
   // Enumerations: the allowed values as canonical JSON ("\"sold\"", "2"); empty: any.
   std::vector<std::string> allowed_json;
+  bool allowed_is_enum = false;  // an Enum class ("enum" errors), else a literal set
   // kUnion: the variants; with a discriminator, `mapping` names the variant (index) for
   // each value of that property; without, the first variant that validates wins.
   std::vector<TypeSpecPtr> variants;

@@ -1,11 +1,13 @@
 #include "framework/validate/validator.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "framework/json/json_escape.h"
@@ -48,7 +50,124 @@ bool CheckBounds(const TypeSpec& spec, double v, const std::string& input, const
   if (spec.le && !(v <= spec.le->value)) {
     fail("less_than_equal", "less than or equal to", "le", *spec.le);
   }
+  if (spec.multiple_of && spec.multiple_of->value > 0) {
+    double q = v / spec.multiple_of->value;
+    if (std::fabs(q - std::round(q)) > 1e-9 * std::max(1.0, std::fabs(q))) {
+      fail("multiple_of", "a multiple of", "multiple_of", *spec.multiple_of);
+    }
+  }
   return ok;
+}
+
+bool IsDigits(absl::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(c)) return false;
+  }
+  return true;
+}
+
+// RFC 3339 full-date, with real month lengths.
+bool IsDate(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  int y, m, d;
+  if (!IsDigits(s.substr(0, 4)) || !IsDigits(s.substr(5, 2)) || !IsDigits(s.substr(8, 2)) ||
+      !absl::SimpleAtoi(s.substr(0, 4), &y) || !absl::SimpleAtoi(s.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(s.substr(8, 2), &d)) {
+    return false;
+  }
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// RFC 3339 date-time: full-date "T" HH:MM:SS[.frac] (Z | +HH:MM | -HH:MM).
+bool IsDateTime(absl::string_view s) {
+  if (s.size() < 20 || !IsDate(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) {
+    return false;
+  }
+  absl::string_view t = s.substr(11);
+  auto two = [](absl::string_view v, int max) {
+    int n;
+    return v.size() == 2 && IsDigits(v) && absl::SimpleAtoi(v, &n) && n <= max;
+  };
+  if (t.size() < 9 || !two(t.substr(0, 2), 23) || t[2] != ':' || !two(t.substr(3, 2), 59) ||
+      t[5] != ':' || !two(t.substr(6, 2), 60)) {
+    return false;
+  }
+  t = t.substr(8);
+  if (!t.empty() && t[0] == '.') {
+    size_t n = 1;
+    while (n < t.size() && absl::ascii_isdigit(t[n])) ++n;
+    if (n == 1) return false;
+    t = t.substr(n);
+  }
+  if (t == "Z" || t == "z") return true;
+  return t.size() == 6 && (t[0] == '+' || t[0] == '-') && two(t.substr(1, 2), 23) && t[3] == ':' &&
+         two(t.substr(4, 2), 59);
+}
+
+// The addr-spec most validators accept: local@domain.tld, no spaces.
+bool IsEmail(absl::string_view s) {
+  size_t at = s.find('@');
+  if (at == absl::string_view::npos || at == 0 || s.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view domain = s.substr(at + 1);
+  size_t dot = domain.rfind('.');
+  if (dot == absl::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
+  for (char c : s) {
+    if (absl::ascii_isspace(c) || absl::ascii_iscntrl(c)) return false;
+  }
+  return true;
+}
+
+// RFC 3986 absolute URI: scheme ":" hier-part, no spaces.
+bool IsUri(absl::string_view s) {
+  size_t colon = s.find(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
+  if (!absl::ascii_isalpha(s[0])) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    char c = s[i];
+    if (!absl::ascii_isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  for (char c : s) {
+    if (absl::ascii_isspace(c) || absl::ascii_iscntrl(c)) return false;
+  }
+  return true;
+}
+
+bool CheckFormat(StringFormat format, absl::string_view s, const std::string& input,
+                 const Location& loc, Errors* errors) {
+  std::string unused;
+  switch (format) {
+    case StringFormat::kDate:
+      if (IsDate(s)) return true;
+      AddError(loc, "date_parsing", "Input should be a valid date in the format YYYY-MM-DD", input,
+               errors);
+      return false;
+    case StringFormat::kDateTime:
+      if (IsDateTime(s)) return true;
+      AddError(loc, "datetime_parsing", "Input should be a valid datetime (RFC 3339)", input,
+               errors);
+      return false;
+    case StringFormat::kEmail:
+      if (IsEmail(s)) return true;
+      AddError(loc, "value_error", "value is not a valid email address", input, errors);
+      return false;
+    case StringFormat::kUri:
+      if (IsUri(s)) return true;
+      AddError(loc, "url_parsing", "Input should be a valid URL", input, errors);
+      return false;
+    case StringFormat::kBase64:
+      if (absl::Base64Unescape(s, &unused) || absl::WebSafeBase64Unescape(s, &unused)) return true;
+      AddError(loc, "base64_decode", "Base64 decoding error", input, errors);
+      return false;
+    case StringFormat::kNone:
+      return true;
+  }
+  return true;
 }
 
 bool CheckString(const TypeSpec& spec, absl::string_view s, const std::string& input,
@@ -76,6 +195,9 @@ bool CheckString(const TypeSpec& spec, absl::string_view s, const std::string& i
                input, errors, absl::StrCat("{\"max_length\":", *spec.max_length, "}"));
       ok = false;
     }
+  }
+  if (spec.format != StringFormat::kNone && !CheckFormat(spec.format, s, input, loc, errors)) {
+    ok = false;
   }
   if (spec.pattern && !RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *spec.pattern)) {
     AddError(loc, "string_pattern_mismatch",
@@ -249,7 +371,8 @@ Value CheckAllowed(const TypeSpec& spec, Value v, const std::string& input, cons
     if (a.size() >= 2 && a.front() == '"') a = a.substr(1, a.size() - 2);
     absl::StrAppend(&expected, "'", a, "'");
   }
-  AddError(loc, "enum", absl::StrCat("Input should be ", expected), input, errors,
+  AddError(loc, spec.allowed_is_enum ? "enum" : "literal_error",
+           absl::StrCat("Input should be ", expected), input, errors,
            absl::StrCat("{\"expected\":", JsonString(expected), "}"));
   return Value();
 }
@@ -465,6 +588,17 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
         loc.Pop();
       }
       if (!CheckItems(spec, i, input(), loc, errors) || errors->size() != before) return Value();
+      if (spec.unique_items) {
+        std::vector<std::string> seen;
+        for (element item : array) {
+          std::string text = json::JsonReader::Minify(item);
+          if (std::find(seen.begin(), seen.end(), text) != seen.end()) {
+            AddError(loc, "unique_items", "List should have unique items", input(), errors);
+            return Value();
+          }
+          seen.push_back(std::move(text));
+        }
+      }
       return v;
     }
     case TypeKind::kDict: {
@@ -566,6 +700,19 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
           v.items.emplace_back();
         }
         loc.Pop();
+      }
+      if (spec.forbid_extra) {
+        for (auto field : obj) {
+          absl::string_view key = Sv(field.key);
+          bool declared = false;
+          for (const Field& f : spec.fields) declared = declared || f.key == key;
+          if (!declared) {
+            loc.PushKey(key);
+            AddError(loc, "extra_forbidden", "Extra inputs are not permitted",
+                     json::JsonReader::Minify(field.value), errors);
+            loc.Pop();
+          }
+        }
       }
       if (errors->size() != before) return Value();
       return v;

@@ -22,8 +22,15 @@ _SCALARS = {
     ir.BYTES: "str", ir.BINARY: "str", ir.DATE: "str", ir.DATE_TIME: "str", ir.EMAIL: "str",
     ir.URI: "str", ir.DURATION: "str",
 }
+_FORMATS = {ir.DATE: "date", ir.DATE_TIME: "date-time", ir.EMAIL: "email", ir.URI: "uri",
+            ir.BYTES: "byte"}
 _SOURCES = {ir.Parameter.PATH: "path", ir.Parameter.QUERY: "query",
             ir.Parameter.HEADER: "header", ir.Parameter.COOKIE: "cookie"}
+
+
+def _canonical(json_text: str) -> str:
+    """The JSON form the native validator compares with (compact, ensure_ascii off)."""
+    return json.dumps(json.loads(json_text), separators=(",", ":"), ensure_ascii=False)
 
 
 def _number_text(v: float) -> str:
@@ -46,6 +53,8 @@ class _Converter:
         spec: dict[str, Any]
         if kind == "scalar":
             spec = {"kind": _SCALARS[t.scalar]}
+            if t.scalar in _FORMATS:
+                spec["format"] = _FORMATS[t.scalar]
         elif kind == "array":
             spec = {"kind": "list", "items": self.type_spec(t.array)}
         elif kind == "map":
@@ -67,8 +76,14 @@ class _Converter:
             spec["max_length"] = c.max_length
         if c.pattern:
             spec["pattern"] = c.pattern
+        if c.HasField("multiple_of"):
+            spec["multiple_of"] = (c.multiple_of, _number_text(c.multiple_of))
+        if c.unique_items:
+            spec["unique_items"] = True
         if c.enum_json:
-            spec["enum"] = list(c.enum_json)
+            spec["enum"] = [_canonical(v) for v in c.enum_json]
+        if c.const_json:
+            spec["enum"] = [_canonical(c.const_json)]
         return spec
 
     def model_spec(self, name: str) -> dict[str, Any]:
@@ -77,8 +92,8 @@ class _Converter:
         if which == "enum":
             values = [json.loads(v.json) for v in model.enum.values]
             kind = "str" if all(isinstance(v, str) for v in values) else "int"
-            return {"kind": kind, "enum": [v.json for v in model.enum.values],
-                    "model": self.index(name)}
+            return {"kind": kind, "enum": [_canonical(v.json) for v in model.enum.values],
+                    "enum_class": True, "model": self.index(name)}
         if which == "union":
             u = model.union
             spec: dict[str, Any] = {"kind": "union",
@@ -99,7 +114,10 @@ class _Converter:
         fields = [{"name": f.name, "key": f.json_name, "required": f.required,
                    "type": self.type_spec(f.type)} for f in model.object.fields]
         self.stack.pop()
-        return {"kind": "object", "title": name, "fields": fields, "model": self.index(name)}
+        spec = {"kind": "object", "title": name, "fields": fields, "model": self.index(name)}
+        if not model.object.allow_additional:
+            spec["forbid_extra"] = True
+        return spec
 
 
 def runtime_routes(lowered: Lowered) -> tuple[list[dict[str, Any]], list[Any]]:
