@@ -93,6 +93,11 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
          "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout
+    return parse_wrk(out, url)
+
+
+def parse_wrk(out: str, url: str) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) from wrk --latency output; non-2xx answers are an error."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = _to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))

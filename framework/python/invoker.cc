@@ -49,9 +49,7 @@ bool CopyHeaders(PyObject* headers, http::Response* out) {
 }  // namespace
 
 Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list models)
-    : runtime_(std::move(runtime)), endpoints_(std::move(endpoints)), models_keepalive_(models) {
-  for (py::handle m : models) models_.push_back(m.ptr());
-}
+    : runtime_(std::move(runtime)), endpoints_(std::move(endpoints)), models_(models) {}
 
 PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
   const server::ParamSpec& p = call.endpoint->params[i];

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "framework/http/message.h"
+#include "framework/python/py_values.h"
 #include "framework/server/endpoint.h"
 #include "framework/server/worker.h"
 
@@ -57,8 +58,7 @@ class Invoker {
 
   Runtime runtime_;
   std::vector<PyEndpoint> endpoints_;
-  pybind11::list models_keepalive_;
-  std::vector<PyObject*> models_;
+  ModelTable models_;
 };
 
 }  // namespace databridge::python

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "framework/python/decoder.h"
 #include "framework/python/json_encoder.h"
 #include "framework/python/py_server.h"
 #include "framework/python/request_data.h"
@@ -43,6 +44,11 @@ PYBIND11_MODULE(_core, m) {
   m.def("encode_json", &EncodeJsonBytes, py::arg("obj"),
         "Encode obj as compact UTF-8 JSON (as json.dumps(ensure_ascii=False, "
         "separators=(',', ':'), allow_nan=False)).");
+
+  py::class_<databridge::python::Decoder>(m, "Decoder")
+      .def(py::init<py::handle, py::list, py::object>(), py::arg("spec"), py::arg("models"),
+           py::arg("error_class"))
+      .def("decode", &databridge::python::Decoder::Decode, py::arg("data"));
 
   py::class_<RequestData>(m, "RequestData")
       .def_property_readonly("method", [](const RequestData& r) { return r.request->method; })

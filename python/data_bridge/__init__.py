@@ -12,6 +12,7 @@
 """
 
 from .applications import App
+from .decoding import decoder
 from .exceptions import HTTPException, RequestValidationError
 from .params import Body, Cookie, Field, Header, Path, Query
 from .requests import Headers, QueryParams, Request
@@ -37,5 +38,6 @@ __all__ = [
     "RequestValidationError",
     "Response",
     "Router",
+    "decoder",
 ]
 __version__ = "0.1.0"

@@ -143,3 +143,14 @@ def runtime_routes(lowered: Lowered) -> tuple[list[dict[str, Any]], list[Any]]:
         routes.append({"method": op.method, "path": op.path, "handler": plan["handler"],
                        "status_code": plan["status_code"], "params": params})
     return routes, [lowered.classes[name] for name in conv.order]
+
+
+def type_runtime_spec(tp: Any) -> tuple[dict[str, Any], list[Any]]:
+    """The runtime spec of one Python type (for Decoder), with its model classes."""
+    from ._schema import Models, type_of
+
+    service = ir.Service()
+    models = Models(service)
+    t = type_of(tp, models)
+    conv = _Converter(Lowered(service, [], models.classes))
+    return conv.type_spec(t), [models.classes[name] for name in conv.order]

@@ -1,0 +1,51 @@
+#include "framework/python/decoder.h"
+
+#include <string>
+
+#include "framework/json/json_escape.h"
+#include "framework/json/json_reader.h"
+#include "framework/python/py_values.h"
+#include "framework/python/spec_reader.h"
+#include "framework/validate/validator.h"
+
+namespace databridge::python {
+
+namespace py = pybind11;
+
+Decoder::Decoder(py::handle spec, py::list models, py::object error_class)
+    : models_(models), error_class_(std::move(error_class)) {
+  auto read = ReadTypeSpec(spec);
+  if (!read.ok()) throw std::invalid_argument(std::string(read.status().message()));
+  spec_ = *read;
+}
+
+py::object Decoder::Decode(py::bytes data) const {
+  char* buffer;
+  Py_ssize_t length;
+  PyBytes_AsStringAndSize(data.ptr(), &buffer, &length);
+  validate::Errors errors;
+  validate::Value value;
+  {
+    py::gil_scoped_release release;
+    auto root = json::JsonReader::ForThisThread().Parse(
+        absl::string_view(buffer, static_cast<size_t>(length)));
+    validate::Location loc;
+    if (!root.ok()) {
+      validate::AddError(loc, "json_invalid", "JSON decode error", "{}", &errors,
+                         "{\"error\":" + json::JsonString(root.status().message()) + "}");
+    } else {
+      value = validate::ValidateJson(*spec_, *root, loc, &errors);
+    }
+  }
+  if (!errors.empty()) {
+    std::string body = validate::ErrorsToJson(errors);
+    py::object detail = py::module_::import("json").attr("loads")(py::str(body))["detail"];
+    PyErr_SetObject(error_class_.ptr(), error_class_(detail).ptr());
+    throw py::error_already_set();
+  }
+  PyObject* obj = ToPython(*spec_, value, models_);
+  if (obj == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(obj);
+}
+
+}  // namespace databridge::python

@@ -1,0 +1,32 @@
+// Decoder: JSON bytes -> validated Python objects for one type, outside any request (the
+// in-process face of the same validators the server runs; data_bridge.decoder(T)).
+//
+//   Decoder d(spec_dict, models);
+//   py::object order = d.Decode(body_bytes);   // raises RequestValidationError on errors
+// Parsing and validation run with the GIL released; building the objects takes it.
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
+
+#include <pybind11/pybind11.h>
+
+#include <vector>
+
+#include "framework/python/py_values.h"
+#include "framework/validate/type_spec.h"
+
+namespace databridge::python {
+
+class Decoder {
+ public:
+  Decoder(pybind11::handle spec, pybind11::list models, pybind11::object error_class);
+  pybind11::object Decode(pybind11::bytes data) const;
+
+ private:
+  validate::TypeSpecPtr spec_;
+  mutable ModelTable models_;
+  pybind11::object error_class_;
+};
+
+}  // namespace databridge::python
+
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
