@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -15,6 +16,8 @@
 
 namespace databridge::validate {
 using json::JsonString;
+// The offending input as JSON, built only when an error is reported.
+using InputFn = absl::FunctionRef<std::string()>;
 
 namespace {
 
@@ -34,11 +37,11 @@ size_t CodePoints(absl::string_view s) {
 const char* Plural(size_t n) { return n == 1 ? "" : "s"; }
 
 // Numeric bounds (pydantic: greater_than_equal, ...). Returns false on a violation.
-bool CheckBounds(const TypeSpec& spec, double v, const std::string& input, const Location& loc,
+bool CheckBounds(const TypeSpec& spec, double v, InputFn input, const Location& loc,
                  Errors* errors) {
   bool ok = true;
   auto fail = [&](const char* type, const char* words, const char* key, const Bound& b) {
-    AddError(loc, type, absl::StrCat("Input should be ", words, " ", b.text), input, errors,
+    AddError(loc, type, absl::StrCat("Input should be ", words, " ", b.text), input(), errors,
              absl::StrCat("{\"", key, "\":", b.text, "}"));
     ok = false;
   };
@@ -138,31 +141,31 @@ bool IsUri(absl::string_view s) {
   return true;
 }
 
-bool CheckFormat(StringFormat format, absl::string_view s, const std::string& input,
-                 const Location& loc, Errors* errors) {
+bool CheckFormat(StringFormat format, absl::string_view s, InputFn input, const Location& loc,
+                 Errors* errors) {
   std::string unused;
   switch (format) {
     case StringFormat::kDate:
       if (IsDate(s)) return true;
-      AddError(loc, "date_parsing", "Input should be a valid date in the format YYYY-MM-DD", input,
-               errors);
+      AddError(loc, "date_parsing", "Input should be a valid date in the format YYYY-MM-DD",
+               input(), errors);
       return false;
     case StringFormat::kDateTime:
       if (IsDateTime(s)) return true;
-      AddError(loc, "datetime_parsing", "Input should be a valid datetime (RFC 3339)", input,
+      AddError(loc, "datetime_parsing", "Input should be a valid datetime (RFC 3339)", input(),
                errors);
       return false;
     case StringFormat::kEmail:
       if (IsEmail(s)) return true;
-      AddError(loc, "value_error", "value is not a valid email address", input, errors);
+      AddError(loc, "value_error", "value is not a valid email address", input(), errors);
       return false;
     case StringFormat::kUri:
       if (IsUri(s)) return true;
-      AddError(loc, "url_parsing", "Input should be a valid URL", input, errors);
+      AddError(loc, "url_parsing", "Input should be a valid URL", input(), errors);
       return false;
     case StringFormat::kBase64:
       if (absl::Base64Unescape(s, &unused) || absl::WebSafeBase64Unescape(s, &unused)) return true;
-      AddError(loc, "base64_decode", "Base64 decoding error", input, errors);
+      AddError(loc, "base64_decode", "Base64 decoding error", input(), errors);
       return false;
     case StringFormat::kNone:
       return true;
@@ -170,8 +173,8 @@ bool CheckFormat(StringFormat format, absl::string_view s, const std::string& in
   return true;
 }
 
-bool CheckString(const TypeSpec& spec, absl::string_view s, const std::string& input,
-                 const Location& loc, Errors* errors) {
+bool CheckString(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
+                 Errors* errors) {
   if (!simdjson::validate_utf8(s.data(), s.size())) {
     AddError(loc, "string_unicode",
              "Input should be a valid string, unable to parse raw data as a unicode string", "null",
@@ -185,14 +188,14 @@ bool CheckString(const TypeSpec& spec, absl::string_view s, const std::string& i
       AddError(loc, "string_too_short",
                absl::StrCat("String should have at least ", *spec.min_length, " character",
                             Plural(*spec.min_length)),
-               input, errors, absl::StrCat("{\"min_length\":", *spec.min_length, "}"));
+               input(), errors, absl::StrCat("{\"min_length\":", *spec.min_length, "}"));
       ok = false;
     }
     if (spec.max_length && n > *spec.max_length) {
       AddError(loc, "string_too_long",
                absl::StrCat("String should have at most ", *spec.max_length, " character",
                             Plural(*spec.max_length)),
-               input, errors, absl::StrCat("{\"max_length\":", *spec.max_length, "}"));
+               input(), errors, absl::StrCat("{\"max_length\":", *spec.max_length, "}"));
       ok = false;
     }
   }
@@ -201,21 +204,21 @@ bool CheckString(const TypeSpec& spec, absl::string_view s, const std::string& i
   }
   if (spec.pattern && !RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *spec.pattern)) {
     AddError(loc, "string_pattern_mismatch",
-             absl::StrCat("String should match pattern '", spec.pattern_text, "'"), input, errors,
+             absl::StrCat("String should match pattern '", spec.pattern_text, "'"), input(), errors,
              absl::StrCat("{\"pattern\":", JsonString(spec.pattern_text), "}"));
     ok = false;
   }
   return ok;
 }
 
-bool CheckItems(const TypeSpec& spec, size_t n, const std::string& input, const Location& loc,
+bool CheckItems(const TypeSpec& spec, size_t n, InputFn input, const Location& loc,
                 Errors* errors) {
   bool ok = true;
   if (spec.min_length && n < *spec.min_length) {
     AddError(loc, "too_short",
              absl::StrCat("List should have at least ", *spec.min_length, " item",
                           Plural(*spec.min_length), " after validation, not ", n),
-             input, errors,
+             input(), errors,
              absl::StrCat("{\"field_type\":\"List\",\"min_length\":", *spec.min_length,
                           ",\"actual_length\":", n, "}"));
     ok = false;
@@ -224,7 +227,7 @@ bool CheckItems(const TypeSpec& spec, size_t n, const std::string& input, const 
     AddError(loc, "too_long",
              absl::StrCat("List should have at most ", *spec.max_length, " item",
                           Plural(*spec.max_length), " after validation, not ", n),
-             input, errors,
+             input(), errors,
              absl::StrCat("{\"field_type\":\"List\",\"max_length\":", *spec.max_length,
                           ",\"actual_length\":", n, "}"));
     ok = false;
@@ -281,20 +284,20 @@ bool ParseUuidText(absl::string_view text, std::string* out) {
   return true;
 }
 
-Value IntChecked(const TypeSpec& spec, int64_t v, const std::string& input, const Location& loc,
+Value IntChecked(const TypeSpec& spec, int64_t v, InputFn input, const Location& loc,
                  Errors* errors) {
   if (!CheckBounds(spec, static_cast<double>(v), input, loc, errors)) return Value();
   return Value::Int(v);
 }
 
-Value FloatChecked(const TypeSpec& spec, double v, const std::string& input, const Location& loc,
+Value FloatChecked(const TypeSpec& spec, double v, InputFn input, const Location& loc,
                    Errors* errors) {
   if (!CheckBounds(spec, v, input, loc, errors)) return Value();
   return Value::Float(v);
 }
 
-Value StringChecked(const TypeSpec& spec, absl::string_view s, const std::string& input,
-                    const Location& loc, Errors* errors) {
+Value StringChecked(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
+                    Errors* errors) {
   if (!CheckString(spec, s, input, loc, errors)) return Value();
   return Value::String(std::string(s));
 }
@@ -357,7 +360,7 @@ std::string CanonicalJson(const Value& v) {
 }
 
 // pydantic's "enum" error: "Input should be 'a', 'b' or 'c'".
-Value CheckAllowed(const TypeSpec& spec, Value v, const std::string& input, const Location& loc,
+Value CheckAllowed(const TypeSpec& spec, Value v, InputFn input, const Location& loc,
                    Errors* errors) {
   if (spec.allowed_json.empty() || v.kind == Value::Kind::kMissing) return v;
   std::string canonical = CanonicalJson(v);
@@ -372,7 +375,7 @@ Value CheckAllowed(const TypeSpec& spec, Value v, const std::string& input, cons
     absl::StrAppend(&expected, "'", a, "'");
   }
   AddError(loc, spec.allowed_is_enum ? "enum" : "literal_error",
-           absl::StrCat("Input should be ", expected), input, errors,
+           absl::StrCat("Input should be ", expected), input(), errors,
            absl::StrCat("{\"expected\":", JsonString(expected), "}"));
   return Value();
 }
@@ -382,7 +385,8 @@ Value CheckAllowed(const TypeSpec& spec, Value v, const std::string& input, cons
 Value ValidateText(const TypeSpec& spec, absl::string_view text, Location& loc, Errors* errors) {
   Value v = ValidateTextUnchecked(spec, text, loc, errors);
   if (spec.allowed_json.empty()) return v;
-  return CheckAllowed(spec, std::move(v), JsonString(text), loc, errors);
+  return CheckAllowed(
+      spec, std::move(v), [&] { return JsonString(text); }, loc, errors);
 }
 
 namespace {
@@ -399,7 +403,7 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
                  errors);
         return Value();
       }
-      return IntChecked(spec, v, input(), loc, errors);
+      return IntChecked(spec, v, input, loc, errors);
     }
     case TypeKind::kFloat: {
       double v;
@@ -409,7 +413,7 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
                  errors);
         return Value();
       }
-      return FloatChecked(spec, v, input(), loc, errors);
+      return FloatChecked(spec, v, input, loc, errors);
     }
     case TypeKind::kBool: {
       bool v;
@@ -439,7 +443,7 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
     case TypeKind::kString:
     case TypeKind::kAny:
     default:
-      return StringChecked(spec, text, input(), loc, errors);
+      return StringChecked(spec, text, input, loc, errors);
   }
 }
 
@@ -463,7 +467,9 @@ Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& 
       input += JsonString(texts[i]);
     }
     input.push_back(']');
-    if (!CheckItems(spec, texts.size(), input, loc, errors)) return Value();
+    if (!CheckItems(
+            spec, texts.size(), [&] { return input; }, loc, errors))
+      return Value();
   }
   return v;
 }
@@ -475,7 +481,8 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
 Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
   Value v = ValidateJsonUnchecked(spec, el, loc, errors);
   if (spec.allowed_json.empty()) return v;
-  return CheckAllowed(spec, std::move(v), json::JsonReader::Minify(el), loc, errors);
+  return CheckAllowed(
+      spec, std::move(v), [&] { return json::JsonReader::Minify(el); }, loc, errors);
 }
 
 namespace {
@@ -511,12 +518,12 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       return Value();
     case TypeKind::kInt:
       if (type == element_type::INT64) {
-        return IntChecked(spec, el.get_int64().value_unsafe(), input(), loc, errors);
+        return IntChecked(spec, el.get_int64().value_unsafe(), input, loc, errors);
       }
       if (type == element_type::DOUBLE) {
         double d = el.get_double().value_unsafe();
         if (std::floor(d) == d && std::fabs(d) < 9.2e18) {
-          return IntChecked(spec, static_cast<int64_t>(d), input(), loc, errors);
+          return IntChecked(spec, static_cast<int64_t>(d), input, loc, errors);
         }
         AddError(loc, "int_from_float",
                  "Input should be a valid integer, got a number with a fractional part", input(),
@@ -526,7 +533,7 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       if (type == element_type::STRING) {
         int64_t v;
         if (ParseIntText(Str(el), &v)) {
-          return IntChecked(spec, v, input(), loc, errors);
+          return IntChecked(spec, v, input, loc, errors);
         }
         AddError(loc, "int_parsing",
                  "Input should be a valid integer, unable to parse string as an integer", input(),
@@ -548,12 +555,12 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
                    : type == element_type::INT64
                        ? static_cast<double>(el.get_int64().value_unsafe())
                        : static_cast<double>(el.get_uint64().value_unsafe());
-        return FloatChecked(spec, d, input(), loc, errors);
+        return FloatChecked(spec, d, input, loc, errors);
       }
       if (type == element_type::STRING) {
         double d;
         if (ParseFloatText(Str(el), &d)) {
-          return FloatChecked(spec, d, input(), loc, errors);
+          return FloatChecked(spec, d, input, loc, errors);
         }
         AddError(loc, "float_parsing",
                  "Input should be a valid number, unable to parse string as a number", input(),
@@ -564,7 +571,7 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       return Value();
     case TypeKind::kString:
       if (type == element_type::STRING) {
-        return StringChecked(spec, Str(el), input(), loc, errors);
+        return StringChecked(spec, Str(el), input, loc, errors);
       }
       AddError(loc, "string_type", "Input should be a valid string", input(), errors);
       return Value();
@@ -587,7 +594,7 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
         v.items.push_back(ValidateJson(*spec.items, item, loc, errors));
         loc.Pop();
       }
-      if (!CheckItems(spec, i, input(), loc, errors) || errors->size() != before) return Value();
+      if (!CheckItems(spec, i, input, loc, errors) || errors->size() != before) return Value();
       if (spec.unique_items) {
         std::vector<std::string> seen;
         for (element item : array) {
