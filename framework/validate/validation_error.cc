@@ -12,11 +12,19 @@ Location::Location(std::initializer_list<absl::string_view> keys) {
   for (absl::string_view k : keys) PushKey(k);
 }
 
-void Location::PushKey(absl::string_view key) { parts_.push_back(JsonString(key)); }
-
-void Location::PushIndex(size_t index) { parts_.push_back(std::to_string(index)); }
-
-std::string Location::ToJson() const { return absl::StrCat("[", absl::StrJoin(parts_, ","), "]"); }
+std::string Location::ToJson() const {
+  std::string out = "[";
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    if (parts_[i].is_index) {
+      absl::StrAppend(&out, parts_[i].index);
+    } else {
+      json::AppendJsonString(parts_[i].key, &out);
+    }
+  }
+  out.push_back(']');
+  return out;
+}
 
 void AddError(const Location& loc, absl::string_view type, absl::string_view msg,
               std::string input_json, Errors* errors, std::string ctx_json) {

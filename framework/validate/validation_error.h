@@ -16,18 +16,25 @@
 
 namespace databridge::validate {
 
-// A path of JSON-encoded location parts: "\"body\"", "\"tags\"", "0".
+// A path of keys and indices: ["body", "tags", 0]. Keys are views: they must outlive the
+// Location (spec keys, JSON keys of the document being validated, literals); the JSON text
+// is built only when an error is reported.
 class Location {
  public:
   Location() = default;
   Location(std::initializer_list<absl::string_view> keys);
-  void PushKey(absl::string_view key);
-  void PushIndex(size_t index);
+  void PushKey(absl::string_view key) { parts_.push_back(Part{key, 0, false}); }
+  void PushIndex(size_t index) { parts_.push_back(Part{{}, index, true}); }
   void Pop() { parts_.pop_back(); }
   std::string ToJson() const;
 
  private:
-  std::vector<std::string> parts_;
+  struct Part {
+    absl::string_view key;
+    size_t index;
+    bool is_index;
+  };
+  std::vector<Part> parts_;
 };
 
 struct ValidationError {

@@ -669,7 +669,11 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       for (size_t i = 0; i < spec.variants.size(); ++i) {
         Errors mine;
         const TypeSpec& variant = *spec.variants[i];
-        loc.PushKey(variant.title.empty() ? std::to_string(i) : variant.title);
+        if (variant.title.empty()) {
+          loc.PushIndex(i);
+        } else {
+          loc.PushKey(variant.title);
+        }
         Value inner = ValidateJson(variant, el, loc, &mine);
         loc.Pop();
         if (mine.empty() && inner.kind != Value::Kind::kMissing) {
