@@ -39,6 +39,14 @@ class Petstore(api.PetstoreHandlers):
             raise HTTPException(404, f"no pet {petId}")
         return pet
 
+    async def updatePetWithForm(self, *, petId: int,
+                                body: api.UpdatePetWithFormBody) -> api.Pet:
+        pet = await self.getPet(petId=petId)
+        pet.name = body.name
+        if body.status is not None:
+            pet.status = body.status
+        return pet
+
     async def deletePet(self, *, petId: int) -> Response:
         if self.pets.pop(petId, None) is None:
             raise HTTPException(404, f"no pet {petId}")

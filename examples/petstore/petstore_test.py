@@ -83,6 +83,21 @@ def test_parameters(client):
     assert r.json()["detail"][0]["loc"] == ["header", "x-request-id"]
 
 
+def test_form_body(client):
+    pet = client.post("/pets", json=NEW_PET).json()
+    r = client.post(f"/pets/{pet['id']}", data={"name": "Max", "status": "sold"})
+    assert r.status_code == 200
+    assert (r.json()["name"], r.json()["status"]) == ("Max", "sold")
+    r = client.post(f"/pets/{pet['id']}", json={"name": "Rex"})
+    assert r.json()["name"] == "Rex"
+    r = client.post(f"/pets/{pet['id']}", data={"name": "", "status": "lost"})
+    assert r.status_code == 422
+    assert [(e["loc"], e["type"]) for e in r.json()["detail"]] == [
+        (["body", "name"], "string_too_short"), (["body", "status"], "enum")]
+    r = client.post(f"/pets/{pet['id']}", content=b"x", headers={"content-type": "text/plain"})
+    assert r.status_code == 415
+
+
 def test_openapi_document_is_published(client):
     doc = client.get("/openapi.json").json()
     assert set(doc["paths"]) == {"/pets", "/pets/{petId}"}

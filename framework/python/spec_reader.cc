@@ -137,6 +137,14 @@ absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
       }
     }
     if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown source ", source));
+    if (pd.contains("media")) {
+      param.accepts_json = param.accepts_form = false;
+      for (py::handle m : pd["media"]) {
+        std::string media = m.cast<std::string>();
+        param.accepts_json |= media == "json";
+        param.accepts_form |= media == "form";
+      }
+    }
     if (param.source != server::ParamSource::kRequest) {
       auto type = ReadTypeSpec(pd["type"]);
       if (!type.ok()) {

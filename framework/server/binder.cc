@@ -43,6 +43,42 @@ const char* SourceName(ParamSource s) {
   return "";
 }
 
+bool IsFormMediaType(absl::string_view content_type) {
+  absl::string_view media =
+      absl::StripAsciiWhitespace(content_type.substr(0, content_type.find(';')));
+  return absl::EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
+}
+
+// A form body fills a flat object: each field from its (repeated) key, typed and checked as
+// a query parameter would be; locations stay ["body", field].
+Value BindForm(const ParamSpec& p, const http::Request& request, BindResult* out) {
+  const validate::TypeSpec& spec = *p.type;
+  if (spec.kind != validate::TypeKind::kObject) {
+    out->status = MakeError(ErrorKind::kUnsupportedMediaType,
+                            "this endpoint's body is not a flat object: send application/json");
+    return Value();
+  }
+  http::QueryPairs pairs = http::ParseQuery(request.body);
+  Value v = Value::Of(Value::Kind::kObject);
+  size_t before = out->errors.size();
+  std::vector<absl::string_view> texts;
+  for (const validate::Field& f : spec.fields) {
+    texts.clear();
+    for (const auto& [key, value] : pairs) {
+      if (key == f.key) texts.push_back(value);
+    }
+    Location loc({"body", f.key});
+    if (texts.empty()) {
+      if (f.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
+      v.items.emplace_back();
+      continue;
+    }
+    v.items.push_back(validate::ValidateTexts(*f.type, texts, loc, &out->errors));
+  }
+  if (out->errors.size() != before) return Value();
+  return v;
+}
+
 Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out) {
   Location loc({"body"});
   if (request.body.empty()) {
@@ -50,10 +86,15 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
     return Value();
   }
   absl::string_view content_type = request.headers.Get("content-type");
-  if (!content_type.empty() && !IsJsonMediaType(content_type)) {
-    out->status = MakeError(ErrorKind::kUnsupportedMediaType,
-                            absl::StrCat("Unsupported media type '", content_type,
-                                         "': this endpoint reads application/json"));
+  if (p.accepts_form && IsFormMediaType(content_type)) return BindForm(p, request, out);
+  if (!p.accepts_json || (!content_type.empty() && !IsJsonMediaType(content_type))) {
+    out->status =
+        MakeError(ErrorKind::kUnsupportedMediaType,
+                  absl::StrCat("Unsupported media type '", content_type, "': this endpoint reads ",
+                               p.accepts_json && p.accepts_form
+                                   ? "application/json or application/x-www-form-urlencoded"
+                               : p.accepts_json ? "application/json"
+                                                : "application/x-www-form-urlencoded"));
     return Value();
   }
   auto root = json::JsonReader::ForThisThread().Parse(request.body);

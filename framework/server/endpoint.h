@@ -28,6 +28,10 @@ struct ParamSpec {
   std::string key;  // path name, query key (alias), or lower-case header name
   validate::TypeSpecPtr type;
   bool required = true;
+  // kBody: the media types read (application/json; application/x-www-form-urlencoded for
+  // flat objects).
+  bool accepts_json = true;
+  bool accepts_form = false;
 };
 
 struct Endpoint {

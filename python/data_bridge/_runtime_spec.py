@@ -132,7 +132,9 @@ def runtime_routes(lowered: Lowered) -> tuple[list[dict[str, Any]], list[Any]]:
                 desc.update(source="request", key=arg["name"], required=True)
             elif arg["kind"] == "body":
                 desc.update(source="body", key=arg["name"], required=op.body.required,
-                            type=conv.type_spec(op.body.type))
+                            type=conv.type_spec(op.body.type),
+                            media=[{ir.Body.JSON: "json", ir.Body.FORM: "form"}[m]
+                                   for m in op.body.media_types] or ["json"])
             else:
                 p = op.parameters[arg["index"]]
                 desc.update(source=_SOURCES[p.location], key=p.wire_name, required=p.required,
