@@ -25,32 +25,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="data-bridge I/O threads")
     args = parser.parse_args()
 
-    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY", os.getcwd())
-    venv_python = os.path.join(workspace, ".venv-bench", "bin", "python")
-    if not os.path.exists(venv_python):
-        sys.exit("benchmark environment missing: run through ./bazelw (tools/setup.sh bench)")
-    here = os.path.dirname(os.path.abspath(__file__))
-    pythonpath = os.pathsep.join(p for p in sys.path if p)
+    workspace, venv_python, peers = loadgen.workspace_paths()
 
     def ours() -> loadgen.Server:
-        port = loadgen.free_port()
-        return loadgen.Server(
-            "data-bridge",
-            ["/usr/bin/python3", "-m", "data_bridge", "serve", "examples.hello.app:app",
-             "--port", str(port), "--threads", str(args.threads)],
-            port,
-            env=dict(os.environ, PYTHONPATH=pythonpath),
-        )
+        return loadgen.data_bridge_server("examples.hello.app:app", args.threads)
 
     def fastapi() -> loadgen.Server:
-        port = loadgen.free_port()
-        return loadgen.Server(
-            "fastapi+uvicorn",
-            [venv_python, "-m", "uvicorn", "fastapi_hello:app", "--port", str(port),
-             "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-             "--log-level", "warning", "--app-dir", os.path.join(here, "peers")],
-            port,
-        )
+        return loadgen.uvicorn_server("fastapi+uvicorn", venv_python, "fastapi_hello:app", peers)
 
     results = []
     for round_no in range(args.rounds):

@@ -29,21 +29,12 @@ def main() -> int:
     parser.add_argument("--streams", type=int, default=32)
     args = parser.parse_args()
 
-    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY", os.getcwd())
-    venv_bin = os.path.join(workspace, ".venv-bench", "bin")
-    if not os.path.exists(os.path.join(venv_bin, "granian")):
-        sys.exit("benchmark environment missing: run through ./bazelw (tools/setup.sh bench)")
-    here = os.path.dirname(os.path.abspath(__file__))
-    pythonpath = os.pathsep.join(p for p in sys.path if p)
+    workspace, venv_python, peers = loadgen.workspace_paths()
+    venv_bin = os.path.dirname(venv_python)
     h2load = functools.partial(loadgen.h2load, streams=args.streams)
 
     def ours() -> loadgen.Server:
-        port = loadgen.free_port()
-        return loadgen.Server(
-            "data-bridge",
-            ["/usr/bin/python3", "-m", "data_bridge", "serve", "examples.hello.app:app",
-             "--port", str(port), "--threads", "1"],
-            port, env=dict(os.environ, PYTHONPATH=pythonpath))
+        return loadgen.data_bridge_server("examples.hello.app:app")
 
     def granian() -> loadgen.Server:
         port = loadgen.free_port()
@@ -51,8 +42,8 @@ def main() -> int:
             GRANIAN,
             [os.path.join(venv_bin, "granian"), "--interface", "asgi", "--http", "2",
              "--workers", "1", "--runtime-threads", "1", "--loop", "uvloop", "--no-ws",
-             "--host", "127.0.0.1", "--port", str(port), "--working-dir",
-             os.path.join(here, "peers"), "asgi_hello:app"],
+             "--host", "127.0.0.1", "--port", str(port), "--working-dir", peers,
+             "asgi_hello:app"],
             port)
 
     results = []

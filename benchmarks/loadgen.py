@@ -148,6 +148,35 @@ class Server:
             self.proc.wait()
 
 
+def workspace_paths() -> tuple[str, str, str]:
+    """(workspace, the benchmarks' venv python, the peers folder); exits when the venv is
+    missing (bazelw creates it for //benchmarks targets)."""
+    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY", os.getcwd())
+    venv_python = os.path.join(workspace, ".venv-bench", "bin", "python")
+    if not os.path.exists(venv_python):
+        raise SystemExit("benchmark environment missing: run through ./bazelw "
+                         "(tools/setup.sh bench)")
+    return workspace, venv_python, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers")
+
+
+def data_bridge_server(app: str, threads: int = 1, name: str = "data-bridge") -> Server:
+    """`python -m data_bridge serve <app>` on a free port, with this process's sys.path."""
+    import sys
+
+    port = free_port()
+    return Server(name, ["/usr/bin/python3", "-m", "data_bridge", "serve", app, "--port",
+                         str(port), "--threads", str(threads)], port,
+                  env=dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p)))
+
+
+def uvicorn_server(name: str, venv_python: str, app: str, app_dir: str) -> Server:
+    """A peer ASGI app under uvicorn: 1 worker, uvloop, httptools, no access log."""
+    port = free_port()
+    return Server(name, [venv_python, "-m", "uvicorn", app, "--port", str(port), "--workers",
+                         "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+                         "--log-level", "warning", "--app-dir", app_dir], port)
+
+
 def measure(server: Server, scenarios: dict[str, str], seconds: int, connections: int,
             warmup: int = 2, tool=wrk, label: str | None = None) -> list[Result]:
     """Runs every scenario against one server with `tool` (wrk or h2load)."""

@@ -71,11 +71,7 @@ def main() -> int:
         print(f"{ours_decode_ns(args.payload, args.seconds):.0f}")
         return 0
 
-    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY", os.getcwd())
-    venv_python = os.path.join(workspace, ".venv-bench", "bin", "python")
-    if not os.path.exists(venv_python):
-        sys.exit("benchmark environment missing: run through ./bazelw (tools/setup.sh bench)")
-    here = os.path.dirname(os.path.abspath(__file__))
+    workspace, venv_python, peers = loadgen.workspace_paths()
     pythonpath = os.pathsep.join(p for p in sys.path if p)
     body = json.dumps(ORDER, separators=(",", ":")).encode()
     tmp = tempfile.mkdtemp()
@@ -92,21 +88,11 @@ def main() -> int:
         return loadgen.parse_wrk(out, url)
 
     def ours() -> loadgen.Server:
-        port = loadgen.free_port()
-        return loadgen.Server(
-            "data-bridge",
-            ["/usr/bin/python3", "-m", "data_bridge", "serve", "examples.orders.app:app",
-             "--port", str(port), "--threads", "1"],
-            port, env=dict(os.environ, PYTHONPATH=pythonpath))
+        return loadgen.data_bridge_server("examples.orders.app:app")
 
     def fastapi() -> loadgen.Server:
-        port = loadgen.free_port()
-        return loadgen.Server(
-            "fastapi+pydantic",
-            [venv_python, "-m", "uvicorn", "fastapi_orders:app", "--port", str(port),
-             "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-             "--log-level", "warning", "--app-dir", os.path.join(here, "peers")],
-            port)
+        return loadgen.uvicorn_server("fastapi+pydantic", venv_python, "fastapi_orders:app",
+                                      peers)
 
     http, decode = [], []
     for round_no in range(args.rounds):
@@ -122,9 +108,8 @@ def main() -> int:
             capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=pythonpath))
         peers = subprocess.run(
             ["taskset", "-c", loadgen.SERVER_CORE, venv_python,
-             os.path.join(here, "peers", "msgspec_orders.py"), payload, str(min(args.seconds, 5))],
-            capture_output=True, text=True, check=True,
-            env=dict(os.environ, PYTHONPATH=os.path.join(here, "peers")))
+             os.path.join(peers, "msgspec_orders.py"), payload, str(min(args.seconds, 5))],
+            capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=peers))
         ns = {"data-bridge decoder": float(mine.stdout.split()[-1])}
         for line in peers.stdout.splitlines():
             name, value = line.split()
