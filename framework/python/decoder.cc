@@ -1,5 +1,6 @@
 #include "framework/python/decoder.h"
 
+#include <optional>
 #include <string>
 
 #include "framework/json/json_escape.h"
@@ -26,7 +27,9 @@ py::object Decoder::Decode(py::bytes data) const {
   validate::Errors errors;
   validate::Value value;
   {
-    py::gil_scoped_release release;
+    // Small documents decode faster than a GIL hand-off; large ones let other threads run.
+    std::optional<py::gil_scoped_release> release;
+    if (length > 64 * 1024) release.emplace();
     auto root = json::JsonReader::ForThisThread().Parse(
         absl::string_view(buffer, static_cast<size_t>(length)));
     validate::Location loc;

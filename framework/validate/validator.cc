@@ -175,12 +175,6 @@ bool CheckFormat(StringFormat format, absl::string_view s, InputFn input, const 
 
 bool CheckString(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
                  Errors* errors) {
-  if (!simdjson::validate_utf8(s.data(), s.size())) {
-    AddError(loc, "string_unicode",
-             "Input should be a valid string, unable to parse raw data as a unicode string", "null",
-             errors);
-    return false;
-  }
   bool ok = true;
   if (spec.min_length || spec.max_length) {
     size_t n = CodePoints(s);
@@ -393,6 +387,13 @@ namespace {
 
 Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Location& loc,
                             Errors* errors) {
+  // Text from the URL or headers is raw bytes; a JSON document was checked whole by simdjson.
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    AddError(loc, "string_unicode",
+             "Input should be a valid string, unable to parse raw data as a unicode string", "null",
+             errors);
+    return Value();
+  }
   auto input = [&] { return JsonString(text); };
   switch (spec.kind) {
     case TypeKind::kInt: {
@@ -589,6 +590,7 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       size_t before = errors->size();
       size_t i = 0;
       simdjson::dom::array array = el.get_array().value_unsafe();
+      v.items.reserve(array.size());
       for (element item : array) {
         loc.PushIndex(i++);
         v.items.push_back(ValidateJson(*spec.items, item, loc, errors));
