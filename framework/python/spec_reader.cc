@@ -1,6 +1,7 @@
 #include "framework/python/spec_reader.h"
 
 #include <string>
+#include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 
@@ -25,9 +26,17 @@ std::optional<size_t> ReadSize(const py::dict& d, const char* key) {
 
 }  // namespace
 
-absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
+namespace {
+
+// Specs already read, by the Python dict they came from: a model referenced twice is read
+// once, and a recursive model (a tree) refers back to itself instead of recursing forever.
+using SpecMemo = std::unordered_map<PyObject*, std::shared_ptr<TypeSpec>>;
+
+absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpecMemo(py::handle handle, SpecMemo& memo) {
+  if (auto it = memo.find(handle.ptr()); it != memo.end()) return validate::TypeSpecPtr(it->second);
   py::dict d = py::reinterpret_borrow<py::dict>(handle);
   auto spec = std::make_shared<TypeSpec>();
+  memo[handle.ptr()] = spec;
   std::string kind = d["kind"].cast<std::string>();
   static const std::pair<const char*, TypeKind> kKinds[] = {
       {"any", TypeKind::kAny},     {"bool", TypeKind::kBool},     {"int", TypeKind::kInt},
@@ -59,7 +68,7 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
     }
   }
   if (d.contains("items") && !d["items"].is_none()) {
-    auto items = ReadTypeSpec(d["items"]);
+    auto items = ReadTypeSpecMemo(d["items"], memo);
     if (!items.ok()) return items.status();
     spec->items = *items;
   }
@@ -69,7 +78,7 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
   if (d.contains("fields")) {
     for (py::handle f : d["fields"]) {
       py::dict fd = py::reinterpret_borrow<py::dict>(f);
-      auto type = ReadTypeSpec(fd["type"]);
+      auto type = ReadTypeSpecMemo(fd["type"], memo);
       if (!type.ok()) return type.status();
       spec->fields.push_back(validate::Field{fd["name"].cast<std::string>(),
                                              fd["key"].cast<std::string>(), *type,
@@ -95,7 +104,7 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
   spec->allowed_is_enum = d.contains("enum_class") && d["enum_class"].cast<bool>();
   if (d.contains("variants")) {
     for (py::handle v : d["variants"]) {
-      auto variant = ReadTypeSpec(v);
+      auto variant = ReadTypeSpecMemo(v, memo);
       if (!variant.ok()) return variant.status();
       spec->variants.push_back(*variant);
     }
@@ -110,6 +119,13 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
     for (py::handle v : d["enum"]) spec->allowed_json.push_back(v.cast<std::string>());
   }
   return validate::TypeSpecPtr(spec);
+}
+
+}  // namespace
+
+absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
+  SpecMemo memo;
+  return ReadTypeSpecMemo(handle, memo);
 }
 
 absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {

@@ -43,7 +43,9 @@ class _Converter:
         self.models = {m.name: m for m in lowered.service.models}
         self.classes = lowered.classes
         self.order = sorted(self.classes)  # model index = position in this list
-        self.stack: list[str] = []
+        # One spec dict per model, shared by every reference; a recursive model's dict
+        # contains itself, which the native reader follows by identity.
+        self.memo: dict[str, dict[str, Any]] = {}
 
     def index(self, name: str) -> int:
         return self.order.index(name)
@@ -61,6 +63,8 @@ class _Converter:
             spec = {"kind": "dict", "items": self.type_spec(t.map)}
         elif kind == "model":
             spec = self.model_spec(t.model)
+            if t.nullable or t.HasField("constraints"):
+                spec = dict(spec)  # modifiers below must not touch the shared dict
         else:
             spec = {"kind": "any"}
         if t.nullable:
@@ -87,6 +91,8 @@ class _Converter:
         return spec
 
     def model_spec(self, name: str) -> dict[str, Any]:
+        if name in self.memo:
+            return self.memo[name]
         model = self.models[name]
         which = model.WhichOneof("kind")
         if which == "enum":
@@ -96,8 +102,9 @@ class _Converter:
                     "enum_class": True, "model": self.index(name)}
         if which == "union":
             u = model.union
-            spec: dict[str, Any] = {"kind": "union",
-                                    "variants": [self.type_spec(v) for v in u.variants]}
+            spec: dict[str, Any] = {"kind": "union", "variants": []}
+            self.memo[name] = spec
+            spec["variants"] = [self.type_spec(v) for v in u.variants]
             if u.discriminator:
                 names = [v.model for v in u.variants]
                 spec["discriminator"] = u.discriminator
@@ -107,14 +114,10 @@ class _Converter:
             return spec
         if which != "object":
             raise TypeError(f"model {name}: not an object, enum or union")
-        if name in self.stack:
-            raise TypeError(f"model {name} refers to itself: recursive models are not "
-                            "served by the runtime yet")
-        self.stack.append(name)
-        fields = [{"name": f.name, "key": f.json_name, "required": f.required,
-                   "type": self.type_spec(f.type)} for f in model.object.fields]
-        self.stack.pop()
-        spec = {"kind": "object", "title": name, "fields": fields, "model": self.index(name)}
+        spec = {"kind": "object", "title": name, "fields": [], "model": self.index(name)}
+        self.memo[name] = spec  # before the fields: they may refer back to it
+        spec["fields"] = [{"name": f.name, "key": f.json_name, "required": f.required,
+                           "type": self.type_spec(f.type)} for f in model.object.fields]
         if not model.object.allow_additional:
             spec["forbid_extra"] = True
         return spec

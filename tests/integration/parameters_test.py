@@ -65,6 +65,12 @@ class Shirt:
     size: Size = Size.M
 
 
+@dataclasses.dataclass
+class TreeNode:
+    name: str
+    children: list["TreeNode"] = dataclasses.field(default_factory=list)
+
+
 class Point(TypedDict):
     x: float
     y: float
@@ -182,6 +188,14 @@ def make_app() -> App:
     @app.get("/cookie")
     def cookie(session: Annotated[str, Cookie()], theme: Annotated[str, Cookie()] = "light") -> dict:
         return {"session": session, "theme": theme}
+
+    @app.post("/tree")
+    def tree(root: TreeNode) -> dict:
+        def count(n: TreeNode) -> int:
+            assert isinstance(n, TreeNode)
+            return 1 + sum(count(c) for c in n.children)
+
+        return {"nodes": count(root)}
 
     @app.get("/custom_validation")
     def custom_validation() -> dict:
@@ -414,3 +428,16 @@ def test_openapi_document(client):
                                                      "type": "string"}
     assert "/openapi.json" not in doc["paths"]
     assert doc["paths"]["/files/{rest}"]["get"]["parameters"][0]["in"] == "path"
+
+
+def test_recursive_models(client):
+    tree = {"name": "a", "children": [{"name": "b"}, {"name": "c", "children": [{"name": "d"}]}]}
+    assert client.post("/tree", json=tree).json() == {"nodes": 4}
+    bad = {"name": "a", "children": [{"name": "b", "children": [{"name": 5}]}]}
+    r = client.post("/tree", json=bad)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "children", 0, "children", 0, "name"]
+    deep: dict = {"name": "x"}
+    for _ in range(200):
+        deep = {"name": "x", "children": [deep]}
+    assert client.post("/tree", json=deep).json() == {"nodes": 201}
