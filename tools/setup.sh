@@ -2,6 +2,8 @@
 # setup.sh debian|bench: install what the project needs, only when missing; quiet on success.
 #   debian  the Debian packages in tools/debian-packages.txt, then the Go tools in
 #           tools/go-tools.txt (go install into /usr/local/bin, which tests see on PATH)
+#   protos  google/api and google/rpc .proto files from PyPI's googleapis-common-protos
+#           (pinned below) into .tools/googleapis, for codegen's proto front end
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
 #           benchmarks/requirements.txt), separate from the system Python the tests use
 set -euo pipefail
@@ -54,6 +56,33 @@ go_tools() {
   done <"$root/tools/go-tools.txt"
 }
 
+GOOGLEAPIS_PROTOS="googleapis-common-protos==1.76.0"
+
+protos() {
+  local dir="$root/.tools/googleapis" stamp="$root/.tools/googleapis.stamp"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$GOOGLEAPIS_PROTOS" ] && [ -d "$dir/google/api" ]; then
+    return 0
+  fi
+  echo "setup: fetching $GOOGLEAPIS_PROTOS (.proto files only)" >&2
+  local venv="$root/.tools/pyvenv" wheels
+  [ -x "$venv/bin/pip" ] || /usr/bin/python3 -m venv "$venv"
+  wheels=$(mktemp -d)
+  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps -d "$wheels" \
+    "$GOOGLEAPIS_PROTOS"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  /usr/bin/python3 - "$wheels" "$dir" <<'PY'
+import glob, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/*.whl")[0]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.endswith(".proto") and name.startswith(("google/api/", "google/rpc/")):
+            z.extract(name, sys.argv[2])
+PY
+  rm -rf "$wheels"
+  echo "$GOOGLEAPIS_PROTOS" >"$stamp"
+}
+
 bench() {
   local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
   local stamp="$venv/.requirements.sha256"
@@ -68,7 +97,7 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian; go_tools ;;
-  bench) debian; go_tools; bench ;;
+  debian) debian; go_tools; protos ;;
+  bench) debian; go_tools; protos; bench ;;
   *) echo "usage: $0 debian|bench" >&2; exit 2 ;;
 esac

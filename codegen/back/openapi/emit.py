@@ -199,7 +199,9 @@ def to_openapi(service: ir.Service) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     needs_errors = False
     for op in service.operations:
-        path = re.sub(r"{([^}:]+):[^}]*}", r"{\1}", op.path)
+        # FastAPI convertors ({rest:path}) and google.api.http patterns ({name=shelves/*})
+        # are server-side matching details: OpenAPI names just the variable.
+        path = re.sub(r"{([^}:=]+)[:=][^}]*}", r"{\1}", op.path)
         entry = _operation(op)
         needs_errors |= "422" in entry["responses"]
         paths.setdefault(path, {})[op.method.lower()] = entry
