@@ -80,6 +80,27 @@ TEST(RouteTable, RootAndHeadFallsBackToGet) {
   EXPECT_EQ(m.endpoint, 1u);
 }
 
+TEST(RouteTable, GoogleApiHttpVariablesSpanSegments) {
+  RouteTable t;
+  ASSERT_TRUE(t.Add("GET", "/v1/{name=shelves/*/books/*}", 1).ok());
+  ASSERT_TRUE(t.Add("GET", "/v1/{parent=shelves/*}/books", 2).ok());
+  ASSERT_TRUE(t.Add("PATCH", "/v1/{book.name=shelves/*/books/*}", 3).ok());
+  ASSERT_TRUE(t.Add("GET", "/v1/files/{path=**}", 4).ok());
+  RouteMatch m = t.Match("GET", "/v1/shelves/s%201/books/b2");
+  ASSERT_EQ(m.result, Result::kFound);
+  EXPECT_EQ(m.endpoint, 1u);
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0], (std::pair<std::string, std::string>("name", "shelves/s 1/books/b2")));
+  m = t.Match("GET", "/v1/shelves/7/books");
+  EXPECT_EQ(m.endpoint, 2u);
+  EXPECT_EQ(m.params[0].second, "shelves/7");
+  m = t.Match("PATCH", "/v1/shelves/7/books/9");
+  EXPECT_EQ(m.params[0], (std::pair<std::string, std::string>("book.name", "shelves/7/books/9")));
+  EXPECT_EQ(t.Match("GET", "/v1/files/a/b/c").params[0].second, "a/b/c");
+  EXPECT_EQ(t.Match("GET", "/v1/shelves/7/racks/9").result, Result::kNotFound);
+  EXPECT_EQ(t.Match("DELETE", "/v1/shelves/7/books/9").allow, "GET, HEAD, PATCH");
+}
+
 TEST(RouteTable, RejectsBadTemplates) {
   RouteTable t;
   EXPECT_FALSE(t.Add("GET", "users", 0).ok());
@@ -87,6 +108,9 @@ TEST(RouteTable, RejectsBadTemplates) {
   EXPECT_FALSE(t.Add("GET", "/a/{rest:path}/b", 0).ok());
   EXPECT_FALSE(t.Add("GET", "/a/{x}/{x}", 0).ok());
   EXPECT_FALSE(t.Add("GET", "/a/{x:regex}", 0).ok());
+  EXPECT_FALSE(t.Add("GET", "/a/{x=b/**}/c", 0).ok());
+  EXPECT_FALSE(t.Add("GET", "/a/{x=b/c*}", 0).ok());
+  EXPECT_FALSE(t.Add("GET", "/a/{x", 0).ok());
   EXPECT_TRUE(t.Add("GET", "/a/{x}", 0).ok());
   EXPECT_FALSE(t.Add("GET", "/a/{y}", 1).ok());  // same shape, same method
 }
