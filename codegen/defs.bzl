@@ -2,6 +2,7 @@
 
     load("//codegen:defs.bzl", "data_bridge_service")
     data_bridge_service(name = "petstore_api", openapi = "petstore.yaml")
+    data_bridge_service(name = "library_api", proto = ":library_proto")
 
 yields
     :petstore_api            py_library: petstore_api.py (models, handler base class,
@@ -11,25 +12,52 @@ yields
 An invalid spec fails the build with `file:line: what is wrong`.
 """
 
-def data_bridge_service(name, openapi, visibility = None, **kwargs):
-    native.genrule(
-        name = name + "_ir",
-        srcs = [openapi],
-        outs = [name + ".ir.pb"],
-        cmd = "$(location //codegen/front/openapi:openapi_front) $(location %s) --out $@ --name $(location %s)" % (openapi, openapi),
-        tools = ["//codegen/front/openapi:openapi_front"],
-        visibility = visibility,
-    )
+load("//third_party/proto:defs.bzl", "protoc_plugin_output", "py_proto_library")
+
+def data_bridge_service(name, openapi = None, proto = None, visibility = None, **kwargs):
+    """`openapi`: an OpenAPI document; `proto`: a proto_library in this package whose
+    services carry google.api.http rules (handlers then take and return its _pb2 messages)."""
+    if (openapi == None) == (proto == None):
+        fail("data_bridge_service: give exactly one of openapi = ... or proto = ...")
+    deps = ["//python/data_bridge"]
+    if openapi:
+        native.genrule(
+            name = name + "_ir",
+            srcs = [openapi],
+            outs = [name + ".ir.pb"],
+            cmd = "$(location //codegen/front/openapi:openapi_front) $(location %s) --out $@ --name $(location %s)" % (openapi, openapi),
+            tools = ["//codegen/front/openapi:openapi_front"],
+            visibility = visibility,
+        )
+        ir = name + ".ir.pb"
+        spec_name = openapi
+    else:
+        protoc_plugin_output(
+            name = name + "_ir",
+            proto = proto,
+            plugin = "//codegen/front/proto:protoc-gen-ir",
+            plugin_name = "ir",
+            suffix = ".ir.txtpb",
+            visibility = visibility,
+        )
+        py_proto_library(name = name + "_pb2", proto = proto)
+        ir = ":" + name + "_ir"
+        spec_name = proto
+        deps += [
+            ":" + name + "_pb2",
+            "//proto/databridge:rules_py_pb2",
+            "@googleapis//:annotations_py_pb2",
+        ]
     native.genrule(
         name = name + "_py",
-        srcs = [name + ".ir.pb"],
+        srcs = [ir],
         outs = [name + ".py"],
-        cmd = "$(location //codegen/back/python:python_back) $< --out $@ --spec-name %s" % openapi,
+        cmd = "$(location //codegen/back/python:python_back) $< --out $@ --spec-name %s" % spec_name,
         tools = ["//codegen/back/python:python_back"],
     )
     native.genrule(
         name = name + "_openapi",
-        srcs = [name + ".ir.pb"],
+        srcs = [ir],
         outs = [name + ".openapi.json"],
         cmd = "$(location //codegen/back/openapi:openapi_back) $< --out $@",
         tools = ["//codegen/back/openapi:openapi_back"],
@@ -39,7 +67,7 @@ def data_bridge_service(name, openapi, visibility = None, **kwargs):
         name = name,
         srcs = [name + ".py"],
         data = [name + ".openapi.json"],
-        deps = ["//python/data_bridge"],
+        deps = deps,
         visibility = visibility,
         **kwargs
     )

@@ -215,6 +215,17 @@ def to_openapi(service: ir.Service) -> dict[str, Any]:
     return doc
 
 
+def read_ir(path: str) -> ir.Service:
+    """An ir.Service from a binary (.ir.pb) or text-format (.ir.txtpb) file."""
+    from google.protobuf import text_format
+
+    if path.endswith(".txtpb"):
+        with open(path, encoding="utf-8") as f:
+            return text_format.Parse(f.read(), ir.Service())
+    with open(path, "rb") as f:
+        return ir.Service.FromString(f.read())
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -222,8 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("ir", help="serialized ir.Service")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    with open(args.ir, "rb") as f:
-        service = ir.Service.FromString(f.read())
+    service = read_ir(args.ir)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(to_openapi(service), f, indent=2, sort_keys=False)
         f.write("\n")

@@ -1,5 +1,6 @@
 // protoc-gen-ir: the proto front end. A protoc plugin (libprotoc) that lowers each .proto
-// file's services into codegen's IR, written as <file>.ir.pb (or text with --ir_opt=text).
+// file's services into codegen's IR, written in text format as <file>.ir.txtpb (protoc's
+// plugin protocol carries files as UTF-8 strings).
 //
 //   protoc --plugin=protoc-gen-ir=... --ir_out=OUT library.proto
 //
@@ -286,6 +287,7 @@ class Lowering {
     op->set_path(path);
     op->set_rpc_request(request->full_name());
     op->set_rpc_response(method->output_type()->full_name());
+    op->set_handler(method->name());
     op->mutable_source()->set_file(file_->name());
     op->mutable_source()->set_line(Line(method));
     std::set<std::string> bound;
@@ -397,19 +399,15 @@ class Lowering {
 
 class IrGenerator : public pb::compiler::CodeGenerator {
  public:
-  bool Generate(const pb::FileDescriptor* file, const std::string& parameter,
+  bool Generate(const pb::FileDescriptor* file, const std::string& /*parameter*/,
                 pb::compiler::GeneratorContext* context, std::string* error) const override {
     ir::Service service;
     Lowering lowering(file, &service);
     if (!lowering.Run(error)) return false;
     std::string base = file->name().substr(0, file->name().rfind(".proto"));
     std::string out;
-    if (parameter == "text") {
-      pb::TextFormat::PrintToString(service, &out);
-    } else {
-      service.SerializeToString(&out);
-    }
-    std::unique_ptr<pb::io::ZeroCopyOutputStream> stream(context->Open(base + ".ir.pb"));
+    pb::TextFormat::PrintToString(service, &out);
+    std::unique_ptr<pb::io::ZeroCopyOutputStream> stream(context->Open(base + ".ir.txtpb"));
     void* data;
     int size;
     size_t written = 0;

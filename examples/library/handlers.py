@@ -1,0 +1,63 @@
+"""examples/library: the LibraryService RPCs, served over HTTP through their
+google.api.http bindings (handlers take and return the protoc _pb2 messages)."""
+
+from __future__ import annotations
+
+import itertools
+
+from data_bridge import App
+from data_bridge.generated import ServicerContext
+from examples.library import library_api
+from examples.library import library_pb2 as pb2
+
+NOT_FOUND = 5  # grpc.StatusCode.NOT_FOUND
+
+
+class Library(library_api.LibraryServiceHandlers):
+    def __init__(self) -> None:
+        self.books: dict[str, pb2.Book] = {}
+        self.ids = itertools.count(1)
+
+    def _find(self, name: str, context: ServicerContext) -> pb2.Book:
+        if name.count("/") == 0:  # /v1/books/{name}: a bare id
+            name = next((k for k in self.books if k.endswith("/books/" + name)), name)
+        book = self.books.get(name)
+        if book is None:
+            context.abort(NOT_FOUND, f"no book {name}")
+        return book  # type: ignore[return-value]
+
+    async def GetBook(self, request: pb2.GetBookRequest, context: ServicerContext) -> pb2.Book:
+        return self._find(request.name, context)
+
+    async def ListBooks(self, request: pb2.ListBooksRequest,
+                        context: ServicerContext) -> pb2.ListBooksResponse:
+        books = [b for n, b in sorted(self.books.items()) if n.startswith(request.parent + "/")]
+        size = request.page_size or 50
+        return pb2.ListBooksResponse(books=books[:size])
+
+    async def CreateBook(self, request: pb2.CreateBookRequest,
+                         context: ServicerContext) -> pb2.Book:
+        book = pb2.Book()
+        book.CopyFrom(request.book)
+        book.name = f"{request.parent}/books/{next(self.ids)}"
+        self.books[book.name] = book
+        return book
+
+    async def UpdateBook(self, request: pb2.UpdateBookRequest,
+                         context: ServicerContext) -> pb2.Book:
+        book = self._find(request.book.name, context)
+        paths = request.update_mask.paths or ["title"]
+        for path in paths:
+            setattr(book, path, getattr(request.book, path))
+        return book
+
+    async def DeleteBook(self, request: pb2.DeleteBookRequest, context: ServicerContext):  # type: ignore[no-untyped-def]
+        self._find(request.name, context)
+        del self.books[request.name]
+        from google.protobuf import empty_pb2
+
+        return empty_pb2.Empty()
+
+
+app = App(title="Library", version="1.0.0")
+app.include(library_api.routes(Library()))
