@@ -4,6 +4,9 @@ google.api.http bindings (handlers take and return the protoc _pb2 messages)."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
+
+from google.protobuf import empty_pb2
 
 from data_bridge import App
 from data_bridge.generated import ServicerContext
@@ -24,7 +27,7 @@ class Library(library_api.LibraryServiceHandlers):
         book = self.books.get(name)
         if book is None:
             context.abort(NOT_FOUND, f"no book {name}")
-        return book  # type: ignore[return-value]
+        return book
 
     async def GetBook(self, request: pb2.GetBookRequest, context: ServicerContext) -> pb2.Book:
         return self._find(request.name, context)
@@ -51,11 +54,9 @@ class Library(library_api.LibraryServiceHandlers):
             setattr(book, path, getattr(request.book, path))
         return book
 
-    async def DeleteBook(self, request: pb2.DeleteBookRequest, context: ServicerContext):  # type: ignore[no-untyped-def]
+    async def DeleteBook(self, request: pb2.DeleteBookRequest, context: ServicerContext) -> Any:
         self._find(request.name, context)
         del self.books[request.name]
-        from google.protobuf import empty_pb2
-
         return empty_pb2.Empty()
 
 
