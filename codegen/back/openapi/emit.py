@@ -215,17 +215,6 @@ def to_openapi(service: ir.Service) -> dict[str, Any]:
     return doc
 
 
-def read_ir(path: str) -> ir.Service:
-    """An ir.Service from a binary (.ir.pb) or text-format (.ir.txtpb) file."""
-    from google.protobuf import text_format
-
-    if path.endswith(".txtpb"):
-        with open(path, encoding="utf-8") as f:
-            return text_format.Parse(f.read(), ir.Service())
-    with open(path, "rb") as f:
-        return ir.Service.FromString(f.read())
-
-
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -233,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("ir", help="serialized ir.Service")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    from codegen.ir.files import read_ir
+
     service = read_ir(args.ir)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(to_openapi(service), f, indent=2, sort_keys=False)

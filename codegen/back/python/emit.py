@@ -257,17 +257,6 @@ def to_python_proto(service: ir.Service, spec_name: str = "") -> str:
     return "\n".join(parts)
 
 
-def read_ir(path: str) -> ir.Service:
-    """An ir.Service from a binary (.ir.pb) or text-format (.ir.txtpb) file."""
-    from google.protobuf import text_format
-
-    if path.endswith(".txtpb"):
-        with open(path, encoding="utf-8") as f:
-            return text_format.Parse(f.read(), ir.Service())
-    with open(path, "rb") as f:
-        return ir.Service.FromString(f.read())
-
-
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -276,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--spec-name", default="")
     args = parser.parse_args(argv)
+    from codegen.ir.files import read_ir
+
     service = read_ir(args.ir)
     proto = any(op.rpc_request for op in service.operations)
     with open(args.out, "w", encoding="utf-8") as f:
