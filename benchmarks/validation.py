@@ -106,12 +106,12 @@ def main() -> int:
             ["taskset", "-c", loadgen.SERVER_CORE, sys.executable, sys.argv[0], "--decode-only",
              "--payload", payload, "--seconds", str(min(args.seconds, 5))],
             capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=pythonpath))
-        peers = subprocess.run(
+        theirs = subprocess.run(
             ["taskset", "-c", loadgen.SERVER_CORE, venv_python,
              os.path.join(peers, "msgspec_orders.py"), payload, str(min(args.seconds, 5))],
             capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=peers))
         ns = {"data-bridge decoder": float(mine.stdout.split()[-1])}
-        for line in peers.stdout.splitlines():
+        for line in theirs.stdout.splitlines():
             name, value = line.split()
             ns[name] = float(value)
         decode.append(ns)
