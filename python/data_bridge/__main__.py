@@ -13,6 +13,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--threads", type=int, default=1, help="I/O threads (default 1)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes sharing the port with SO_REUSEPORT (default 1)")
     parser.add_argument("--max-body-bytes", type=int, default=None)
     parser.add_argument("--request-timeout", type=float, default=None)
     parser.add_argument("--keepalive-timeout", type=float, default=None)
@@ -27,6 +29,7 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         threads=args.threads,
+        workers=args.workers,
         max_body_bytes=args.max_body_bytes,
         request_timeout=args.request_timeout,
         keepalive_timeout=args.keepalive_timeout,

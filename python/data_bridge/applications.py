@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import sys
 from typing import Any
 
@@ -76,13 +79,24 @@ class App(Router):
         return _core.Server(config, routes, _runtime, models)
 
     def run(
-        self, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, **settings: Any
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        threads: int = 1,
+        workers: int = 1,
+        **settings: Any,
     ) -> None:
         """Serve until SIGINT/SIGTERM, then shut down gracefully.
 
+        workers > 1 forks that many processes, each binding the port with SO_REUSEPORT (the
+        kernel spreads connections) and running `threads` I/O threads; the parent forwards
+        SIGINT/SIGTERM and exits when they have, 0 if they all did.
         settings: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
         ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1).
         """
+        if workers > 1:
+            self._run_workers(host, port, threads, workers, settings)
+            return
         server = self.build(host, port, threads, **settings)
         bound = server.bind()
         scheme = "https" if settings.get("ssl_certfile") else "http"
@@ -94,3 +108,43 @@ class App(Router):
         )
         server.serve(_runtime.run_worker)
         print("data-bridge: stopped", file=sys.stderr, flush=True)
+
+    def _run_workers(
+        self, host: str, port: int, threads: int, workers: int, settings: dict[str, Any]
+    ) -> None:
+        if port == 0:
+            raise ValueError("workers > 1 needs a fixed port (each worker binds it)")
+        children: list[int] = []
+        for _ in range(workers):
+            pid = os.fork()
+            if pid == 0:  # the worker: an ordinary single-process server
+                code = 0
+                try:
+                    self.run(host, port, threads, 1, **settings)
+                except BaseException:  # noqa: BLE001 - reported, then the process exits
+                    logging.getLogger("data_bridge").exception("worker failed")
+                    code = 1
+                finally:
+                    os._exit(code)
+            children.append(pid)
+
+        def forward(signum: int, _frame: Any) -> None:
+            for child in children:
+                try:
+                    os.kill(child, signum)
+                except ProcessLookupError:
+                    pass
+
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
+        failed = 0
+        for child in children:
+            while True:
+                try:
+                    _, status = os.waitpid(child, 0)
+                    break
+                except InterruptedError:
+                    continue
+            failed += os.waitstatus_to_exitcode(status) != 0
+        if failed:
+            raise SystemExit(1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -87,3 +89,41 @@ def test_grace_period_bounds_shutdown():
         assert time.monotonic() - start < 3
         t.join(timeout=10)
     assert box and not (isinstance(box[0], httpx.Response) and box[0].status_code == 200)
+
+
+def test_workers_share_the_port_and_stop_together():
+    import os
+
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "data_bridge", "serve", "examples.hello.app:app",
+         "--port", str(port), "--workers", "2"], env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        children: list[str] = []
+        while time.monotonic() < deadline and len(children) < 2:
+            time.sleep(0.2)
+            children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                      text=True).stdout.split()
+        assert len(children) == 2
+        statuses = set()
+        for _ in range(50):
+            try:
+                statuses.add(httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code)
+            except httpx.ConnectError:  # a worker still starting
+                time.sleep(0.1)
+        assert statuses == {200}
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        assert all(not os.path.exists(f"/proc/{c}") for c in children)  # reaped
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
