@@ -18,6 +18,8 @@ PyObject* g_time_type = nullptr;  // datetime.time
 PyObject* g_str_dataclass_fields = nullptr;
 PyObject* g_str_value = nullptr;
 PyObject* g_str_isoformat = nullptr;
+PyObject* g_str_field_type = nullptr;
+PyObject* g_dataclass_field = nullptr;  // dataclasses._FIELD
 
 bool EncodeString(PyObject* s, std::string* out) {
   Py_ssize_t n = 0;
@@ -97,18 +99,11 @@ bool EncodeDataclass(PyObject* obj, PyObject* fields, std::string* out, int dept
   Py_ssize_t pos = 0;
   bool first = true;
   while (PyDict_Next(fields, &pos, &name, &field)) {
-    // Only real fields (not ClassVar / InitVar pseudo-fields).
-    PyObject* ftype = PyObject_GetAttrString(field, "_field_type");
+    // Only real fields (not ClassVar / InitVar pseudo-fields): dataclasses._FIELD.
+    PyObject* ftype = PyObject_GetAttr(field, g_str_field_type);
     if (ftype == nullptr) return false;
-    PyObject* ftype_name = PyObject_GetAttrString(ftype, "name");
-    Py_DECREF(ftype);
-    if (ftype_name == nullptr) {
-      PyErr_Clear();
-    } else {
-      int is_field = PyUnicode_CompareWithASCIIString(ftype_name, "_FIELD") == 0;
-      Py_DECREF(ftype_name);
-      if (!is_field) continue;
-    }
+    Py_DECREF(ftype);  // the marker is a module constant: identity is enough
+    if (ftype != g_dataclass_field) continue;
     PyObject* value = PyObject_GetAttr(obj, name);
     if (value == nullptr) return false;
     if (!first) out->push_back(',');
@@ -233,7 +228,9 @@ bool InitJsonEncoder() {
   g_str_dataclass_fields = PyUnicode_InternFromString("__dataclass_fields__");
   g_str_value = PyUnicode_InternFromString("value");
   g_str_isoformat = PyUnicode_InternFromString("isoformat");
-  return g_enum_type && g_uuid_type && g_date_type && g_time_type;
+  g_str_field_type = PyUnicode_InternFromString("_field_type");
+  g_dataclass_field = ImportAttr("dataclasses", "_FIELD");
+  return g_enum_type && g_uuid_type && g_date_type && g_time_type && g_dataclass_field;
 }
 
 bool EncodeJson(PyObject* obj, std::string* out) { return Encode(obj, out, 0); }

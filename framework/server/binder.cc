@@ -15,9 +15,15 @@ namespace databridge::server {
 using validate::Location;
 using validate::Value;
 
+namespace {
+// The media type of a Content-Type value, parameters and spaces dropped.
+absl::string_view MediaType(absl::string_view content_type) {
+  return absl::StripAsciiWhitespace(content_type.substr(0, content_type.find(';')));
+}
+}  // namespace
+
 bool IsJsonMediaType(absl::string_view content_type) {
-  absl::string_view media = content_type.substr(0, content_type.find(';'));
-  media = absl::StripAsciiWhitespace(media);
+  absl::string_view media = MediaType(content_type);
   return absl::EqualsIgnoreCase(media, "application/json") ||
          (absl::StartsWithIgnoreCase(media, "application/") &&
           absl::EndsWithIgnoreCase(media, "+json"));
@@ -44,9 +50,7 @@ const char* SourceName(ParamSource s) {
 }
 
 bool IsFormMediaType(absl::string_view content_type) {
-  absl::string_view media =
-      absl::StripAsciiWhitespace(content_type.substr(0, content_type.find(';')));
-  return absl::EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
+  return absl::EqualsIgnoreCase(MediaType(content_type), "application/x-www-form-urlencoded");
 }
 
 // A form body fills a flat object: each field from its (repeated) key, typed and checked as

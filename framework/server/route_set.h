@@ -26,7 +26,6 @@ class RouteSet {
   absl::Status Add(Endpoint endpoint);
 
   const ServerConfig& config() const { return config_; }
-  ServerConfig& mutable_config() { return config_; }
   const router::RouteTable& table() const { return table_; }
   const Endpoint& endpoint(uint32_t id) const { return *endpoints_[id]; }
   size_t size() const { return endpoints_.size(); }

@@ -87,7 +87,7 @@ void Worker::Accept() {
 }
 
 void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
-  dirty_.push_back(connection->id());
+  dirty_.insert(connection->id());
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
     case router::RouteMatch::Result::kNotFound:
@@ -143,7 +143,7 @@ void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Respon
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;  // the client left; nothing to answer
   it->second->Respond(sequence, response);
-  dirty_.push_back(connection);
+  dirty_.insert(connection);
 }
 
 void Worker::Touch(Connection* c) {
@@ -153,7 +153,7 @@ void Worker::Touch(Connection* c) {
     connections_.erase(c->id());
     return;
   }
-  dirty_.push_back(c->id());
+  dirty_.insert(c->id());
 }
 
 void Worker::UpdateInterest(Connection* c) {
@@ -168,7 +168,7 @@ void Worker::UpdateInterest(Connection* c) {
 }
 
 void Worker::Flush() {
-  std::vector<uint64_t> ids;
+  absl::flat_hash_set<uint64_t> ids;
   ids.swap(dirty_);
   for (uint64_t id : ids) {
     auto it = connections_.find(id);
@@ -197,7 +197,7 @@ void Worker::BeginShutdown() {
   }
   for (auto& [id, c] : connections_) {
     c->BeginDrain();
-    dirty_.push_back(id);
+    dirty_.insert(id);
   }
   if (connections_.empty()) finished_ = true;
 }
@@ -212,7 +212,7 @@ void Worker::Sweep() {
   }
   for (auto& [id, c] : connections_) {
     c->CheckTimeouts();
-    dirty_.push_back(id);
+    dirty_.insert(id);
   }
   if (draining_ && connections_.empty()) finished_ = true;
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "framework/loop/mailbox.h"
 #include "framework/loop/reactor.h"
@@ -46,7 +47,6 @@ class Worker : public ConnectionOwner {
   void RequestShutdown();
   // True once shutdown has finished: no listener, no connections.
   bool finished() const { return finished_; }
-  size_t connection_count() const { return connections_.size(); }
 
   // ConnectionOwner
   void Dispatch(Connection* connection, uint64_t sequence, http::Request request) override;
@@ -65,7 +65,7 @@ class Worker : public ConnectionOwner {
   loop::Mailbox mailbox_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<Connection>> connections_;
   absl::flat_hash_map<uint64_t, uint32_t> interest_;  // registered epoll mask per connection
-  std::vector<uint64_t> dirty_;                       // connections with output to flush
+  absl::flat_hash_set<uint64_t> dirty_;               // connections to flush, each once per Flush
   std::vector<Call>* calls_ = nullptr;                // Poll's output while it runs
   std::vector<Call> deferred_;                        // dispatched outside Poll
   uint64_t next_id_ = 16;

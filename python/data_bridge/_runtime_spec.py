@@ -43,12 +43,13 @@ class _Converter:
         self.models = {m.name: m for m in lowered.service.models}
         self.classes = lowered.classes
         self.order = sorted(self.classes)  # model index = position in this list
+        self.positions = {name: i for i, name in enumerate(self.order)}
         # One spec dict per model, shared by every reference; a recursive model's dict
         # contains itself, which the native reader follows by identity.
         self.memo: dict[str, dict[str, Any]] = {}
 
     def index(self, name: str) -> int:
-        return self.order.index(name)
+        return self.positions[name]
 
     def type_spec(self, t: ir.Type) -> dict[str, Any]:
         kind = t.WhichOneof("kind")
