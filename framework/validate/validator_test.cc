@@ -167,6 +167,19 @@ TEST(ValidateJson, LaxNumbers) {
   EXPECT_TRUE(errors.empty());
 }
 
+TEST(ValidateJson, OptionalEnumAcceptsNull) {
+  auto status = Spec(TypeKind::kString);
+  status->allowed_json = {"\"open\"", "\"closed\""};
+  status->allowed_is_enum = true;
+  status->nullable = true;
+  Errors errors;
+  EXPECT_EQ(Json(*status, "null", &errors).kind, Value::Kind::kNull);
+  EXPECT_TRUE(errors.empty());
+  Json(*status, "\"shut\"", &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].msg, "Input should be 'open' or 'closed'");
+}
+
 TEST(ErrorsToJson, FastApiShape) {
   Errors errors;
   AddError(Location({"query", "q"}), "missing", "Field required", "null", &errors);

@@ -1,0 +1,509 @@
+#include "framework/validate/scalars.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "framework/json/json_escape.h"
+#include "framework/json/json_reader.h"
+
+namespace databridge::validate {
+
+using json::JsonString;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+namespace {
+
+const char* Plural(size_t n) { return n == 1 ? "" : "s"; }
+
+bool IsDigits(absl::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(c)) return false;
+  }
+  return true;
+}
+
+// RFC 3339 full-date, with real month lengths.
+bool IsDate(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  int y, m, d;
+  if (!IsDigits(s.substr(0, 4)) || !IsDigits(s.substr(5, 2)) || !IsDigits(s.substr(8, 2)) ||
+      !absl::SimpleAtoi(s.substr(0, 4), &y) || !absl::SimpleAtoi(s.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(s.substr(8, 2), &d)) {
+    return false;
+  }
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// RFC 3339 date-time: full-date "T" HH:MM:SS[.frac] (Z | +HH:MM | -HH:MM).
+bool IsDateTime(absl::string_view s) {
+  if (s.size() < 20 || !IsDate(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) {
+    return false;
+  }
+  absl::string_view t = s.substr(11);
+  auto two = [](absl::string_view v, int max) {
+    int n;
+    return v.size() == 2 && IsDigits(v) && absl::SimpleAtoi(v, &n) && n <= max;
+  };
+  if (t.size() < 9 || !two(t.substr(0, 2), 23) || t[2] != ':' || !two(t.substr(3, 2), 59) ||
+      t[5] != ':' || !two(t.substr(6, 2), 60)) {
+    return false;
+  }
+  t = t.substr(8);
+  if (!t.empty() && t[0] == '.') {
+    size_t n = 1;
+    while (n < t.size() && absl::ascii_isdigit(t[n])) ++n;
+    if (n == 1) return false;
+    t = t.substr(n);
+  }
+  if (t == "Z" || t == "z") return true;
+  return t.size() == 6 && (t[0] == '+' || t[0] == '-') && two(t.substr(1, 2), 23) && t[3] == ':' &&
+         two(t.substr(4, 2), 59);
+}
+
+// The addr-spec most validators accept: local@domain.tld, no spaces.
+bool IsEmail(absl::string_view s) {
+  size_t at = s.find('@');
+  if (at == absl::string_view::npos || at == 0 || s.find('@', at + 1) != absl::string_view::npos) {
+    return false;
+  }
+  absl::string_view domain = s.substr(at + 1);
+  size_t dot = domain.rfind('.');
+  if (dot == absl::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
+  for (char c : s) {
+    if (absl::ascii_isspace(c) || absl::ascii_iscntrl(c)) return false;
+  }
+  return true;
+}
+
+// RFC 3986 absolute URI: scheme ":" hier-part, no spaces.
+bool IsUri(absl::string_view s) {
+  size_t colon = s.find(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
+  if (!absl::ascii_isalpha(s[0])) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    char c = s[i];
+    if (!absl::ascii_isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  for (char c : s) {
+    if (absl::ascii_isspace(c) || absl::ascii_iscntrl(c)) return false;
+  }
+  return true;
+}
+
+bool ParseIntText(absl::string_view text, int64_t* out) {
+  text = absl::StripAsciiWhitespace(text);
+  if (text.empty()) return false;
+  return absl::SimpleAtoi(text, out);
+}
+
+bool ParseFloatText(absl::string_view text, double* out) {
+  text = absl::StripAsciiWhitespace(text);
+  if (text.empty()) return false;
+  return absl::SimpleAtod(text, out);
+}
+
+// pydantic's accepted spellings, case-insensitive.
+bool ParseBoolText(absl::string_view text, bool* out) {
+  std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (t == "1" || t == "on" || t == "t" || t == "true" || t == "y" || t == "yes") {
+    *out = true;
+    return true;
+  }
+  if (t == "0" || t == "off" || t == "f" || t == "false" || t == "n" || t == "no") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+// Accepts 8-4-4-4-12 hyphenated or 32 plain hex digits; writes the canonical form.
+bool ParseUuidText(absl::string_view text, std::string* out) {
+  std::string hex;
+  if (text.size() == 36) {
+    for (size_t i = 0; i < 36; ++i) {
+      bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash != (text[i] == '-')) return false;
+      if (!dash) hex.push_back(text[i]);
+    }
+  } else if (text.size() == 32) {
+    hex = std::string(text);
+  } else {
+    return false;
+  }
+  for (char c : hex) {
+    if (!absl::ascii_isxdigit(c)) return false;
+  }
+  hex = absl::AsciiStrToLower(hex);
+  *out = absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
+  return true;
+}
+
+
+void ReportIntParsing(InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
+           input(), errors);
+}
+
+void ReportFloatParsing(InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "float_parsing", "Input should be a valid number, unable to parse string as a number",
+           input(), errors);
+}
+
+void ReportBoolParsing(InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "bool_parsing", "Input should be a valid boolean, unable to interpret input",
+           input(), errors);
+}
+
+void ReportUuidParsing(InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "uuid_parsing", "Input should be a valid UUID, invalid character or length",
+           input(), errors);
+}
+
+}  // namespace
+
+std::string JsonInput(element el) { return json::JsonReader::Minify(el); }
+
+bool JsonBool(element el, const Location& loc, Errors* errors, bool* out) {
+  auto input = [&] { return JsonInput(el); };
+  switch (el.type()) {
+    case element_type::BOOL:
+      *out = el.get_bool().value_unsafe();
+      return true;
+    case element_type::INT64:
+    case element_type::UINT64: {
+      uint64_t n = el.type() == element_type::INT64
+                       ? static_cast<uint64_t>(el.get_int64().value_unsafe())
+                       : el.get_uint64().value_unsafe();
+      if (n <= 1) {
+        *out = n == 1;
+        return true;
+      }
+      ReportBoolParsing(input, loc, errors);
+      return false;
+    }
+    case element_type::STRING:
+      if (ParseBoolText(JsonText(el), out)) return true;
+      ReportBoolParsing(input, loc, errors);
+      return false;
+    default:
+      AddError(loc, "bool_type", "Input should be a valid boolean", input(), errors);
+      return false;
+  }
+}
+
+bool JsonInt(element el, const Location& loc, Errors* errors, int64_t* out) {
+  auto input = [&] { return JsonInput(el); };
+  switch (el.type()) {
+    case element_type::INT64:
+      *out = el.get_int64().value_unsafe();
+      return true;
+    case element_type::DOUBLE: {
+      double d = el.get_double().value_unsafe();
+      if (std::floor(d) == d && std::fabs(d) < 9.2e18) {
+        *out = static_cast<int64_t>(d);
+        return true;
+      }
+      AddError(loc, "int_from_float",
+               "Input should be a valid integer, got a number with a fractional part", input(),
+               errors);
+      return false;
+    }
+    case element_type::STRING:
+      if (ParseIntText(JsonText(el), out)) return true;
+      ReportIntParsing(input, loc, errors);
+      return false;
+    case element_type::UINT64:
+      AddError(loc, "int_parsing_size",
+               "Unable to parse input string as an integer, exceeded maximum size", input(),
+               errors);
+      return false;
+    default:
+      AddError(loc, "int_type", "Input should be a valid integer", input(), errors);
+      return false;
+  }
+}
+
+bool JsonFloat(element el, const Location& loc, Errors* errors, double* out) {
+  auto input = [&] { return JsonInput(el); };
+  switch (el.type()) {
+    case element_type::DOUBLE:
+      *out = el.get_double().value_unsafe();
+      return true;
+    case element_type::INT64:
+      *out = static_cast<double>(el.get_int64().value_unsafe());
+      return true;
+    case element_type::UINT64:
+      *out = static_cast<double>(el.get_uint64().value_unsafe());
+      return true;
+    case element_type::STRING:
+      if (ParseFloatText(JsonText(el), out)) return true;
+      ReportFloatParsing(input, loc, errors);
+      return false;
+    default:
+      AddError(loc, "float_type", "Input should be a valid number", input(), errors);
+      return false;
+  }
+}
+
+bool JsonStr(element el, const Location& loc, Errors* errors, absl::string_view* out) {
+  if (el.type() == element_type::STRING) {
+    *out = JsonText(el);
+    return true;
+  }
+  AddError(loc, "string_type", "Input should be a valid string", JsonInput(el), errors);
+  return false;
+}
+
+bool JsonUuid(element el, const Location& loc, Errors* errors, std::string* out) {
+  if (el.type() != element_type::STRING) {
+    AddError(loc, "uuid_type", "UUID input should be a string, bytes or UUID object",
+             JsonInput(el), errors);
+    return false;
+  }
+  if (ParseUuidText(JsonText(el), out)) return true;
+  ReportUuidParsing([&] { return JsonInput(el); }, loc, errors);
+  return false;
+}
+
+Value JsonAny(element el) {
+  switch (el.type()) {
+    case element_type::NULL_VALUE:
+      return Value::Null();
+    case element_type::BOOL:
+      return Value::Bool(el.get_bool().value_unsafe());
+    case element_type::INT64:
+      return Value::Int(el.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return Value::Float(static_cast<double>(el.get_uint64().value_unsafe()));
+    case element_type::DOUBLE:
+      return Value::Float(el.get_double().value_unsafe());
+    case element_type::STRING:
+      return Value::String(std::string(JsonText(el)));
+    case element_type::ARRAY: {
+      Value v = Value::Of(Value::Kind::kList);
+      simdjson::dom::array array = el.get_array().value_unsafe();  // not a temporary's member
+      for (element item : array) v.items.push_back(JsonAny(item));
+      return v;
+    }
+    case element_type::OBJECT: {
+      Value v = Value::Of(Value::Kind::kDict);
+      simdjson::dom::object object = el.get_object().value_unsafe();
+      for (auto field : object) {
+        v.keys.emplace_back(field.key);
+        v.items.push_back(JsonAny(field.value));
+      }
+      return v;
+    }
+  }
+  return Value::Null();
+}
+
+bool TextUtf8(absl::string_view text, const Location& loc, Errors* errors) {
+  if (simdjson::validate_utf8(text.data(), text.size())) return true;
+  AddError(loc, "string_unicode",
+           "Input should be a valid string, unable to parse raw data as a unicode string", "null",
+           errors);
+  return false;
+}
+
+bool TextBool(absl::string_view text, const Location& loc, Errors* errors, bool* out) {
+  if (ParseBoolText(text, out)) return true;
+  ReportBoolParsing([&] { return JsonString(text); }, loc, errors);
+  return false;
+}
+
+bool TextInt(absl::string_view text, const Location& loc, Errors* errors, int64_t* out) {
+  if (ParseIntText(text, out)) return true;
+  ReportIntParsing([&] { return JsonString(text); }, loc, errors);
+  return false;
+}
+
+bool TextFloat(absl::string_view text, const Location& loc, Errors* errors, double* out) {
+  if (ParseFloatText(text, out)) return true;
+  ReportFloatParsing([&] { return JsonString(text); }, loc, errors);
+  return false;
+}
+
+bool TextUuid(absl::string_view text, const Location& loc, Errors* errors, std::string* out) {
+  if (ParseUuidText(text, out)) return true;
+  ReportUuidParsing([&] { return JsonString(text); }, loc, errors);
+  return false;
+}
+
+void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input,
+                 const Location& loc, Errors* errors) {
+  static const struct {
+    const char* type;
+    const char* words;
+    const char* key;
+  } kKinds[] = {
+      {"greater_than", "greater than", "gt"},
+      {"greater_than_equal", "greater than or equal to", "ge"},
+      {"less_than", "less than", "lt"},
+      {"less_than_equal", "less than or equal to", "le"},
+      {"multiple_of", "a multiple of", "multiple_of"},
+  };
+  const auto& k = kKinds[static_cast<int>(kind)];
+  AddError(loc, k.type, absl::StrCat("Input should be ", k.words, " ", bound_text), input(),
+           errors, absl::StrCat("{\"", k.key, "\":", bound_text, "}"));
+}
+
+bool IsMultipleOf(double v, double step) {
+  if (!(step > 0)) return true;
+  double q = v / step;
+  return std::fabs(q - std::round(q)) <= 1e-9 * std::max(1.0, std::fabs(q));
+}
+
+size_t CodePoints(absl::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void ReportStringLength(bool too_long, size_t limit, InputFn input, const Location& loc,
+                        Errors* errors) {
+  AddError(loc, too_long ? "string_too_long" : "string_too_short",
+           absl::StrCat("String should have ", too_long ? "at most " : "at least ", limit,
+                        " character", Plural(limit)),
+           input(), errors,
+           absl::StrCat(too_long ? "{\"max_length\":" : "{\"min_length\":", limit, "}"));
+}
+
+void ReportPattern(absl::string_view pattern, InputFn input, const Location& loc,
+                   Errors* errors) {
+  AddError(loc, "string_pattern_mismatch", absl::StrCat("String should match pattern '", pattern, "'"),
+           input(), errors, absl::StrCat("{\"pattern\":", JsonString(pattern), "}"));
+}
+
+bool CheckFormat(StringFormat format, absl::string_view s, InputFn input, const Location& loc,
+                 Errors* errors) {
+  std::string unused;
+  switch (format) {
+    case StringFormat::kDate:
+      if (IsDate(s)) return true;
+      AddError(loc, "date_parsing", "Input should be a valid date in the format YYYY-MM-DD",
+               input(), errors);
+      return false;
+    case StringFormat::kDateTime:
+      if (IsDateTime(s)) return true;
+      AddError(loc, "datetime_parsing", "Input should be a valid datetime (RFC 3339)", input(),
+               errors);
+      return false;
+    case StringFormat::kEmail:
+      if (IsEmail(s)) return true;
+      AddError(loc, "value_error", "value is not a valid email address", input(), errors);
+      return false;
+    case StringFormat::kUri:
+      if (IsUri(s)) return true;
+      AddError(loc, "url_parsing", "Input should be a valid URL", input(), errors);
+      return false;
+    case StringFormat::kBase64:
+      if (absl::Base64Unescape(s, &unused) || absl::WebSafeBase64Unescape(s, &unused)) return true;
+      AddError(loc, "base64_decode", "Base64 decoding error", input(), errors);
+      return false;
+    case StringFormat::kNone:
+      return true;
+  }
+  return true;
+}
+
+void ReportItemCount(bool too_long, size_t limit, size_t actual, InputFn input,
+                     const Location& loc, Errors* errors) {
+  AddError(loc, too_long ? "too_long" : "too_short",
+           absl::StrCat("List should have ", too_long ? "at most " : "at least ", limit, " item",
+                        Plural(limit), " after validation, not ", actual),
+           input(), errors,
+           absl::StrCat("{\"field_type\":\"List\",", too_long ? "\"max_length\":" : "\"min_length\":",
+                        limit, ",\"actual_length\":", actual, "}"));
+}
+
+bool CheckUniqueItems(simdjson::dom::array array, InputFn input, const Location& loc,
+                      Errors* errors) {
+  std::vector<std::string> seen;
+  for (element item : array) {
+    std::string text = JsonInput(item);
+    if (std::find(seen.begin(), seen.end(), text) != seen.end()) {
+      AddError(loc, "unique_items", "List should have unique items", input(), errors);
+      return false;
+    }
+    seen.push_back(std::move(text));
+  }
+  return true;
+}
+
+void ReportNotAllowed(bool is_enum, const std::vector<absl::string_view>& allowed_json,
+                      InputFn input, const Location& loc, Errors* errors) {
+  // pydantic's "enum" error: "Input should be 'a', 'b' or 'c'".
+  std::string expected;
+  for (size_t i = 0; i < allowed_json.size(); ++i) {
+    if (i > 0) expected += i + 1 == allowed_json.size() ? " or " : ", ";
+    absl::string_view a = allowed_json[i];
+    if (a.size() >= 2 && a.front() == '"') a = a.substr(1, a.size() - 2);
+    absl::StrAppend(&expected, "'", a, "'");
+  }
+  AddError(loc, is_enum ? "enum" : "literal_error", absl::StrCat("Input should be ", expected),
+           input(), errors, absl::StrCat("{\"expected\":", JsonString(expected), "}"));
+}
+
+void ReportType(absl::string_view type, InputFn input, const Location& loc, Errors* errors) {
+  static const std::pair<absl::string_view, const char*> kMessages[] = {
+      {"list_type", "Input should be a valid list"},
+      {"dict_type", "Input should be a valid dictionary"},
+  };
+  for (const auto& [t, msg] : kMessages) {
+    if (t == type) AddError(loc, type, msg, input(), errors);
+  }
+}
+
+void ReportMissing(InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "missing", "Field required", input(), errors);
+}
+
+void ReportNotObject(absl::string_view title, InputFn input, const Location& loc,
+                     Errors* errors) {
+  if (title.empty()) {
+    ReportType("dict_type", input, loc, errors);
+    return;
+  }
+  AddError(loc, "dataclass_type",
+           absl::StrCat("Input should be a dictionary or an instance of ", title), input(), errors,
+           absl::StrCat("{\"class_name\":", JsonString(title), "}"));
+}
+
+void ReportExtra(element value, const Location& loc, Errors* errors) {
+  AddError(loc, "extra_forbidden", "Extra inputs are not permitted", JsonInput(value), errors);
+}
+
+void ReportTagNotFound(absl::string_view discriminator, InputFn input, const Location& loc,
+                       Errors* errors) {
+  AddError(loc, "union_tag_not_found",
+           absl::StrCat("Unable to extract tag using discriminator '", discriminator, "'"),
+           input(), errors, absl::StrCat("{\"discriminator\":", JsonString(discriminator), "}"));
+}
+
+void ReportTagInvalid(absl::string_view discriminator, absl::string_view tag,
+                      absl::string_view expected, InputFn input, const Location& loc,
+                      Errors* errors) {
+  AddError(loc, "union_tag_invalid",
+           absl::StrCat("Input tag '", tag, "' found using '", discriminator,
+                        "' does not match any of the expected tags: ", expected),
+           input(), errors,
+           absl::StrCat("{\"discriminator\":", JsonString(discriminator), ",\"tag\":",
+                        JsonString(tag), ",\"expected_tags\":", JsonString(expected), "}"));
+}
+
+std::string TagText(element tag) {
+  return tag.type() == element_type::STRING ? std::string(JsonText(tag)) : JsonInput(tag);
+}
+
+}  // namespace databridge::validate
