@@ -9,6 +9,9 @@ yields
                              routes(handlers) for App.include)
     :petstore_api_ir         petstore_api.ir.pb, the service in codegen's IR
     :petstore_api_openapi    petstore_api.openapi.json, the OpenAPI 3.1 document
+    :petstore_api_cc         cc_library: petstore_api.h, typed structs and compiled
+                             validators (namespace petstore_api, Service())
+    :petstore_api_native.so  the Python extension the py_library loads them through
 An invalid spec fails the build with `file:line: what is wrong`.
 """
 
@@ -56,6 +59,44 @@ def data_bridge_service(name, openapi = None, proto = None, visibility = None, *
         tools = ["//codegen/back/python:python_back"],
     )
     native.genrule(
+        name = name + "_cpp",
+        srcs = [ir],
+        outs = [name + ".h", name + ".cc", name + "_module.cc"],
+        cmd = ("$(location //codegen/back/cpp:cpp_back) $< --name %s --header %s " +
+               "--out-h $(location %s.h) --out-cc $(location %s.cc) " +
+               "--out-module $(location %s_module.cc)") % (
+            name,
+            (native.package_name() + "/" if native.package_name() else "") + name + ".h",
+            name,
+            name,
+            name,
+        ),
+        tools = ["//codegen/back/cpp:cpp_back"],
+    )
+    native.cc_library(
+        name = name + "_cc",
+        srcs = [name + ".cc"],
+        hdrs = [name + ".h"],
+        deps = [
+            "//framework/validate:compiled",
+            "//framework/validate:scalars",
+            "@system//:absl_strings",
+            "@system//:re2",
+            "@system//:simdjson",
+        ],
+        visibility = visibility,
+    )
+    native.cc_binary(
+        name = name + "_native.so",
+        srcs = [name + "_module.cc"],
+        copts = ["-fvisibility=hidden"],
+        linkshared = True,
+        deps = [
+            ":" + name + "_cc",
+            "//framework/python:compiled_module",
+        ],
+    )
+    native.genrule(
         name = name + "_openapi",
         srcs = [ir],
         outs = [name + ".openapi.json"],
@@ -66,7 +107,10 @@ def data_bridge_service(name, openapi = None, proto = None, visibility = None, *
     native.py_library(
         name = name,
         srcs = [name + ".py"],
-        data = [name + ".openapi.json"],
+        data = [
+            name + ".openapi.json",
+            name + "_native.so",
+        ],
         deps = deps,
         visibility = visibility,
         **kwargs

@@ -13,11 +13,17 @@ namespace databridge::python {
 
 namespace py = pybind11;
 
-Decoder::Decoder(py::handle spec, py::list models, py::object error_class)
+Decoder::Decoder(py::handle spec, py::list models, py::object error_class, py::object compiled)
     : models_(models), error_class_(std::move(error_class)) {
   auto read = ReadTypeSpec(spec);
   if (!read.ok()) throw std::invalid_argument(std::string(read.status().message()));
   spec_ = *read;
+  if (!compiled.is_none()) {
+    auto ref = ReadCompiled(compiled);
+    if (!ref.ok()) throw std::invalid_argument(std::string(ref.status().message()));
+    if (ref->type->decode_json == nullptr) throw std::invalid_argument("not a JSON type");
+    compiled_ = std::move(*ref);
+  }
 }
 
 py::object Decoder::Decode(py::bytes data) const {
@@ -26,6 +32,7 @@ py::object Decoder::Decode(py::bytes data) const {
   PyBytes_AsStringAndSize(data.ptr(), &buffer, &length);
   validate::Errors errors;
   validate::Value value;
+  std::unique_ptr<validate::CompiledValue> typed;
   {
     // Small documents decode faster than a GIL hand-off; large ones let other threads run.
     std::optional<py::gil_scoped_release> release;
@@ -36,6 +43,8 @@ py::object Decoder::Decode(py::bytes data) const {
     if (!root.ok()) {
       validate::AddError(loc, "json_invalid", "JSON decode error", "{}", &errors,
                          "{\"error\":" + json::JsonString(root.status().message()) + "}");
+    } else if (compiled_.type != nullptr) {
+      typed = compiled_.type->decode_json(*root, loc, &errors);
     } else {
       value = validate::ValidateJson(*spec_, *root, loc, &errors);
     }
@@ -46,7 +55,8 @@ py::object Decoder::Decode(py::bytes data) const {
     PyErr_SetObject(error_class_.ptr(), error_class_(detail).ptr());
     throw py::error_already_set();
   }
-  PyObject* obj = ToPython(*spec_, value, models_);
+  PyObject* obj = typed != nullptr ? BuildCompiled(*typed, models_, compiled_.models)
+                                   : ToPython(*spec_, value, models_);
   if (obj == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(obj);
 }

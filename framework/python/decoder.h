@@ -3,7 +3,9 @@
 //
 //   Decoder d(spec_dict, models);
 //   py::object order = d.Decode(body_bytes);   // raises RequestValidationError on errors
-// Parsing and validation run with the GIL released; building the objects takes it.
+// With a generated decoder (codegen/back/cpp) the JSON goes straight into its typed struct;
+// otherwise the TypeSpec validators build a Value tree. Large documents are parsed and
+// validated with the GIL released; building the objects takes it.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
 
@@ -12,17 +14,23 @@
 #include <vector>
 
 #include "framework/python/py_values.h"
+#include "framework/python/spec_reader.h"
 #include "framework/validate/type_spec.h"
 
 namespace databridge::python {
 
 class Decoder {
  public:
-  Decoder(pybind11::handle spec, pybind11::list models, pybind11::object error_class);
+  // `compiled`: None, or a generated decoder for the same type (spec_reader's ReadCompiled),
+  // used instead of the spec.
+  Decoder(pybind11::handle spec, pybind11::list models, pybind11::object error_class,
+          pybind11::object compiled);
+  bool compiled() const { return compiled_.type != nullptr; }
   pybind11::object Decode(pybind11::bytes data) const;
 
  private:
   validate::TypeSpecPtr spec_;
+  CompiledRef compiled_;
   mutable ModelTable models_;
   pybind11::object error_class_;
 };

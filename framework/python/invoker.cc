@@ -65,6 +65,9 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
     Py_INCREF(obj);
     return obj;
   }
+  if (v.kind == validate::Value::Kind::kCompiled) {
+    return BuildCompiled(*v.compiled, models_, p.compiled_models);
+  }
   return ToPython(*p.type, v, models_);
 }
 

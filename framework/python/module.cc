@@ -46,9 +46,10 @@ PYBIND11_MODULE(_core, m) {
         "separators=(',', ':'), allow_nan=False)).");
 
   py::class_<databridge::python::Decoder>(m, "Decoder")
-      .def(py::init<py::handle, py::list, py::object>(), py::arg("spec"), py::arg("models"),
-           py::arg("error_class"))
-      .def("decode", &databridge::python::Decoder::Decode, py::arg("data"));
+      .def(py::init<py::handle, py::list, py::object, py::object>(), py::arg("spec"),
+           py::arg("models"), py::arg("error_class"), py::arg("compiled") = py::none())
+      .def("decode", &databridge::python::Decoder::Decode, py::arg("data"))
+      .def_property_readonly("compiled", &databridge::python::Decoder::compiled);
 
   py::class_<RequestData>(m, "RequestData")
       .def_property_readonly("method", [](const RequestData& r) { return r.request->method; })

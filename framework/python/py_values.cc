@@ -7,16 +7,18 @@ using validate::Value;
 
 struct ModelTable::Plan {
   bool ready = false;
-  PyObject* value_map = nullptr;  // Enum: _value2member_map_
+  PyObject* value_map = nullptr;   // Enum: _value2member_map_
+  std::vector<PyObject*> members;  // Enum: by declaration index, filled as met
   // Dataclass built without its __init__: object.__new__, then the instance dict.
   bool direct = false;
-  std::vector<PyObject*> names;      // per spec field: attribute name
-  std::vector<PyObject*> defaults;   // per spec field: default value, or nullptr
-  std::vector<PyObject*> factories;  // per spec field: default_factory, or nullptr
+  std::vector<PyObject*> names;      // per field: attribute name
+  std::vector<PyObject*> defaults;   // per field: default value, or nullptr
+  std::vector<PyObject*> factories;  // per field: default_factory, or nullptr
   PyObject* post_init = nullptr;     // __post_init__ when defined
 
   ~Plan() {
     Py_XDECREF(value_map);
+    for (PyObject* o : members) Py_XDECREF(o);
     for (PyObject* o : names) Py_XDECREF(o);
     for (PyObject* o : defaults) Py_XDECREF(o);
     for (PyObject* o : factories) Py_XDECREF(o);
@@ -37,7 +39,7 @@ PyObject* ModelTable::cls(int i) const {
   return i >= 0 && i < static_cast<int>(classes_.size()) ? classes_[i] : Py_None;
 }
 
-ModelTable::Plan& ModelTable::PlanFor(int i, const validate::TypeSpec* spec) {
+ModelTable::Plan& ModelTable::PlanFor(int i, const std::vector<const char*>* field_names) {
   if (plans_[i] == nullptr) plans_[i] = new Plan();
   Plan& plan = *plans_[i];
   if (plan.ready) return plan;
@@ -50,18 +52,18 @@ ModelTable::Plan& ModelTable::PlanFor(int i, const validate::TypeSpec* spec) {
   }
   Py_XDECREF(map);
   PyErr_Clear();
-  if (spec == nullptr) return plan;
-  // Dataclasses whose every init field is in the spec, with a plain instance dict, can be
+  if (field_names == nullptr) return plan;
+  for (const char* name : *field_names) plan.names.push_back(PyUnicode_InternFromString(name));
+  // Dataclasses whose every init field is given here, with a plain instance dict, can be
   // filled directly (their generated __init__ would only assign the same attributes).
   PyObject* fields = PyObject_GetAttrString(cls, "__dataclass_fields__");
-  PyObject* params = PyObject_GetAttrString(cls, "__dataclass_params__");
   PyObject* dataclasses = PyImport_ImportModule("dataclasses");
   PyObject* missing = dataclasses ? PyObject_GetAttrString(dataclasses, "MISSING") : nullptr;
-  bool ok = fields != nullptr && PyDict_Check(fields) && params != nullptr && missing != nullptr &&
-            PyType_Check(cls) && reinterpret_cast<PyTypeObject*>(cls)->tp_dictoffset != 0 &&
-            static_cast<size_t>(PyDict_Size(fields)) == spec->fields.size();
-  for (size_t k = 0; ok && k < spec->fields.size(); ++k) {
-    PyObject* field = PyDict_GetItemString(fields, spec->fields[k].name.c_str());
+  bool ok = fields != nullptr && PyDict_Check(fields) && missing != nullptr && PyType_Check(cls) &&
+            reinterpret_cast<PyTypeObject*>(cls)->tp_dictoffset != 0 &&
+            static_cast<size_t>(PyDict_Size(fields)) == field_names->size();
+  for (size_t k = 0; ok && k < field_names->size(); ++k) {
+    PyObject* field = PyDict_GetItem(fields, plan.names[k]);
     if (field == nullptr) {
       ok = false;
       break;
@@ -70,7 +72,6 @@ ModelTable::Plan& ModelTable::PlanFor(int i, const validate::TypeSpec* spec) {
     PyObject* def = PyObject_GetAttrString(field, "default");
     PyObject* factory = PyObject_GetAttrString(field, "default_factory");
     ok = init == Py_True && def != nullptr && factory != nullptr;
-    plan.names.push_back(PyUnicode_InternFromString(spec->fields[k].name.c_str()));
     plan.defaults.push_back(def != missing ? (Py_XINCREF(def), def) : nullptr);
     plan.factories.push_back(factory != missing ? (Py_XINCREF(factory), factory) : nullptr);
     Py_XDECREF(init);
@@ -83,7 +84,6 @@ ModelTable::Plan& ModelTable::PlanFor(int i, const validate::TypeSpec* spec) {
   }
   plan.direct = ok;
   Py_XDECREF(fields);
-  Py_XDECREF(params);
   Py_XDECREF(missing);
   Py_XDECREF(dataclasses);
   PyErr_Clear();
@@ -103,18 +103,63 @@ PyObject* ModelTable::EnumMember(int i, PyObject* value) {
   return PyObject_CallOneArg(classes_[i], value);  // not a plain Enum: let it decide
 }
 
+PyObject* ModelTable::EnumMemberAt(int i, int index, absl::string_view value_json) {
+  Plan& plan = PlanFor(i, nullptr);
+  if (index < 0) return nullptr;
+  if (static_cast<size_t>(index) >= plan.members.size()) plan.members.resize(index + 1, nullptr);
+  if (plan.members[index] == nullptr) {
+    static PyObject* loads = [] {
+      PyObject* m = PyImport_ImportModule("json");
+      PyObject* f = m ? PyObject_GetAttrString(m, "loads") : nullptr;
+      Py_XDECREF(m);
+      return f;
+    }();
+    if (loads == nullptr) return nullptr;
+    PyObject* text = PyUnicode_FromStringAndSize(value_json.data(), value_json.size());
+    PyObject* value = text ? PyObject_CallOneArg(loads, text) : nullptr;
+    Py_XDECREF(text);
+    if (value == nullptr) return nullptr;
+    plan.members[index] = EnumMember(i, value);
+    Py_DECREF(value);
+    if (plan.members[index] == nullptr) return nullptr;
+  }
+  Py_INCREF(plan.members[index]);
+  return plan.members[index];
+}
+
 PyObject* ModelTable::MakeObject(int i, const validate::TypeSpec& spec,
                                  std::vector<PyObject*>& values) {
+  Plan* plan = plans_[i];
+  if (plan == nullptr || !plan->ready) {
+    std::vector<const char*> names;
+    for (const validate::Field& f : spec.fields) names.push_back(f.name.c_str());
+    plan = &PlanFor(i, &names);
+  }
+  return Make(i, *plan, values.data(), values.size());
+}
+
+PyObject* ModelTable::MakeObject(int i, const char* const* names, PyObject** values, size_t n) {
+  Plan* plan = plans_[i];
+  if (plan == nullptr || !plan->ready) {
+    std::vector<const char*> list(names, names + n);
+    plan = &PlanFor(i, &list);
+  }
+  return Make(i, *plan, values, n);
+}
+
+PyObject* ModelTable::Make(int i, Plan& plan, PyObject** values, size_t n) {
   PyObject* cls = classes_[i];
-  Plan& plan = PlanFor(i, &spec);
   PyObject* result = nullptr;
-  if (plan.direct) {
+  if (plan.names.size() != n) {
+    PyErr_Format(PyExc_TypeError, "model %d: %zu fields given, %zu expected", i, n,
+                 plan.names.size());
+  } else if (plan.direct) {
     PyTypeObject* type = reinterpret_cast<PyTypeObject*>(cls);
     PyObject* empty = PyTuple_New(0);
     result = empty ? type->tp_new(type, empty, nullptr) : nullptr;
     Py_XDECREF(empty);
     PyObject* dict = result ? PyObject_GenericGetDict(result, nullptr) : nullptr;
-    for (size_t k = 0; dict != nullptr && k < values.size(); ++k) {
+    for (size_t k = 0; dict != nullptr && k < n; ++k) {
       PyObject* v = values[k];
       values[k] = nullptr;
       if (v == nullptr) {
@@ -143,12 +188,8 @@ PyObject* ModelTable::MakeObject(int i, const validate::TypeSpec& spec,
   } else {
     PyObject* kwargs = PyDict_New();
     bool ok = kwargs != nullptr;
-    for (size_t k = 0; k < values.size(); ++k) {
-      if (values[k] != nullptr && ok) {
-        ok = PyDict_SetItemString(kwargs, spec.fields[k].name.c_str(), values[k]) == 0;
-      }
-      Py_XDECREF(values[k]);
-      values[k] = nullptr;
+    for (size_t k = 0; k < n; ++k) {
+      if (values[k] != nullptr && ok) ok = PyDict_SetItem(kwargs, plan.names[k], values[k]) == 0;
     }
     if (ok) {
       PyObject* empty = PyTuple_New(0);
@@ -157,7 +198,7 @@ PyObject* ModelTable::MakeObject(int i, const validate::TypeSpec& spec,
     }
     Py_XDECREF(kwargs);
   }
-  for (PyObject*& v : values) Py_CLEAR(v);
+  for (size_t k = 0; k < n; ++k) Py_CLEAR(values[k]);
   return result;
 }
 
@@ -288,6 +329,110 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& m
       return member;
     }
   }
+}
+
+namespace {
+
+// validate::Builder over Python objects: Built is a PyObject* (new reference).
+class PyBuilder final : public validate::Builder {
+ public:
+  PyBuilder(ModelTable& models, const std::vector<int>& remap) : models_(models), remap_(remap) {}
+
+  validate::Built Null() override { return Out((Py_INCREF(Py_None), Py_None)); }
+  validate::Built Bool(bool v) override { return Out(PyBool_FromLong(v)); }
+  validate::Built Int(int64_t v) override { return Out(PyLong_FromLongLong(v)); }
+  validate::Built Float(double v) override { return Out(PyFloat_FromDouble(v)); }
+  validate::Built Str(absl::string_view v) override {
+    return Out(PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "strict"));
+  }
+  validate::Built Uuid(absl::string_view canonical) override {
+    PyObject* cls = UuidClass();
+    return Out(cls ? PyObject_CallFunction(cls, "s#", canonical.data(),
+                                           static_cast<Py_ssize_t>(canonical.size()))
+                   : nullptr);
+  }
+  validate::Built EnumMember(int model, int index, absl::string_view value_json) override {
+    int i = Model(model);
+    if (models_.cls(i) == Py_None) {  // no class: the plain value
+      PyObject* text = PyUnicode_FromStringAndSize(value_json.data(), value_json.size());
+      PyObject* json = text ? PyImport_ImportModule("json") : nullptr;
+      PyObject* value = json ? PyObject_CallMethod(json, "loads", "O", text) : nullptr;
+      Py_XDECREF(text);
+      Py_XDECREF(json);
+      return Out(value);
+    }
+    return Out(models_.EnumMemberAt(i, index, value_json));
+  }
+  validate::Built List(size_t size) override {
+    return Out(PyList_New(static_cast<Py_ssize_t>(size)));
+  }
+  void ListSet(validate::Built list, size_t i, validate::Built item) override {
+    if (list == nullptr || item == nullptr) {
+      Py_XDECREF(Obj(item));
+      failed_ = true;
+      return;
+    }
+    PyList_SET_ITEM(Obj(list), static_cast<Py_ssize_t>(i), Obj(item));
+  }
+  validate::Built Dict() override { return Out(PyDict_New()); }
+  void DictSet(validate::Built dict, absl::string_view key, validate::Built value) override {
+    PyObject* k = PyUnicode_DecodeUTF8(key.data(), static_cast<Py_ssize_t>(key.size()), "strict");
+    if (dict == nullptr || value == nullptr || k == nullptr ||
+        PyDict_SetItem(Obj(dict), k, Obj(value)) != 0) {
+      failed_ = true;
+    }
+    Py_XDECREF(k);
+    Py_XDECREF(Obj(value));
+  }
+  validate::Built Object(int model, const char* const* names, validate::Built* fields,
+                         size_t n) override {
+    PyObject** values = reinterpret_cast<PyObject**>(fields);
+    int i = Model(model);
+    if (failed_) {
+      for (size_t k = 0; k < n; ++k) Py_CLEAR(values[k]);
+      return nullptr;
+    }
+    if (models_.cls(i) != Py_None) return Out(models_.MakeObject(i, names, values, n));
+    PyObject* dict = PyDict_New();  // no class (TypedDict, proto message): present keys only
+    for (size_t k = 0; k < n; ++k) {
+      if (values[k] != nullptr && dict != nullptr &&
+          PyDict_SetItemString(dict, names[k], values[k]) != 0) {
+        Py_CLEAR(dict);
+      }
+      Py_CLEAR(values[k]);
+    }
+    return Out(dict);
+  }
+  validate::Built Any(const Value& v) override { return Out(ToPythonAny(v)); }
+  bool failed() const override { return failed_; }
+
+ private:
+  static PyObject* Obj(validate::Built b) { return reinterpret_cast<PyObject*>(b); }
+  validate::Built Out(PyObject* o) {
+    if (o == nullptr) failed_ = true;
+    return reinterpret_cast<validate::Built>(o);
+  }
+  int Model(int model) const {
+    return model >= 0 && static_cast<size_t>(model) < remap_.size() ? remap_[model] : -1;
+  }
+
+  ModelTable& models_;
+  const std::vector<int>& remap_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models,
+                        const std::vector<int>& remap) {
+  PyBuilder builder(models, remap);
+  PyObject* out = reinterpret_cast<PyObject*>(value.Build(builder));
+  if (builder.failed()) {
+    Py_XDECREF(out);
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "building the value failed");
+    return nullptr;
+  }
+  return out;
 }
 
 }  // namespace databridge::python

@@ -4,6 +4,7 @@
 //
 //   ModelTable models(py_list_of_classes);
 //   PyObject* obj = ToPython(*spec, value, models);   // new reference, or nullptr + error
+// BuildCompiled does the same for a generated decoder's typed value (compiled.h).
 // A ModelTable caches, per class, what building an instance needs (field names, defaults,
 // an Enum's value map). Caller holds the GIL; tables are used under the GIL only.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_VALUES_H_
@@ -14,6 +15,8 @@
 
 #include <vector>
 
+#include "absl/strings/string_view.h"
+#include "framework/validate/compiled.h"
 #include "framework/validate/type_spec.h"
 #include "framework/validate/value.h"
 
@@ -30,13 +33,19 @@ class ModelTable {
   PyObject* cls(int i) const;
   // The member of enumeration i for `value` (new reference); nullptr + error if none.
   PyObject* EnumMember(int i, PyObject* value);
+  // Member `index` (declaration order) of enumeration i, whose value is `value_json`;
+  // cached after the first lookup. New reference, or nullptr + error.
+  PyObject* EnumMemberAt(int i, int index, absl::string_view value_json);
   // An instance of class i from the spec's fields; values[k] is a new reference or nullptr
   // (absent: the class default). Steals the references.
   PyObject* MakeObject(int i, const validate::TypeSpec& spec, std::vector<PyObject*>& values);
+  // The same from attribute names (compiled decoders' builders).
+  PyObject* MakeObject(int i, const char* const* names, PyObject** values, size_t n);
 
  private:
   struct Plan;
-  Plan& PlanFor(int i, const validate::TypeSpec* spec);
+  Plan& PlanFor(int i, const std::vector<const char*>* field_names);
+  PyObject* Make(int i, Plan& plan, PyObject** values, size_t n);
 
   pybind11::list keepalive_;
   std::vector<PyObject*> classes_;
@@ -45,6 +54,11 @@ class ModelTable {
 
 PyObject* ToPython(const validate::TypeSpec& spec, const validate::Value& value,
                    ModelTable& models);
+
+// The objects a compiled decoder's value describes; `remap[k]` is this table's index of the
+// generated service's model k. New reference, or nullptr + error.
+PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models,
+                        const std::vector<int>& remap);
 
 }  // namespace databridge::python
 

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "framework/python/compiled_module.h"
 
 namespace databridge::python {
 
@@ -128,6 +129,36 @@ absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(py::handle handle) {
   return ReadTypeSpecMemo(handle, memo);
 }
 
+absl::StatusOr<CompiledRef> ReadCompiled(py::handle handle) {
+  py::dict d = py::reinterpret_borrow<py::dict>(handle);
+  PyObject* capsule = d["service"].ptr();
+  auto* service = static_cast<const validate::CompiledService*>(
+      PyCapsule_GetPointer(capsule, kCompiledCapsule));
+  if (service == nullptr) {
+    PyErr_Clear();
+    return absl::InvalidArgumentError("not a compiled service (a <name>_native module's SERVICE)");
+  }
+  if (service->abi != validate::kCompiledAbi) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("compiled service ", service->name, " was generated for ABI ", service->abi,
+                     ", this runtime reads ", validate::kCompiledAbi, ": rebuild it"));
+  }
+  std::string name = d["type"].cast<std::string>();
+  CompiledRef ref;
+  ref.type = service->Find(name);
+  if (ref.type == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("compiled service ", service->name, " has no type '", name, "'"));
+  }
+  for (py::handle m : d["models"]) ref.models.push_back(m.cast<int>());
+  if (ref.models.size() != service->model_count) {
+    return absl::InvalidArgumentError(absl::StrCat("compiled service ", service->name, " has ",
+                                                   service->model_count, " models, ",
+                                                   ref.models.size(), " mapped"));
+  }
+  return ref;
+}
+
 absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
   py::dict d = py::reinterpret_borrow<py::dict>(handle);
   server::Endpoint ep;
@@ -168,6 +199,16 @@ absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
                                                        param.name, "': ", type.status().message()));
       }
       param.type = *type;
+    }
+    if (pd.contains("compiled")) {
+      auto compiled = ReadCompiled(pd["compiled"]);
+      if (!compiled.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(ep.method, " ", ep.path, " parameter '",
+                                                       param.name,
+                                                       "': ", compiled.status().message()));
+      }
+      param.compiled = compiled->type;
+      param.compiled_models = std::move(compiled->models);
     }
     ep.params.push_back(std::move(param));
   }

@@ -9,9 +9,12 @@
 
 #include <pybind11/pybind11.h>
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "framework/server/config.h"
 #include "framework/server/endpoint.h"
+#include "framework/validate/compiled.h"
 #include "framework/validate/type_spec.h"
 
 namespace databridge::python {
@@ -19,6 +22,14 @@ namespace databridge::python {
 absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(pybind11::handle spec);
 absl::StatusOr<server::Endpoint> ReadEndpoint(pybind11::handle route);
 server::ServerConfig ReadConfig(pybind11::handle config);
+
+// A generated decoder, from {"service": <capsule of a <name>_native module>, "type":
+// "createOrder.body", "models": [index in the binding layer's table per service model]}.
+struct CompiledRef {
+  const validate::CompiledType* type = nullptr;
+  std::vector<int> models;
+};
+absl::StatusOr<CompiledRef> ReadCompiled(pybind11::handle compiled);
 
 }  // namespace databridge::python
 

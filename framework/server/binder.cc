@@ -107,6 +107,14 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
                        absl::StrCat("{\"error\":", json::JsonString(root.status().message()), "}"));
     return Value();
   }
+  if (p.compiled != nullptr && p.compiled->decode_json != nullptr) {
+    std::unique_ptr<validate::CompiledValue> decoded =
+        p.compiled->decode_json(*root, loc, &out->errors);
+    if (decoded == nullptr) return Value();
+    Value v = Value::Of(Value::Kind::kCompiled);
+    v.compiled = std::move(decoded);
+    return v;
+  }
   return validate::ValidateJson(*p.type, *root, loc, &out->errors);
 }
 
@@ -168,7 +176,9 @@ BindResult Bind(const Endpoint& endpoint, const http::Request& request,
       out.args.emplace_back();
       continue;
     }
-    out.args.push_back(validate::ValidateTexts(*p.type, texts, loc, &out.errors));
+    out.args.push_back(p.compiled != nullptr && p.compiled->decode_texts != nullptr
+                           ? p.compiled->decode_texts(texts, loc, &out.errors)
+                           : validate::ValidateTexts(*p.type, texts, loc, &out.errors));
   }
   return out;
 }

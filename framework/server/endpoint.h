@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "framework/http/message.h"
+#include "framework/validate/compiled.h"
 #include "framework/validate/type_spec.h"
 #include "framework/validate/value.h"
 
@@ -32,6 +33,10 @@ struct ParamSpec {
   // flat objects).
   bool accepts_json = true;
   bool accepts_form = false;
+  // A generated decoder (codegen/back/cpp) used instead of `type` for JSON bodies and text
+  // parameters; `compiled_models` maps its model indices to the binding layer's.
+  const validate::CompiledType* compiled = nullptr;
+  std::vector<int> compiled_models;
 };
 
 struct Endpoint {

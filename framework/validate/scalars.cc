@@ -148,15 +148,15 @@ bool ParseUuidText(absl::string_view text, std::string* out) {
   return true;
 }
 
-
 void ReportIntParsing(InputFn input, const Location& loc, Errors* errors) {
-  AddError(loc, "int_parsing", "Input should be a valid integer, unable to parse string as an integer",
-           input(), errors);
+  AddError(loc, "int_parsing",
+           "Input should be a valid integer, unable to parse string as an integer", input(),
+           errors);
 }
 
 void ReportFloatParsing(InputFn input, const Location& loc, Errors* errors) {
-  AddError(loc, "float_parsing", "Input should be a valid number, unable to parse string as a number",
-           input(), errors);
+  AddError(loc, "float_parsing",
+           "Input should be a valid number, unable to parse string as a number", input(), errors);
 }
 
 void ReportBoolParsing(InputFn input, const Location& loc, Errors* errors) {
@@ -172,6 +172,8 @@ void ReportUuidParsing(InputFn input, const Location& loc, Errors* errors) {
 }  // namespace
 
 std::string JsonInput(element el) { return json::JsonReader::Minify(el); }
+
+std::string TextInput(absl::string_view text) { return JsonString(text); }
 
 bool JsonBool(element el, const Location& loc, Errors* errors, bool* out) {
   auto input = [&] { return JsonInput(el); };
@@ -266,8 +268,8 @@ bool JsonStr(element el, const Location& loc, Errors* errors, absl::string_view*
 
 bool JsonUuid(element el, const Location& loc, Errors* errors, std::string* out) {
   if (el.type() != element_type::STRING) {
-    AddError(loc, "uuid_type", "UUID input should be a string, bytes or UUID object",
-             JsonInput(el), errors);
+    AddError(loc, "uuid_type", "UUID input should be a string, bytes or UUID object", JsonInput(el),
+             errors);
     return false;
   }
   if (ParseUuidText(JsonText(el), out)) return true;
@@ -340,8 +342,8 @@ bool TextUuid(absl::string_view text, const Location& loc, Errors* errors, std::
   return false;
 }
 
-void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input,
-                 const Location& loc, Errors* errors) {
+void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input, const Location& loc,
+                 Errors* errors) {
   static const struct {
     const char* type;
     const char* words;
@@ -354,8 +356,8 @@ void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input,
       {"multiple_of", "a multiple of", "multiple_of"},
   };
   const auto& k = kKinds[static_cast<int>(kind)];
-  AddError(loc, k.type, absl::StrCat("Input should be ", k.words, " ", bound_text), input(),
-           errors, absl::StrCat("{\"", k.key, "\":", bound_text, "}"));
+  AddError(loc, k.type, absl::StrCat("Input should be ", k.words, " ", bound_text), input(), errors,
+           absl::StrCat("{\"", k.key, "\":", bound_text, "}"));
 }
 
 bool IsMultipleOf(double v, double step) {
@@ -379,10 +381,10 @@ void ReportStringLength(bool too_long, size_t limit, InputFn input, const Locati
            absl::StrCat(too_long ? "{\"max_length\":" : "{\"min_length\":", limit, "}"));
 }
 
-void ReportPattern(absl::string_view pattern, InputFn input, const Location& loc,
-                   Errors* errors) {
-  AddError(loc, "string_pattern_mismatch", absl::StrCat("String should match pattern '", pattern, "'"),
-           input(), errors, absl::StrCat("{\"pattern\":", JsonString(pattern), "}"));
+void ReportPattern(absl::string_view pattern, InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "string_pattern_mismatch",
+           absl::StrCat("String should match pattern '", pattern, "'"), input(), errors,
+           absl::StrCat("{\"pattern\":", JsonString(pattern), "}"));
 }
 
 bool CheckFormat(StringFormat format, absl::string_view s, InputFn input, const Location& loc,
@@ -417,14 +419,15 @@ bool CheckFormat(StringFormat format, absl::string_view s, InputFn input, const 
   return true;
 }
 
-void ReportItemCount(bool too_long, size_t limit, size_t actual, InputFn input,
-                     const Location& loc, Errors* errors) {
+void ReportItemCount(bool too_long, size_t limit, size_t actual, InputFn input, const Location& loc,
+                     Errors* errors) {
   AddError(loc, too_long ? "too_long" : "too_short",
            absl::StrCat("List should have ", too_long ? "at most " : "at least ", limit, " item",
                         Plural(limit), " after validation, not ", actual),
            input(), errors,
-           absl::StrCat("{\"field_type\":\"List\",", too_long ? "\"max_length\":" : "\"min_length\":",
-                        limit, ",\"actual_length\":", actual, "}"));
+           absl::StrCat("{\"field_type\":\"List\",",
+                        too_long ? "\"max_length\":" : "\"min_length\":", limit,
+                        ",\"actual_length\":", actual, "}"));
 }
 
 bool CheckUniqueItems(simdjson::dom::array array, InputFn input, const Location& loc,
@@ -469,8 +472,7 @@ void ReportMissing(InputFn input, const Location& loc, Errors* errors) {
   AddError(loc, "missing", "Field required", input(), errors);
 }
 
-void ReportNotObject(absl::string_view title, InputFn input, const Location& loc,
-                     Errors* errors) {
+void ReportNotObject(absl::string_view title, InputFn input, const Location& loc, Errors* errors) {
   if (title.empty()) {
     ReportType("dict_type", input, loc, errors);
     return;
@@ -487,8 +489,8 @@ void ReportExtra(element value, const Location& loc, Errors* errors) {
 void ReportTagNotFound(absl::string_view discriminator, InputFn input, const Location& loc,
                        Errors* errors) {
   AddError(loc, "union_tag_not_found",
-           absl::StrCat("Unable to extract tag using discriminator '", discriminator, "'"),
-           input(), errors, absl::StrCat("{\"discriminator\":", JsonString(discriminator), "}"));
+           absl::StrCat("Unable to extract tag using discriminator '", discriminator, "'"), input(),
+           errors, absl::StrCat("{\"discriminator\":", JsonString(discriminator), "}"));
 }
 
 void ReportTagInvalid(absl::string_view discriminator, absl::string_view tag,

@@ -31,6 +31,8 @@ using InputFn = absl::FunctionRef<std::string()>;
 
 // An element as compact JSON (error "input" echoes).
 std::string JsonInput(simdjson::dom::element el);
+// Text (a URL or header value) as a JSON string, for the same echoes.
+std::string TextInput(absl::string_view text);
 // A string element's text (the caller checked the type).
 inline absl::string_view JsonText(simdjson::dom::element el) {
   std::string_view s = el.get_string().value_unsafe();
@@ -65,14 +67,13 @@ bool IsMultipleOf(double v, double step);
 size_t CodePoints(absl::string_view s);
 void ReportStringLength(bool too_long, size_t limit, InputFn input, const Location& loc,
                         Errors* errors);
-void ReportPattern(absl::string_view pattern, InputFn input, const Location& loc,
-                   Errors* errors);
+void ReportPattern(absl::string_view pattern, InputFn input, const Location& loc, Errors* errors);
 bool CheckFormat(StringFormat format, absl::string_view s, InputFn input, const Location& loc,
                  Errors* errors);
 
 // Lists.
-void ReportItemCount(bool too_long, size_t limit, size_t actual, InputFn input,
-                     const Location& loc, Errors* errors);
+void ReportItemCount(bool too_long, size_t limit, size_t actual, InputFn input, const Location& loc,
+                     Errors* errors);
 bool CheckUniqueItems(simdjson::dom::array array, InputFn input, const Location& loc,
                       Errors* errors);
 
@@ -84,8 +85,7 @@ void ReportNotAllowed(bool is_enum, const std::vector<absl::string_view>& allowe
 void ReportType(absl::string_view type, InputFn input, const Location& loc, Errors* errors);
 void ReportMissing(InputFn input, const Location& loc, Errors* errors);
 // Not an object where a model was expected: dataclass_type (titled) or dict_type.
-void ReportNotObject(absl::string_view title, InputFn input, const Location& loc,
-                     Errors* errors);
+void ReportNotObject(absl::string_view title, InputFn input, const Location& loc, Errors* errors);
 void ReportExtra(simdjson::dom::element value, const Location& loc, Errors* errors);
 
 // Tagged unions.

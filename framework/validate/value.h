@@ -10,10 +10,13 @@
 #define DATABRIDGE_FRAMEWORK_VALIDATE_VALUE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace databridge::validate {
+
+class CompiledValue;  // compiled.h
 
 struct Value {
   enum class Kind : uint8_t {
@@ -25,7 +28,8 @@ struct Value {
     kString,
     kList,
     kObject,
-    kDict
+    kDict,
+    kCompiled  // a generated decoder's typed value (compiled.h)
   };
   Kind kind = Kind::kMissing;
   bool b = false;
@@ -35,6 +39,7 @@ struct Value {
   std::vector<Value> items;       // list items; object fields; dict values; union: [chosen]
                                   // (a union keeps the chosen variant's index in `i`)
   std::vector<std::string> keys;  // dict keys
+  std::shared_ptr<const CompiledValue> compiled;
 
   static Value Null() { return Of(Kind::kNull); }
   static Value Bool(bool v) {

@@ -6,6 +6,7 @@ of a service, embedded as IR, bound to a handler object.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 from typing import Any, Callable
@@ -19,13 +20,40 @@ _HTTP_FROM_GRPC = {0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 40
                    9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401}
 
 
-class GeneratedRoutes:
-    """A generated service's operations and the object whose methods serve them."""
+# Model class -> (native module, model name, the service's classes by name): decoder(T)
+# finds a generated model's compiled decoder here.
+_COMPILED_MODELS: dict[Any, tuple[Any, str, dict[str, Any]]] = {}
 
-    def __init__(self, ir_bytes: bytes, handlers: Any, models: dict[str, Any]) -> None:
+
+def load_native(module_name: str, models: dict[str, Any]) -> Any:
+    """The compiled validators of generated module `module_name` (codegen/back/cpp's
+    extension `<module>_native`, built beside it by data_bridge_service), registered for
+    decoder(T) of its model classes."""
+    native = importlib.import_module(module_name + "_native")
+    for name, cls in models.items():
+        if cls is not None:
+            _COMPILED_MODELS[cls] = (native, name, models)
+    return native
+
+
+def compiled_model(cls: Any) -> tuple[Any, str, dict[str, Any]] | None:
+    """(native module, model name, the service's classes) for a generated model class."""
+    try:
+        return _COMPILED_MODELS.get(cls)
+    except TypeError:  # unhashable: not a model class
+        return None
+
+
+class GeneratedRoutes:
+    """A generated service's operations and the object whose methods serve them; `native`
+    is its compiled validators' module (None: validated from the IR's type specs)."""
+
+    def __init__(self, ir_bytes: bytes, handlers: Any, models: dict[str, Any],
+                 native: Any = None) -> None:
         self.service = ir.Service.FromString(ir_bytes)
         self.handlers = handlers
         self.models = dict(models)
+        self.native = native
         for op in self.service.operations:
             method = getattr(handlers, op.id, None)
             if not callable(method):
@@ -37,19 +65,22 @@ class GeneratedRoutes:
         for i, op in enumerate(self.service.operations):
             args: list[dict[str, Any]] = []
             for j, p in enumerate(op.parameters):
-                arg: dict[str, Any] = {"name": p.name, "kind": "param", "index": j}
+                arg: dict[str, Any] = {"name": p.name, "kind": "param", "index": j,
+                                       "compiled": f"{op.id}.{p.name}"}
                 if not p.required:
                     arg["default"] = json.loads(p.type.default_json) if p.type.default_json else None
                 args.append(arg)
             if op.HasField("body"):
-                arg = {"name": op.body.name or "body", "kind": "body"}
+                arg = {"name": op.body.name or "body", "kind": "body",
+                       "compiled": f"{op.id}.body"}
                 if not op.body.required:
                     arg["default"] = None
                 args.append(arg)
             ok = [r.status for r in op.responses if 200 <= r.status < 300]
             out.append({"operation": first_operation + i,
                         "handler": getattr(self.handlers, op.handler or op.id),
-                        "status_code": ok[0] if ok else 200, "args": args})
+                        "status_code": ok[0] if ok else 200, "args": args,
+                        "native": self.native})
         return out
 
 
@@ -86,10 +117,11 @@ class ProtoRoutes(GeneratedRoutes):
     the RPC's request message (proto3 JSON mapping; path variables win over the body), and
     the handler's response message is returned as JSON."""
 
-    def __init__(self, ir_bytes: bytes, handlers: Any, pb2: Any) -> None:
+    def __init__(self, ir_bytes: bytes, handlers: Any, pb2: Any, native: Any = None) -> None:
         self.service = ir.Service.FromString(ir_bytes)
         self.handlers = handlers
         self.pb2 = pb2
+        self.native = native
         self.models = {m.name: None for m in self.service.models}  # messages travel as dicts
         for op in self.service.operations:
             if not callable(getattr(handlers, op.handler or op.id, None)):

@@ -159,7 +159,7 @@ def to_python(service: ir.Service, spec_name: str = "") -> str:
         "import uuid",
         "from typing import Any, Optional, Union",
         "",
-        "from data_bridge.generated import GeneratedRoutes",
+        "from data_bridge.generated import GeneratedRoutes, load_native",
         "",
         "__all__ = [" + ", ".join(
             repr(n) for n in sorted([_class_name(m.name) for m in service.models]
@@ -190,10 +190,12 @@ def to_python(service: ir.Service, spec_name: str = "") -> str:
         "", "",
         f"_IR = base64.b64decode(\n{wrapped}\n)" if ir_text else '_IR = b""',
         f"_MODELS: dict[str, Any] = {{{model_map}}}",
+        "# The compiled validators (codegen/back/cpp), built beside this module.",
+        "_NATIVE = load_native(__name__, _MODELS)",
         "", "",
         f"def routes(handlers: {cls}) -> GeneratedRoutes:",
         '    """The operations, served by `handlers`, ready for App.include."""',
-        "    return GeneratedRoutes(_IR, handlers, _MODELS)",
+        "    return GeneratedRoutes(_IR, handlers, _MODELS, _NATIVE)",
         "",
     ]
     return "\n".join(parts)
@@ -223,7 +225,7 @@ def to_python_proto(service: ir.Service, spec_name: str = "") -> str:
         "from typing import Any",
         "",
         f"import {pb2_module} as pb2",
-        "from data_bridge.generated import ProtoRoutes, ServicerContext",
+        "from data_bridge.generated import ProtoRoutes, ServicerContext, load_native",
         "",
         f"__all__ = [{cls!r}, 'routes']",
         "",
@@ -248,10 +250,13 @@ def to_python_proto(service: ir.Service, spec_name: str = "") -> str:
     parts += [
         "", "",
         f"_IR = base64.b64decode(\n{wrapped}\n)",
+        "# The compiled validators (codegen/back/cpp), built beside this module; messages",
+        "# reach handlers through the proto3 JSON mapping, so no model classes.",
+        "_NATIVE = load_native(__name__, {})",
         "", "",
         f"def routes(handlers: {cls}) -> ProtoRoutes:",
         '    """The HTTP bindings, served by `handlers`, ready for App.include."""',
-        "    return ProtoRoutes(_IR, handlers, pb2)",
+        "    return ProtoRoutes(_IR, handlers, pb2, _NATIVE)",
         "",
     ]
     return "\n".join(parts)
