@@ -83,7 +83,8 @@ class Emitter:
             elif spec["kind"] == "union":
                 self.named[id(spec)] = n
                 self.unions[id(spec["variants"])] = n
-        self.complete: set[str] = set()  # structs already defined (others need a Box)
+        self.complete: set[str] = set()  # structs already defined
+        self.recursive = self.find_recursive()  # held through a Box wherever held directly
         self.fn_names: dict[str, str] = {}  # (what, key) -> function name
         self.protos: list[str] = []
         self.bodies: list[str] = []
@@ -147,8 +148,31 @@ class Emitter:
         return _SCALAR_TYPES[kind]
 
     def needs_box(self, spec: Spec) -> bool:
-        """Direct references to a struct not yet defined (a cycle) are boxed."""
-        return self.is_model_ref(spec) and self.model_of(spec) not in self.complete
+        """Direct references to a model that contains itself (not through a vector) are
+        boxed, wherever they stand: a struct cannot contain itself by value."""
+        return self.is_model_ref(spec) and self.model_of(spec) in self.recursive
+
+    def find_recursive(self) -> set[str]:
+        def deps(name: str) -> list[str]:
+            spec = self.specs.model_spec(name)
+            if spec["kind"] == "object":
+                return [d for f in spec["fields"] for d in self.strong_deps(f["type"])]
+            if spec["kind"] == "union":
+                return [d for v in spec["variants"] for d in self.strong_deps(v)]
+            return []
+
+        out = set()
+        for start in self.order:
+            seen, stack = set(), deps(start)
+            while stack:
+                n = stack.pop()
+                if n == start:
+                    out.add(start)
+                    break
+                if n not in seen:
+                    seen.add(n)
+                    stack += deps(n)
+        return out
 
     # --- functions, generated on demand and shared by key ---------------------------------
 
@@ -533,7 +557,7 @@ class Emitter:
     # --- structs -------------------------------------------------------------------------
 
     def strong_deps(self, spec: Spec) -> list[str]:
-        """Models a struct holding `spec` needs complete (not through a vector)."""
+        """Models a struct holding `spec` by value holds (not through a vector)."""
         if self.is_model_ref(spec):
             return [self.model_of(spec)]  # type: ignore[list-item]
         if spec["kind"] == "dict":
@@ -568,7 +592,8 @@ class Emitter:
                        else [{"type": v} for v in spec["variants"]])
             for f in members:
                 for dep in self.strong_deps(f["type"]):
-                    visit(dep)
+                    if dep not in self.recursive:  # (those are boxed: declared is enough)
+                        visit(dep)
             if spec["kind"] == "object":
                 lines = []
                 for f in spec["fields"]:
