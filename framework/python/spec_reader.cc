@@ -164,6 +164,18 @@ absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
   server::Endpoint ep;
   ep.method = d["method"].cast<std::string>();
   ep.path = d["path"].cast<std::string>();
+  if (d.contains("compiled")) {  // a generated operation: its route from the compiled table
+    auto* service = static_cast<const validate::CompiledService*>(
+        PyCapsule_GetPointer(d["compiled"]["service"].ptr(), kCompiledCapsule));
+    std::string operation = d["compiled"]["operation"].cast<std::string>();
+    const validate::CompiledRoute* route = service ? service->FindRoute(operation) : nullptr;
+    if (route == nullptr) {
+      PyErr_Clear();
+      return absl::NotFoundError(absl::StrCat("no compiled route for operation ", operation));
+    }
+    ep.method = route->method;
+    ep.path = route->path;
+  }
   static const std::pair<const char*, server::ParamSource> kSources[] = {
       {"path", server::ParamSource::kPath},     {"query", server::ParamSource::kQuery},
       {"header", server::ParamSource::kHeader}, {"cookie", server::ParamSource::kCookie},

@@ -84,6 +84,13 @@ struct CompiledType {
   Value (*decode_texts)(const std::vector<absl::string_view>& texts, Location& loc, Errors* errors);
 };
 
+// One operation of the generated route table.
+struct CompiledRoute {
+  const char* operation;  // operationId / RPC binding id
+  const char* method;     // "GET", "POST", ...
+  const char* path;       // template, as the router reads it ("/v1/{name=shelves/*}")
+};
+
 struct CompiledService {
   uint32_t abi;
   const char* name;
@@ -91,6 +98,15 @@ struct CompiledService {
   size_t model_count;
   const CompiledType* types;
   size_t type_count;
+  const CompiledRoute* routes;
+  size_t route_count;
+
+  const CompiledRoute* FindRoute(absl::string_view operation) const {
+    for (size_t i = 0; i < route_count; ++i) {
+      if (operation == routes[i].operation) return &routes[i];
+    }
+    return nullptr;
+  }
 
   const CompiledType* Find(absl::string_view type_name) const {
     for (size_t i = 0; i < type_count; ++i) {

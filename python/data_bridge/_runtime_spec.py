@@ -55,8 +55,12 @@ def runtime_routes(lowered: Lowered) -> tuple[list[dict[str, Any]], list[Any]]:
             if "default" in arg:
                 desc["default"] = arg["default"]
             params.append(desc)
-        routes.append({"method": op.method, "path": op.path, "handler": plan["handler"],
-                       "status_code": plan["status_code"], "params": params})
+        route = {"method": op.method, "path": op.path, "handler": plan["handler"],
+                 "status_code": plan["status_code"], "params": params}
+        if plan.get("native") is not None:  # registered from the generated route table
+            route["compiled"] = {"service": plan["native"].SERVICE,
+                                 "operation": plan["operation_id"]}
+        routes.append(route)
     return routes, [lowered.classes[name] for name in conv.order]
 
 

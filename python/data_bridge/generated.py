@@ -80,7 +80,7 @@ class GeneratedRoutes:
             out.append({"operation": first_operation + i,
                         "handler": getattr(self.handlers, op.handler or op.id),
                         "status_code": ok[0] if ok else 200, "args": args,
-                        "native": self.native})
+                        "native": self.native, "operation_id": op.id})
         return out
 
 

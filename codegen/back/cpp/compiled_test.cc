@@ -100,11 +100,15 @@ TEST(Shapes, RecursionUnionsAndNesting) {
             "int_parsing@[\"value\",0] string_too_long@[\"value\",1] ");
 }
 
-TEST(Shapes, ServiceTableNamesBodiesAndParameters) {
+TEST(Shapes, ServiceTableHasRoutesBodiesAndParameters) {
   const auto& service = shapes_api::Service();
   EXPECT_EQ(service.abi, databridge::validate::kCompiledAbi);
   EXPECT_NE(service.Find("Node"), nullptr);
   EXPECT_NE(service.Find("putTree.body"), nullptr);
+  const auto* route = service.FindRoute("putTree");
+  ASSERT_NE(route, nullptr);
+  EXPECT_STREQ(route->method, "PUT");
+  EXPECT_STREQ(route->path, "/trees/{treeId}");
   const auto* depth = service.Find("putTree.depth");
   ASSERT_NE(depth, nullptr);
   Errors errors;
