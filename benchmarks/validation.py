@@ -5,8 +5,9 @@
    examples/orders from its spec (1 thread) against FastAPI + pydantic v2 models of the same
    constraints (uvicorn, uvloop, httptools, 1 worker). wrk, pinned cores, alternating rounds.
 2. In-process: decode + validate the same body into Python objects, data_bridge.decoder
-   against msgspec.json.Decoder(Struct) (and pydantic's model_validate_json for reference),
-   each pinned to the same core.
+   (the generated Order with its compiled validators; the decorator twin with the runtime's
+   type-spec validators) against msgspec.json.Decoder(Struct) (and pydantic's
+   model_validate_json for reference), each pinned to the same core.
 Prints markdown tables and writes them to benchmarks/results/validation.md.
 """
 
@@ -43,22 +44,28 @@ def post_script(body: bytes, directory: str) -> str:
     return path
 
 
-def ours_decode_ns(payload: str, seconds: float) -> float:
+def ours_decode_ns(payload: str, seconds: float) -> dict[str, float]:
+    """ns per decode of the payload: the generated Order (compiled validators) and the
+    decorator twin (the runtime's type-spec validators)."""
     from data_bridge import decoder
-    from examples.orders.orders_api import Order  # generated from orders.yaml: compiled
+    from examples.orders import handlers, orders_api
 
-    compiled = decoder(Order)
-    assert compiled.compiled, "examples/orders' Order should decode with its compiled validator"
-    decode = compiled.decode
+    compiled, interpreted = decoder(orders_api.Order), decoder(handlers.Order)
+    assert compiled.compiled and not interpreted.compiled
     with open(payload, "rb") as f:
         data = f.read()
-    decode(data)
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        for _ in range(1000):
-            decode(data)
-        n += 1000
-    return (time.perf_counter() - start) / n * 1e9
+    out = {}
+    for name, d in (("data-bridge, compiled (generated Order)", compiled),
+                    ("data-bridge, type specs (decorator Order)", interpreted)):
+        decode = d.decode
+        decode(data)
+        n, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            for _ in range(1000):
+                decode(data)
+            n += 1000
+        out[name] = (time.perf_counter() - start) / n * 1e9
+    return out
 
 
 def main() -> int:
@@ -70,7 +77,7 @@ def main() -> int:
     parser.add_argument("--payload", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.decode_only:  # child process, pinned by the parent
-        print(f"{ours_decode_ns(args.payload, args.seconds):.0f}")
+        print(json.dumps(ours_decode_ns(args.payload, args.seconds)))
         return 0
 
     workspace, venv_python, peers = loadgen.workspace_paths()
@@ -112,7 +119,7 @@ def main() -> int:
             ["taskset", "-c", loadgen.SERVER_CORE, venv_python,
              os.path.join(peers, "msgspec_orders.py"), payload, str(min(args.seconds, 5))],
             capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=peers))
-        ns = {"data-bridge decoder": float(mine.stdout.split()[-1])}
+        ns = json.loads(mine.stdout.splitlines()[-1])
         for line in theirs.stdout.splitlines():
             name, value = line.split()
             ns[name] = float(value)
@@ -122,9 +129,8 @@ def main() -> int:
     summary = loadgen.best_of(http)
     scenarios = ["POST /orders (1 KB body)", "GET /orders (5 query params)"]
     med = {k: loadgen.median([d[k] for d in decode]) for k in decode[0]}
-    mine = med["data-bridge decoder"]
     rows = ["| decoder | ns per decode+validate | ratio (msgspec time / this) |", "|---|---:|---:|"]
-    for name in ["data-bridge decoder", "msgspec", "pydantic"]:
+    for name in med:
         rows.append(f"| {name} | {med[name]:,.0f} | {med['msgspec'] / med[name]:.2f}x |")
     text = (
         f"# Validation benchmark ({datetime.date.today().isoformat()})\n\n"

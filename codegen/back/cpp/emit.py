@@ -358,21 +358,24 @@ class Emitter:
                  "  simdjson::dom::array array = el.get_array().value_unsafe();",
                  "  size_t before = errors->size();\n  size_t i = 0;\n  out->clear();\n  out->reserve(array.size());",
                  "  for (simdjson::dom::element x : array) {\n    loc.PushIndex(i++);", add,
-                 "    loc.Pop();\n  }\n  bool ok = true;"]
-        if "min_length" in spec:
-            m = spec["min_length"]
-            lines.append(f"  if (i < {m}) {{\n    validate::ReportItemCount(false, {m}, i, input, loc, "
-                         "errors);\n    ok = false;\n  }")
-        if "max_length" in spec:
-            m = spec["max_length"]
-            lines.append(f"  if (i > {m}) {{\n    validate::ReportItemCount(true, {m}, i, input, loc, "
-                         "errors);\n    ok = false;\n  }")
-        lines.append("  if (!ok || errors->size() != before) return false;")
+                 "    loc.Pop();\n  }\n  bool ok = true;", *self.item_counts(spec, "i"),
+                 "  if (!ok || errors->size() != before) return false;"]
         if spec.get("unique_items"):
             lines.append("  return validate::CheckUniqueItems(array, input, loc, errors);")
         else:
             lines.append("  return true;")
         return "\n".join(lines) + "\n"
+
+    @staticmethod
+    def item_counts(spec: Spec, count: str) -> list[str]:
+        """minItems/maxItems on `count`; each violation reported, `ok` cleared."""
+        lines = []
+        for key, op, too_long in (("min_length", "<", "false"), ("max_length", ">", "true")):
+            if key in spec:
+                m = spec[key]
+                lines.append(f"  if ({count} {op} {m}) {{\n    validate::ReportItemCount({too_long}, "
+                             f"{m}, {count}, input, loc, errors);\n    ok = false;\n  }}")
+        return lines
 
     def dict_body(self, spec: Spec) -> str:
         item = spec["items"]
@@ -542,14 +545,7 @@ class Emitter:
                          "    for (size_t i = 0; i < texts.size(); ++i) {\n"
                          "      if (i > 0) out.push_back(',');\n      out += validate::TextInput(texts[i]);\n"
                          "    }\n    return out + \"]\";\n  };\n  bool ok = true;")
-            if "min_length" in spec:
-                m = spec["min_length"]
-                lines.append(f"  if (texts.size() < {m}) {{\n    validate::ReportItemCount(false, {m}, "
-                             "texts.size(), input, loc, errors);\n    ok = false;\n  }")
-            if "max_length" in spec:
-                m = spec["max_length"]
-                lines.append(f"  if (texts.size() > {m}) {{\n    validate::ReportItemCount(true, {m}, "
-                             "texts.size(), input, loc, errors);\n    ok = false;\n  }")
+            lines += self.item_counts(spec, "texts.size()")
             lines.append("  if (!ok) return validate::Value();")
         lines.append("  return v;\n}\n")
         return "\n".join(lines)
