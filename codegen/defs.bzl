@@ -44,6 +44,10 @@ def data_bridge_service(name, openapi = None, proto = None, visibility = None, *
             visibility = visibility,
         )
         py_proto_library(name = name + "_pb2", proto = proto)
+
+        # Linked into the extension: the messages' descriptors in protobuf's generated pool,
+        # where gRPC server reflection finds them.
+        native.cc_proto_library(name = name + "_cc_proto", deps = [proto])
         ir = ":" + name + "_ir"
         spec_name = proto
         deps += [
@@ -94,7 +98,7 @@ def data_bridge_service(name, openapi = None, proto = None, visibility = None, *
         deps = [
             ":" + name + "_cc",
             "//framework/python:compiled_module",
-        ],
+        ] + ([":" + name + "_cc_proto"] if proto else []),
     )
     native.genrule(
         name = name + "_openapi",

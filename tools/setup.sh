@@ -2,8 +2,9 @@
 # setup.sh debian|bench: install what the project needs, only when missing; quiet on success.
 #   debian  the Debian packages in tools/debian-packages.txt, then the Go tools in
 #           tools/go-tools.txt (go install into /usr/local/bin, which tests see on PATH)
-#   protos  google/api and google/rpc .proto files from PyPI's googleapis-common-protos
-#           (pinned below) into .tools/googleapis, for codegen's proto front end
+#   protos  google/api and google/rpc .proto files from PyPI's googleapis-common-protos and
+#           grpc/health/v1/health.proto from npm's grpc-health-check (pinned below) into
+#           .tools/googleapis, for codegen's proto front end and the gRPC server
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
 #           benchmarks/requirements.txt), separate from the system Python the tests use
 set -euo pipefail
@@ -56,31 +57,39 @@ go_tools() {
   done <"$root/tools/go-tools.txt"
 }
 
-GOOGLEAPIS_PROTOS="googleapis-common-protos==1.76.0"
+# .proto files taken from packages (pinned): google/api and google/rpc from PyPI's
+# googleapis-common-protos; grpc/health/v1/health.proto from npm's grpc-health-check (no
+# PyPI package ships it as a file; Node.js and npm come with the machine).
+PROTO_WHEELS="googleapis-common-protos==1.76.0"
+HEALTH_PROTO_NPM="grpc-health-check@2.0.2"
 
 protos() {
   local dir="$root/.tools/googleapis" stamp="$root/.tools/googleapis.stamp"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$GOOGLEAPIS_PROTOS" ] && [ -d "$dir/google/api" ]; then
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$PROTO_WHEELS $HEALTH_PROTO_NPM" ] &&
+    [ -d "$dir/google/api" ] && [ -f "$dir/grpc/health/v1/health.proto" ]; then
     return 0
   fi
-  echo "setup: fetching $GOOGLEAPIS_PROTOS (.proto files only)" >&2
+  echo "setup: fetching $PROTO_WHEELS $HEALTH_PROTO_NPM (.proto files only)" >&2
   local venv="$root/.tools/pyvenv" wheels
   [ -x "$venv/bin/pip" ] || /usr/bin/python3 -m venv "$venv"
   wheels=$(mktemp -d)
-  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps -d "$wheels" \
-    "$GOOGLEAPIS_PROTOS"
+  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps -d "$wheels" $PROTO_WHEELS
   rm -rf "$dir"
   mkdir -p "$dir"
   /usr/bin/python3 - "$wheels" "$dir" <<'PY'
 import glob, sys, zipfile
-wheel = glob.glob(sys.argv[1] + "/*.whl")[0]
-with zipfile.ZipFile(wheel) as z:
-    for name in z.namelist():
-        if name.endswith(".proto") and name.startswith(("google/api/", "google/rpc/")):
-            z.extract(name, sys.argv[2])
+for wheel in glob.glob(sys.argv[1] + "/*.whl"):
+    with zipfile.ZipFile(wheel) as z:
+        for name in z.namelist():
+            if name.endswith(".proto") and name.startswith(("google/api/", "google/rpc/")):
+                z.extract(name, sys.argv[2])
 PY
+  (cd "$wheels" && npm pack --silent "$HEALTH_PROTO_NPM" >/dev/null &&
+    tar xzf grpc-health-check-*.tgz package/proto/health/v1/health.proto)
+  mkdir -p "$dir/grpc/health/v1"
+  cp "$wheels/package/proto/health/v1/health.proto" "$dir/grpc/health/v1/health.proto"
   rm -rf "$wheels"
-  echo "$GOOGLEAPIS_PROTOS" >"$stamp"
+  echo "$PROTO_WHEELS $HEALTH_PROTO_NPM" >"$stamp"
 }
 
 bench() {

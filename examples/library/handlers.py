@@ -1,10 +1,11 @@
-"""examples/library: the LibraryService RPCs, served over HTTP through their
-google.api.http bindings (handlers take and return the protoc _pb2 messages)."""
+"""examples/library: the LibraryService RPCs, served over gRPC (`--grpc-port`) and over
+HTTP through their google.api.http bindings, from one implementation (handlers take and
+return the protoc _pb2 messages)."""
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, AsyncIterator
 
 from google.protobuf import empty_pb2
 
@@ -58,6 +59,27 @@ class Library(library_api.LibraryServiceHandlers):
         self._find(request.name, context)
         del self.books[request.name]
         return empty_pb2.Empty()
+
+
+    async def StreamBooks(self, request: pb2.ListBooksRequest,
+                          context: ServicerContext) -> AsyncIterator[pb2.Book]:
+        for name, book in sorted(self.books.items()):
+            if name.startswith(request.parent + "/"):
+                yield book
+
+    async def ImportBooks(self, requests: AsyncIterator[pb2.CreateBookRequest],
+                          context: ServicerContext) -> pb2.ImportBooksResponse:
+        names = []
+        async for request in requests:
+            names.append((await self.CreateBook(request, context)).name)
+        return pb2.ImportBooksResponse(imported=len(names), names=names)
+
+    async def DiscussBooks(self, requests: AsyncIterator[pb2.BookNote],
+                           context: ServicerContext) -> AsyncIterator[pb2.BookNote]:
+        async for note in requests:
+            if note.book not in self.books:
+                context.abort(NOT_FOUND, f"no book {note.book}")
+            yield pb2.BookNote(book=note.book, text=f"noted: {note.text}")
 
 
 app = App(title="Library", version="1.0.0")

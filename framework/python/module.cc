@@ -7,6 +7,7 @@
 
 #include "framework/python/decoder.h"
 #include "framework/python/json_encoder.h"
+#include "framework/python/py_grpc.h"
 #include "framework/python/py_server.h"
 #include "framework/python/request_data.h"
 
@@ -74,11 +75,14 @@ PYBIND11_MODULE(_core, m) {
       .def("attach", &PyWorker::Attach, py::arg("loop"))
       .def("drain", &PyWorker::Drain);
 
+  databridge::python::BindGrpc(m);
+
   py::class_<PyServer>(m, "Server")
       .def(py::init<py::dict, py::list, py::object, py::list>(), py::arg("config"),
            py::arg("routes"), py::arg("runtime"), py::arg("models"))
       .def("bind", &PyServer::Bind)
-      .def("serve", &PyServer::Serve, py::arg("run_worker"))
+      .def("serve", &PyServer::Serve, py::arg("run_worker"),
+           py::arg("before_shutdown") = py::none())
       .def("shutdown", &PyServer::Shutdown)
       .def_property_readonly("port", &PyServer::port)
       .def_property_readonly("workers", &PyServer::workers);

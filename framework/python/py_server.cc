@@ -81,7 +81,7 @@ void PyServer::Shutdown() {
   if (server_) server_->Shutdown();
 }
 
-void PyServer::Serve(py::object run_worker) {
+void PyServer::Serve(py::object run_worker, py::object before_shutdown) {
   if (workers_.empty()) Bind();
   py::module_ threading = py::module_::import("threading");
   const bool on_main = threading.attr("current_thread")().is(threading.attr("main_thread")());
@@ -120,6 +120,14 @@ void PyServer::Serve(py::object run_worker) {
           DB_LOG(kInfo) << "received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
                         << ": shutting down gracefully";
           stopping = true;
+          if (!before_shutdown.is_none()) {  // e.g. drain gRPC while the loops still run
+            py::gil_scoped_acquire gil;
+            try {
+              before_shutdown();
+            } catch (py::error_already_set& e) {
+              e.discard_as_unraisable("data_bridge shutdown");
+            }
+          }
           server_->Shutdown();
         }
       } else {

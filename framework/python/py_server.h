@@ -42,7 +42,9 @@ class PyServer {
   PyServer(pybind11::dict config, pybind11::list routes, pybind11::object runtime,
            pybind11::list models);
   int Bind();
-  void Serve(pybind11::object run_worker);
+  // before_shutdown (optional) runs, with the GIL, when SIGINT/SIGTERM arrives and before
+  // the HTTP server stops: the loops are still running then.
+  void Serve(pybind11::object run_worker, pybind11::object before_shutdown);
   void Shutdown();
   pybind11::list workers() const { return workers_list_; }
   int port() const { return server_ ? server_->port() : 0; }

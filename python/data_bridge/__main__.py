@@ -21,6 +21,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--graceful-timeout", type=float, default=None)
     parser.add_argument("--ssl-certfile", default=None, help="PEM certificate chain: serve TLS")
     parser.add_argument("--ssl-keyfile", default=None, help="PEM private key for --ssl-certfile")
+    parser.add_argument("--grpc-port", type=int, default=None,
+                        help="also serve the app's proto services over gRPC on this port")
 
 
 def run_app(app: Any, args: argparse.Namespace) -> None:
@@ -36,6 +38,7 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
         graceful_timeout=args.graceful_timeout,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        grpc_port=args.grpc_port,
     )
 
 

@@ -91,12 +91,15 @@ def spawn(
     return task
 
 
-def run_worker(worker: Any) -> None:
-    """Body of one I/O thread: a persistent asyncio loop driving the native worker."""
+def run_worker(worker: Any, grpc: Any = None) -> None:
+    """Body of one I/O thread: a persistent asyncio loop driving the native worker (and,
+    with `grpc` (a data_bridge.rpc.GrpcDispatcher), one share of the gRPC calls)."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     worker.attach(loop)
     loop.add_reader(worker.fileno(), worker.drain)
+    if grpc is not None:
+        grpc.attach(loop)
     try:
         loop.run_forever()
     finally:

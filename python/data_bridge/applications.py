@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -92,22 +93,44 @@ class App(Router):
         kernel spreads connections) and running `threads` I/O threads; the parent forwards
         SIGINT/SIGTERM and exits when they have, 0 if they all did.
         settings: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
-        ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1).
+        ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), grpc_port (also serve the
+        proto services over gRPC, on that port).
         """
         if workers > 1:
             self._run_workers(host, port, threads, workers, settings)
             return
+        grpc_port = settings.pop("grpc_port", None)
         server = self.build(host, port, threads, **settings)
         bound = server.bind()
+        grpc = self.start_grpc(host, grpc_port, threads) if grpc_port is not None else None
         scheme = "https" if settings.get("ssl_certfile") else "http"
         print(
             f"data-bridge: serving {self.title} on {scheme}://{host}:{bound} "
-            f"({threads} thread{'' if threads == 1 else 's'})",
+            + (f"and gRPC on {host}:{grpc.port} " if grpc else "")
+            + f"({threads} thread{'' if threads == 1 else 's'})",
             file=sys.stderr,
             flush=True,
         )
-        server.serve(_runtime.run_worker)
+        grace = float(settings.get("graceful_timeout") or 10.0)
+        server.serve(functools.partial(_runtime.run_worker, grpc=grpc),
+                     (lambda: grpc.shutdown(grace)) if grpc else None)
+        if grpc:
+            grpc.shutdown(0)
         print("data-bridge: stopped", file=sys.stderr, flush=True)
+
+    def grpc_methods(self) -> list[Any]:
+        """The RPCs of the proto services included in this app."""
+        return [m for g in self.generated if hasattr(g, "grpc_methods") for m in g.grpc_methods()]
+
+    def start_grpc(self, host: str, port: int, threads: int, **settings: Any) -> Any:
+        """Starts the gRPC server for this app's proto services (data_bridge.rpc); its loops
+        attach when the HTTP server's I/O threads start (run_worker(..., grpc=...))."""
+        from .rpc import start_grpc
+
+        methods = self.grpc_methods()
+        if not methods:
+            raise ValueError("grpc_port given, but the app has no proto services")
+        return start_grpc(methods, host, port, threads, **settings)
 
     def _run_workers(
         self, host: str, port: int, threads: int, workers: int, settings: dict[str, Any]

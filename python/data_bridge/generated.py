@@ -127,6 +127,46 @@ class ProtoRoutes(GeneratedRoutes):
             if not callable(getattr(handlers, op.handler or op.id, None)):
                 raise TypeError(f"{type(handlers).__name__} has no method {op.handler!r}")
 
+    def grpc_methods(self) -> list[Any]:
+        """Every RPC of the service, for the gRPC server (data_bridge.rpc)."""
+        from .rpc import BIDI_STREAMING, CLIENT_STREAMING, SERVER_STREAMING, UNARY, GrpcMethod
+
+        kinds = {(False, False): UNARY, (True, False): CLIENT_STREAMING,
+                 (False, True): SERVER_STREAMING, (True, True): BIDI_STREAMING}
+        out = []
+        for rpc in self.service.rpcs:
+            rules = None
+            if self.native is not None and self._has_rules(rpc.request_model, set()):
+                from ._runtime_spec import compiled_ref
+
+                rules = (rpc.request, compiled_ref(self.native, rpc.request_model, {}))
+            out.append(GrpcMethod(
+                path=rpc.path,
+                kind=kinds[(rpc.client_streaming, rpc.server_streaming)],
+                rules=rules,
+                handler=getattr(self.handlers, rpc.name, None),
+                request_class=_message_class(self.pb2, rpc.request, self.service.name),
+                response_class=_message_class(self.pb2, rpc.response, self.service.name)))
+        return out
+
+    def _has_rules(self, model: str, seen: set[str]) -> bool:
+        """Whether a message (or one it holds) has field rules: only those are checked."""
+        found = next((m for m in self.service.models if m.name == model), None)
+        if found is None or model in seen or found.WhichOneof("kind") != "object":
+            return False
+        seen.add(model)
+        for f in found.object.fields:
+            t = f.type
+            while t.WhichOneof("kind") in ("array", "map"):
+                if t.HasField("constraints"):
+                    return True
+                t = t.array if t.WhichOneof("kind") == "array" else t.map
+            if f.required or t.HasField("constraints"):
+                return True
+            if t.WhichOneof("kind") == "model" and self._has_rules(t.model, seen):
+                return True
+        return False
+
     def plans(self, first_operation: int) -> list[dict[str, Any]]:
         out = super().plans(first_operation)
         for plan, op in zip(out, self.service.operations):

@@ -222,7 +222,7 @@ def to_python_proto(service: ir.Service, spec_name: str = "") -> str:
         "from __future__ import annotations",
         "",
         "import base64",
-        "from typing import Any",
+        "from typing import Any, AsyncIterator",
         "",
         f"import {pb2_module} as pb2",
         "from data_bridge.generated import ProtoRoutes, ServicerContext, load_native",
@@ -233,18 +233,21 @@ def to_python_proto(service: ir.Service, spec_name: str = "") -> str:
         f"class {cls}:",
         f'    """The RPCs of {service.title or service.name} with HTTP bindings: override each."""',
     ]
-    seen: set[str] = set()
+    bindings: dict[str, list[str]] = {}
     for op in service.operations:
-        name = op.handler or op.id
-        if name in seen:
-            continue
-        seen.add(name)
-        req = _pb2_type(op.rpc_request, service.name)
-        resp = _pb2_type(op.rpc_response, service.name)
+        bindings.setdefault(op.handler or op.id, []).append(f"{op.method} {op.path}")
+    for rpc in service.rpcs:
+        req = _pb2_type(rpc.request, service.name)
+        resp = _pb2_type(rpc.response, service.name)
+        arg = f"requests: AsyncIterator[{req}]" if rpc.client_streaming else f"request: {req}"
+        served = ", ".join([f"gRPC {rpc.path}"] + bindings.get(rpc.name, []))
+        if rpc.server_streaming:  # an async generator in the subclass
+            head = f"def {_ident(rpc.name)}(self, {arg}, context: ServicerContext) -> AsyncIterator[{resp}]:"
+        else:
+            head = f"async def {_ident(rpc.name)}(self, {arg}, context: ServicerContext) -> {resp}:"
         parts += ["", textwrap.indent(
-            f"async def {_ident(name)}(self, request: {req}, context: ServicerContext) -> {resp}:\n"
-            f"    {_docstring(op.summary or f'{op.method} {op.path}')}\n"
-            f"    raise NotImplementedError({name!r})", "    ")]
+            f"{head}\n    {_docstring(served)}\n"
+            f"    raise NotImplementedError({rpc.name!r})", "    ")]
     ir_text = base64.b64encode(service.SerializeToString(deterministic=True)).decode()
     wrapped = "\n".join(f'    "{ir_text[i:i + 88]}"' for i in range(0, len(ir_text), 88))
     parts += [

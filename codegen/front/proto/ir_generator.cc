@@ -70,7 +70,20 @@ class Lowering {
       const pb::ServiceDescriptor* svc = file_->service(s);
       if (service_->title().empty()) service_->set_title(svc->name());
       for (int m = 0; m < svc->method_count(); ++m) {
-        if (!Method(svc->method(m), error)) return false;
+        const pb::MethodDescriptor* method = svc->method(m);
+        if (!Method(method, error)) return false;
+        ir::Rpc* rpc = service_->add_rpcs();
+        rpc->set_name(method->name());
+        rpc->set_path("/" + svc->full_name() + "/" + method->name());
+        rpc->set_request(method->input_type()->full_name());
+        rpc->set_response(method->output_type()->full_name());
+        rpc->set_client_streaming(method->client_streaming());
+        rpc->set_server_streaming(method->server_streaming());
+        if (method->input_type()->file()->package() == file_->package()) {
+          rpc->set_request_model(Model(method->input_type()));
+        }
+        rpc->mutable_source()->set_file(file_->name());
+        rpc->mutable_source()->set_line(Line(method));
       }
     }
     for (auto& [name, model] : models_) *service_->add_models() = model;

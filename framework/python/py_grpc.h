@@ -1,0 +1,61 @@
+// PyGrpcServer: framework/grpc's server as Python sees it (data_bridge._core.GrpcServer),
+// delivering each call's events to the asyncio loop that serves it.
+//
+//   core = _core.GrpcServer(config, [("/pkg.Svc/Method", kind), ...], loops=threads)
+//   port = core.start()
+//   for q in core.queues(): loop.add_reader(q.fileno(), handle, q.drain())   # one per loop
+//   core.shutdown(grace_seconds)
+// A call's events all go to one queue (its loop), chosen round-robin when it starts; a
+// queue is an eventfd plus a locked list, drained with the GIL held into
+// [(kind, call, message bytes or None), ...]. gRPC's threads never take the GIL.
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
+
+#include <pybind11/pybind11.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "framework/grpc/grpc_server.h"
+
+namespace databridge::python {
+
+class GrpcQueue {
+ public:
+  GrpcQueue();
+  ~GrpcQueue();
+  GrpcQueue(const GrpcQueue&) = delete;
+  GrpcQueue& operator=(const GrpcQueue&) = delete;
+
+  int fileno() const { return fd_; }
+  void Push(rpc::CallEvent event);  // any thread
+  pybind11::list Drain();           // GIL held
+
+ private:
+  int fd_;
+  std::mutex mu_;
+  std::vector<rpc::CallEvent> events_;
+};
+
+class PyGrpcServer final : public rpc::CallSink {
+ public:
+  PyGrpcServer(pybind11::dict config, pybind11::list methods, int loops);
+  int Start();
+  void Shutdown(double grace_seconds);
+  pybind11::list queues();
+  void Post(rpc::CallEvent event) override;
+
+ private:
+  std::vector<std::unique_ptr<GrpcQueue>> queues_;
+  std::atomic<unsigned> next_{0};
+  std::unique_ptr<rpc::GrpcServer> server_;
+};
+
+// Binds GrpcServer, GrpcQueue and GrpcCall into module `m`.
+void BindGrpc(pybind11::module_& m);
+
+}  // namespace databridge::python
+
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
