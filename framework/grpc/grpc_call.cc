@@ -51,34 +51,39 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
     }
   }
 
+  // Every reaction keeps the call (and its mutex) alive in a local and touches no member
+  // after Finish: gRPC may run OnDone, which deletes the reactor, inside Finish.
   void OnReadDone(bool ok) override {
-    CallKind kind = call_->kind();
+    std::shared_ptr<GrpcCall> call = call_;
+    CallSink* sink = sink_;
+    CallKind kind = call->kind();
     if (!started_ && (kind == CallKind::kUnary || kind == CallKind::kServerStreaming)) {
       started_ = true;
       if (!ok) {
-        std::lock_guard<std::recursive_mutex> lock(call_->mu_);
+        std::lock_guard<std::recursive_mutex> lock(call->mu_);
         FinishLocked(::grpc::Status(::grpc::StatusCode::INTERNAL, "missing request message"));
         return;
       }
       std::string request = ToString(read_);
-      if (Refused(request)) return;
-      sink_->Post({CallEvent::kStart, call_, std::move(request)});
+      if (Refused(call, request)) return;
+      sink->Post({CallEvent::kStart, call, std::move(request)});
       return;
     }
     if (ok) {
       std::string request = ToString(read_);
-      if (Refused(request)) {
-        sink_->Post({CallEvent::kCancelled, call_, {}});  // the handler stops here
+      if (Refused(call, request)) {
+        sink->Post({CallEvent::kCancelled, call, {}});  // the handler stops here
         return;
       }
-      sink_->Post({CallEvent::kMessage, call_, std::move(request)});
+      sink->Post({CallEvent::kMessage, call, std::move(request)});
     } else {
-      sink_->Post({CallEvent::kHalfClose, call_, {}});
+      sink->Post({CallEvent::kHalfClose, call, {}});
     }
   }
 
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::recursive_mutex> lock(call_->mu_);
+    std::shared_ptr<GrpcCall> call = call_;
+    std::lock_guard<std::recursive_mutex> lock(call->mu_);
     writing_ = false;
     if (!writes_.empty()) writes_.pop_front();
     if (!ok) writes_.clear();  // the client is gone; OnCancel / OnDone follow
@@ -86,18 +91,21 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
   }
 
   void OnCancel() override {
+    std::shared_ptr<GrpcCall> call = call_;
+    CallSink* sink = sink_;
     {
-      std::lock_guard<std::recursive_mutex> lock(call_->mu_);
+      std::lock_guard<std::recursive_mutex> lock(call->mu_);
       writes_.clear();
       if (!finished_) FinishLocked(::grpc::Status::CANCELLED);
     }
-    sink_->Post({CallEvent::kCancelled, call_, {}});
+    sink->Post({CallEvent::kCancelled, call, {}});
   }
 
   void OnDone() override {
+    std::shared_ptr<GrpcCall> call = call_;
     {
-      std::lock_guard<std::recursive_mutex> lock(call_->mu_);
-      call_->reactor_ = nullptr;
+      std::lock_guard<std::recursive_mutex> lock(call->mu_);
+      call->reactor_ = nullptr;
     }
     delete this;
   }
@@ -146,11 +154,11 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
  private:
   // Field rules: a request that breaks them ends the call (INVALID_ARGUMENT with
   // BadRequest details; INTERNAL when it does not even parse).
-  bool Refused(const std::string& request) {
+  bool Refused(const std::shared_ptr<GrpcCall>& call, const std::string& request) {
     if (!spec_->validator) return false;
     std::string message, details;
     if (spec_->validator->Check(request, &message, &details)) return false;
-    std::lock_guard<std::recursive_mutex> lock(call_->mu_);
+    std::lock_guard<std::recursive_mutex> lock(call->mu_);
     FinishLocked(::grpc::Status(
         details.empty() ? ::grpc::StatusCode::INTERNAL : ::grpc::StatusCode::INVALID_ARGUMENT,
         message, details));
@@ -158,6 +166,10 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
   }
 
   void PumpLocked() {
+    if (writable_below_ > 0 && writes_.size() < writable_below_) {
+      writable_below_ = 0;
+      sink_->Post({CallEvent::kWritable, call_, {}});
+    }
     if (!writing_ && !writes_.empty() && !finished_) {
       writing_ = true;
       initial_sent_ = true;
@@ -165,11 +177,7 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
     } else if (!writing_ && writes_.empty() && pending_finish_ && !finished_) {
       pending_finish_ = false;
       finished_ = true;
-      Finish(final_status_);
-    }
-    if (writable_below_ > 0 && writes_.size() < writable_below_) {
-      writable_below_ = 0;
-      sink_->Post({CallEvent::kWritable, call_, {}});
+      Finish(final_status_);  // last: may delete this
     }
   }
 

@@ -14,6 +14,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -67,7 +68,7 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   const std::string& peer() const { return peer_; }
   // Seconds left before the client's deadline; a negative value when it set none.
   double TimeRemaining() const;
-  int queue = -1;  // the binding layer's: which of its loops serves this call
+  std::atomic<int> queue{-1};  // the binding layer's: which of its loops serves this call
 
   // Client / bidi streaming: ask for the next message (one kMessage or kHalfClose follows).
   void RequestRead();

@@ -107,6 +107,8 @@ py::list PyGrpcServer::queues() {
 void PyGrpcServer::Post(rpc::CallEvent event) {
   if (event.kind == rpc::CallEvent::kStart) {
     event.call->queue = static_cast<int>(next_.fetch_add(1) % queues_.size());
+  } else if (event.call->queue < 0) {
+    return;  // the call ended before it started (e.g. cancelled while its request arrived)
   }
   queues_[event.call->queue]->Push(std::move(event));
 }

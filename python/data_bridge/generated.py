@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from codegen.ir import ir_pb2 as ir
 
@@ -84,14 +84,41 @@ class GeneratedRoutes:
         return out
 
 
+def status_code_number(code: Any) -> int:
+    """A status code as its number: an int, or grpc.StatusCode (value (number, name))."""
+    value = getattr(code, "value", code)
+    return int(value[0] if isinstance(value, tuple) else value)
+
+
 class ServicerContext:
-    """The grpcio-like context handed to proto handlers served over HTTP."""
+    """The grpcio-shaped context handed to proto handlers. This one serves the HTTP
+    bindings: abort maps the gRPC code to an HTTP status (google.rpc.Code's table); the
+    gRPC server hands out data_bridge.rpc.GrpcContext, which has the same methods."""
 
     def abort(self, code: Any, details: str = "") -> None:
         """Ends the call with a gRPC status code (grpc.StatusCode or int), mapped to HTTP."""
-        number = code.value[0] if hasattr(code, "value") and isinstance(code.value, tuple) \
-            else int(code)
-        raise HTTPException(_HTTP_FROM_GRPC.get(number, 500), details or None)
+        raise HTTPException(_HTTP_FROM_GRPC.get(status_code_number(code), 500), details or None)
+
+    def abort_with_status(self, status: Any) -> None:
+        self.abort(status.code, status.details or "")
+
+    def invocation_metadata(self) -> tuple[Any, ...]:
+        return ()
+
+    def send_initial_metadata(self, metadata: Any) -> None:
+        """Metadata has no HTTP form here: ignored."""
+
+    def set_trailing_metadata(self, metadata: Any) -> None:
+        """Metadata has no HTTP form here: ignored."""
+
+    def time_remaining(self) -> Optional[float]:
+        return None
+
+    def peer(self) -> str:
+        return ""
+
+    def cancelled(self) -> bool:
+        return False
 
 
 def _set_path(message: dict[str, Any], path: str, value: Any) -> None:

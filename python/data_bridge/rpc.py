@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from . import _core
-from .generated import ServicerContext
+from .generated import ServicerContext, status_code_number
 
 logger = logging.getLogger("data_bridge")
 
@@ -36,12 +36,6 @@ _START, _MESSAGE, _HALF_CLOSE, _CANCELLED, _WRITABLE = range(5)
 
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, INTERNAL, UNIMPLEMENTED = 0, 1, 2, 3, 13, 12
 _WRITE_AHEAD = 16  # queued response messages before a streaming handler waits
-
-
-def status_code_number(code: Any) -> int:
-    """A status code as its number: an int, or grpc.StatusCode (value (number, name))."""
-    value = getattr(code, "value", code)
-    return int(value[0] if isinstance(value, tuple) else value)
 
 
 @dataclass
