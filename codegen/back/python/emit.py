@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     from codegen.ir.files import read_ir
 
     service = read_ir(args.ir)
-    proto = any(op.rpc_request for op in service.operations)
+    proto = bool(service.rpcs) or any(op.rpc_request for op in service.operations)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(to_python_proto(service, args.spec_name) if proto
                 else to_python(service, args.spec_name))
