@@ -4,6 +4,8 @@ fields in proto3 JSON, field rules checked natively, gRPC errors as HTTP statuse
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -45,7 +47,18 @@ def test_create_get_list_update_delete(client):
     r = client.patch(f"/v1/{book['name']}", json={"title": "Dune Messiah"})
     assert r.json()["title"] == "Dune Messiah"
     assert client.delete(f"/v1/{book['name']}").json() == {}
-    assert client.get(f"/v1/{book['name']}").status_code == 404
+    gone = client.get(f"/v1/{book['name']}")
+    assert gone.status_code == 404  # NOT_FOUND, as a google.rpc.Status body
+    assert gone.json() == {"code": 5, "message": f"no book {book['name']}", "details": []}
+
+
+def test_server_streaming_as_ndjson(client):
+    for title in ("A", "B"):
+        client.post("/v1/shelves/nd/books", json=dict(BOOK, title=title))
+    r = client.get("/v1/shelves/nd/books:stream")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/x-ndjson"
+    lines = r.text.splitlines()
+    assert [json.loads(line)["title"] for line in lines] == ["A", "B"]
 
 
 def test_field_rules_are_checked_natively(client):

@@ -13,7 +13,6 @@ from typing import Any, Callable, Optional
 
 from codegen.ir import ir_pb2 as ir
 
-from .exceptions import HTTPException
 
 # gRPC status code -> HTTP status (the table of google/rpc/code.proto and grpc-gateway).
 _HTTP_FROM_GRPC = {0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429,
@@ -90,17 +89,46 @@ def status_code_number(code: Any) -> int:
     return int(value[0] if isinstance(value, tuple) else value)
 
 
+class RpcAbort(Exception):
+    """A proto handler ended its call with a status (ServicerContext.abort over HTTP)."""
+
+    def __init__(self, code: int, message: str, details: Optional[bytes] = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, details
+
+    def response(self) -> Any:
+        """The HTTP answer: the gRPC-to-HTTP table's status, a google.rpc.Status JSON body
+        (as grpc-gateway writes it)."""
+        from .responses import JSONResponse
+
+        body: dict[str, Any] = {"code": self.code, "message": self.message, "details": []}
+        if self.details:
+            from google.protobuf import json_format
+            from google.rpc import error_details_pb2, status_pb2
+
+            assert error_details_pb2  # imported for its types: BadRequest, ErrorInfo, ...
+            try:
+                status = status_pb2.Status.FromString(self.details)
+                body["details"] = json_format.MessageToDict(status).get("details", [])
+            except Exception:  # noqa: BLE001 - details of a type unknown here: left out
+                body["details"] = []
+        return JSONResponse(body, status_code=_HTTP_FROM_GRPC.get(self.code, 500))
+
+
 class ServicerContext:
     """The grpcio-shaped context handed to proto handlers. This one serves the HTTP
-    bindings: abort maps the gRPC code to an HTTP status (google.rpc.Code's table); the
-    gRPC server hands out data_bridge.rpc.GrpcContext, which has the same methods."""
+    bindings: abort answers the gRPC code's HTTP status (google.rpc.Code's table) with a
+    google.rpc.Status JSON body; the gRPC server hands out data_bridge.rpc.GrpcContext,
+    which has the same methods."""
 
     def abort(self, code: Any, details: str = "") -> None:
-        """Ends the call with a gRPC status code (grpc.StatusCode or int), mapped to HTTP."""
-        raise HTTPException(_HTTP_FROM_GRPC.get(status_code_number(code), 500), details or None)
+        """Ends the call with a gRPC status code (grpc.StatusCode or int)."""
+        raise RpcAbort(status_code_number(code), details)
 
     def abort_with_status(self, status: Any) -> None:
-        self.abort(status.code, status.details or "")
+        trailing = dict(getattr(status, "trailing_metadata", None) or ())
+        raise RpcAbort(status_code_number(status.code), status.details or "",
+                       trailing.get("grpc-status-details-bin"))
 
     def invocation_metadata(self) -> tuple[Any, ...]:
         return ()
@@ -211,6 +239,10 @@ class ProtoRoutes(GeneratedRoutes):
         ok = [r for r in op.responses if 200 <= r.status < 300]
         response_field = ok[0].field_path if ok else ""
         context = ServicerContext()
+        name = op.handler or op.id
+        streaming = any(r.name == name and r.server_streaming for r in self.service.rpcs)
+        from ._core import encode_json
+        from .responses import Response
 
         async def transcode(**kwargs: Any) -> Any:
             message: dict[str, Any] = {}
@@ -225,10 +257,17 @@ class ProtoRoutes(GeneratedRoutes):
             try:
                 request = json_format.ParseDict(message, request_cls())
             except json_format.ParseError as e:
-                raise HTTPException(400, str(e)) from None
-            result = handler(request, context)
-            if inspect.isawaitable(result):
-                result = await result
+                return RpcAbort(3, str(e)).response()  # INVALID_ARGUMENT
+            try:
+                result = handler(request, context)
+                if streaming:  # newline-delimited JSON, one message per line
+                    lines = [encode_json(json_format.MessageToDict(m)) async for m in result]
+                    return Response(b"".join(line + b"\n" for line in lines),
+                                    media_type="application/x-ndjson")
+                if inspect.isawaitable(result):
+                    result = await result
+            except RpcAbort as e:
+                return e.response()
             out = json_format.MessageToDict(result)
             if response_field:
                 descriptor = result.DESCRIPTOR.fields_by_name[response_field]
