@@ -72,6 +72,9 @@ class SteeredLibrary(Library):
                 raise
         if token == "boom":
             raise RuntimeError("secret internal detail")
+        if token == "linger":  # finishes half a second later: shutdown must wait for it
+            await asyncio.sleep(0.5)
+            return pb2.ListBooksResponse(next_page_token="lingered")
         if token == "time":
             return pb2.ListBooksResponse(next_page_token=f"{context.time_remaining():.3f}")
         if token == "rich":
@@ -312,3 +315,17 @@ def test_grpcurl_reflection_and_calls(served):
                        data={"parent": "shelves/cli", "pageSize": 3})
     assert streamed.count('"name"') == 15
     assert json.loads(grpcurl("grpc.health.v1.Health/Check"))["status"] == "SERVING"
+
+
+def test_shutdown_drains_calls_in_flight():
+    app = App(title="Library")
+    app.include(library_api.routes(SteeredLibrary()))
+    outcome: list[Any] = []
+    with serve_grpc(app) as (_, target):
+        ch = grpc.insecure_channel(target)
+        listing = rpc(ch, "ListBooks", pb2.ListBooksRequest, pb2.ListBooksResponse)
+        future = listing.future(pb2.ListBooksRequest(page_token="linger"))
+        time.sleep(0.1)  # in flight when the server starts shutting down below
+    outcome.append(future.result(timeout=5).next_page_token)
+    ch.close()
+    assert outcome == ["lingered"]
