@@ -34,7 +34,7 @@ logger = logging.getLogger("data_bridge")
 UNARY, CLIENT_STREAMING, SERVER_STREAMING, BIDI_STREAMING = range(4)
 _START, _MESSAGE, _HALF_CLOSE, _CANCELLED, _WRITABLE = range(5)
 
-OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, INTERNAL, UNIMPLEMENTED = 0, 1, 2, 3, 13, 12
+OK, UNKNOWN, UNIMPLEMENTED, INTERNAL = 0, 2, 12, 13  # grpc.StatusCode numbers
 _WRITE_AHEAD = 16  # queued response messages before a streaming handler waits
 
 
@@ -274,7 +274,7 @@ class GrpcDispatcher:
             call.finish(UNKNOWN, "Unexpected error in the handler")
 
     async def _stream(self, state: _Call, responses: Any) -> None:
-        call, loop = state.call, asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
         if inspect.isawaitable(responses):
             responses = await responses
         if hasattr(responses, "__aiter__"):
