@@ -173,7 +173,11 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
     if (!writing_ && !writes_.empty() && !finished_) {
       writing_ = true;
       initial_sent_ = true;
-      StartWrite(&writes_.front());
+      // More queued behind this one: let the transport coalesce them into fewer frames
+      // and syscalls instead of flushing each message on its own.
+      ::grpc::WriteOptions options;
+      if (writes_.size() > 1) options.set_buffer_hint();
+      StartWrite(&writes_.front(), options);
     } else if (!writing_ && writes_.empty() && pending_finish_ && !finished_) {
       pending_finish_ = false;
       finished_ = true;
