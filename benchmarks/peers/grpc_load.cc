@@ -54,8 +54,9 @@ class UnarySlot {
         std::lock_guard<std::mutex> lock(shared_->mu);
         if (s.ok()) {
           shared_->latencies_us.push_back(us);
-        } else {
-          ++shared_->errors;
+        } else if (shared_->errors++ == 0) {
+          std::fprintf(stderr, "first failed call: status %d '%s'\n", s.error_code(),
+                       s.error_message().c_str());
         }
       }
       Start();
@@ -113,7 +114,11 @@ class StreamSlot {
           slot_->shared_->latencies_us.push_back(us);
           slot_->shared_->messages += count_;
         } else {
-          ++slot_->shared_->errors;
+          if (slot_->shared_->errors++ == 0) {
+            std::fprintf(stderr, "first failed stream: status %d '%s', %lld of %d messages\n",
+                         s.error_code(), s.error_message().c_str(), static_cast<long long>(count_),
+                         slot_->request_.page_size());
+          }
         }
       }
       slot_->Start();  // replaces (and deletes) this reader: nothing after

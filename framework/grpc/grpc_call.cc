@@ -31,8 +31,8 @@ std::string ToString(const ::grpc::ByteBuffer& buffer) {
 class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, ::grpc::ByteBuffer> {
  public:
   CallReactor(::grpc::CallbackServerContext* context, int method, const MethodSpec* spec,
-              CallSink* sink)
-      : context_(context), spec_(spec), sink_(sink), call_(new GrpcCall(method, spec->kind)) {
+              CallSink* sink, OpQueue* ops)
+      : context_(context), spec_(spec), sink_(sink), call_(new GrpcCall(method, spec->kind, ops)) {
     CallKind kind = spec->kind;
     for (const auto& [key, value] : context->client_metadata()) {
       call_->metadata_.emplace_back(std::string(key.data(), key.size()),
@@ -85,8 +85,11 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
     std::shared_ptr<GrpcCall> call = call_;
     std::lock_guard<std::recursive_mutex> lock(call->mu_);
     writing_ = false;
-    if (!writes_.empty()) writes_.pop_front();
-    if (!ok) writes_.clear();  // the client is gone; OnCancel / OnDone follow
+    if (!writes_.empty()) {
+      writes_.pop_front();
+      call->unwritten_.fetch_sub(1);
+    }
+    if (!ok) ClearWritesLocked();  // the client is gone; OnCancel / OnDone follow
     PumpLocked();
   }
 
@@ -95,7 +98,7 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
     CallSink* sink = sink_;
     {
       std::lock_guard<std::recursive_mutex> lock(call->mu_);
-      writes_.clear();
+      ClearWritesLocked();
       if (!finished_) FinishLocked(::grpc::Status::CANCELLED);
     }
     sink->Post({CallEvent::kCancelled, call, {}});
@@ -116,11 +119,13 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
     if (!finished_) StartRead(&read_);
   }
 
-  size_t WriteLocked(std::string message) {
-    if (finished_ || pending_finish_) return writes_.size();
+  void WriteLocked(std::string message) {
+    if (finished_ || pending_finish_) {
+      call_->unwritten_.fetch_sub(1);
+      return;
+    }
     writes_.push_back(ToBuffer(std::move(message)));
     PumpLocked();
-    return writes_.size();
   }
 
   void WaitWritableLocked(size_t below) {
@@ -152,6 +157,11 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
   }
 
  private:
+  void ClearWritesLocked() {
+    call_->unwritten_.fetch_sub(writes_.size());
+    writes_.clear();
+  }
+
   // Field rules: a request that breaks them ends the call (INVALID_ARGUMENT with
   // BadRequest details; INTERNAL when it does not even parse).
   bool Refused(const std::shared_ptr<GrpcCall>& call, const std::string& request) {
@@ -166,7 +176,7 @@ class CallReactor final : public ::grpc::ServerBidiReactor<::grpc::ByteBuffer, :
   }
 
   void PumpLocked() {
-    if (writable_below_ > 0 && writes_.size() < writable_below_) {
+    if (writable_below_ > 0 && call_->unwritten_.load() < writable_below_) {
       writable_below_ = 0;
       sink_->Post({CallEvent::kWritable, call_, {}});
     }
@@ -208,33 +218,38 @@ double GrpcCall::TimeRemaining() const {
   return left > 0 ? left : 0;
 }
 
+void GrpcCall::Submit(std::function<void(CallReactor*)> op) {
+  ops_->Submit([call = shared_from_this(), op = std::move(op)] {
+    std::lock_guard<std::recursive_mutex> lock(call->mu_);
+    if (call->reactor_ != nullptr) op(call->reactor_);
+  });
+}
+
 void GrpcCall::RequestRead() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  if (reactor_) reactor_->RequestReadLocked();
+  Submit([](CallReactor* r) { r->RequestReadLocked(); });
 }
 
 size_t GrpcCall::Write(std::string message) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  return reactor_ ? reactor_->WriteLocked(std::move(message)) : 0;
+  size_t unwritten = unwritten_.fetch_add(1) + 1;
+  Submit([message = std::move(message)](CallReactor* r) mutable {
+    r->WriteLocked(std::move(message));
+  });
+  return unwritten;
 }
 
 void GrpcCall::WaitWritable(size_t below) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  if (reactor_) reactor_->WaitWritableLocked(below);
+  Submit([below](CallReactor* r) { r->WaitWritableLocked(below); });
 }
 
 void GrpcCall::SendInitialMetadata(const Metadata& metadata) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  if (reactor_) reactor_->SendInitialMetadataLocked(metadata);
+  Submit([metadata](CallReactor* r) { r->SendInitialMetadataLocked(metadata); });
 }
 
 void GrpcCall::Finish(int code, std::string message, std::string details,
                       const Metadata& trailing) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  if (!reactor_) return;
-  reactor_->FinishLocked(
-      ::grpc::Status(static_cast<::grpc::StatusCode>(code), std::move(message), std::move(details)),
-      trailing);
+  Submit([status = ::grpc::Status(static_cast<::grpc::StatusCode>(code), std::move(message),
+                                  std::move(details)),
+          trailing](CallReactor* r) { r->FinishLocked(status, trailing); });
 }
 
 bool GrpcCall::done() const {
@@ -243,8 +258,9 @@ bool GrpcCall::done() const {
 }
 
 ::grpc::ServerBidiReactor<::grpc::ByteBuffer, ::grpc::ByteBuffer>* NewCallReactor(
-    ::grpc::CallbackServerContext* context, int method, const MethodSpec* spec, CallSink* sink) {
-  return new CallReactor(context, method, spec, sink);
+    ::grpc::CallbackServerContext* context, int method, const MethodSpec* spec, CallSink* sink,
+    OpQueue* ops) {
+  return new CallReactor(context, method, spec, sink, ops);
 }
 
 }  // namespace databridge::rpc

@@ -1,7 +1,8 @@
 // GrpcCall: one RPC in flight, as the binding layer sees it. gRPC's threads run the call's
 // reactor (grpc_call.cc) and report what happens as CallEvents; the binding layer answers
 // from its own threads through the call's methods, which are thread-safe and become no-ops
-// once the call is over.
+// once the call is over. They do not touch gRPC themselves: each is queued on the server's
+// OpQueue and carried out, in order, on a gRPC thread with the others of its batch.
 //
 //   sink->Post({CallEvent::kStart, call, request_bytes});   // gRPC thread
 //   call->Write(response_bytes);                              // binding layer, any thread
@@ -16,12 +17,14 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "framework/grpc/op_queue.h"
 #include "framework/grpc/request_validator.h"
 
 namespace databridge::rpc {
@@ -72,7 +75,8 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
 
   // Client / bidi streaming: ask for the next message (one kMessage or kHalfClose follows).
   void RequestRead();
-  // Queue a response message; returns how many are queued and not yet written.
+  // Queue a response message; returns how many are queued and not yet written (including
+  // this one).
   size_t Write(std::string message);
   // Post kWritable once fewer than `below` messages are queued (now, if already so).
   void WaitWritable(size_t below);
@@ -85,7 +89,9 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
 
  private:
   friend class CallReactor;
-  GrpcCall(int method, CallKind kind) : method_(method), kind_(kind) {}
+  GrpcCall(int method, CallKind kind, OpQueue* ops) : method_(method), kind_(kind), ops_(ops) {}
+  // Runs `op` on the reactor (if the call is not over) from the op queue.
+  void Submit(std::function<void(class CallReactor*)> op);
 
   const int method_;
   const CallKind kind_;
@@ -93,13 +99,17 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   std::string peer_;
   gpr_timespec deadline_{};
 
+  OpQueue* const ops_;
+  std::atomic<size_t> unwritten_{0};  // messages given to Write and not yet written
+
   mutable std::recursive_mutex mu_;
   class CallReactor* reactor_ = nullptr;  // null once the call is over
 };
 
 // The reactor factory a server registers for each method (`method`: its index).
 ::grpc::ServerBidiReactor<::grpc::ByteBuffer, ::grpc::ByteBuffer>* NewCallReactor(
-    ::grpc::CallbackServerContext* context, int method, const MethodSpec* spec, CallSink* sink);
+    ::grpc::CallbackServerContext* context, int method, const MethodSpec* spec, CallSink* sink,
+    OpQueue* ops);
 
 }  // namespace databridge::rpc
 

@@ -23,7 +23,8 @@ __attribute__((used)) static const void* const kHealthDescriptors =
 // same wire form), so gRPC lists the service (reflection) and routes by path.
 class GrpcServer::RawService final : public ::grpc::Service {
  public:
-  RawService(const std::vector<std::pair<int, const MethodSpec*>>& methods, CallSink* sink) {
+  RawService(const std::vector<std::pair<int, const MethodSpec*>>& methods, CallSink* sink,
+             OpQueue* ops) {
     for (const auto& [index, spec] : methods) {
       AddMethod(new ::grpc::internal::RpcServiceMethod(
           spec->path.c_str(), ::grpc::internal::RpcMethod::BIDI_STREAMING, nullptr));
@@ -32,8 +33,8 @@ class GrpcServer::RawService final : public ::grpc::Service {
       MarkMethodRawCallback(
           static_cast<int>(methods_count_++),
           new ::grpc::internal::CallbackBidiHandler<::grpc::ByteBuffer, ::grpc::ByteBuffer>(
-              [method, s, sink](::grpc::CallbackServerContext* context) {
-                return NewCallReactor(context, method, s, sink);
+              [method, s, sink, ops](::grpc::CallbackServerContext* context) {
+                return NewCallReactor(context, method, s, sink, ops);
               }));
     }
   }
@@ -73,7 +74,7 @@ absl::StatusOr<int> GrpcServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              config_.keepalive_min_ping_interval_ms);
   for (auto& [name, methods] : by_service) {
-    services_.push_back(std::make_unique<RawService>(methods, sink_));
+    services_.push_back(std::make_unique<RawService>(methods, sink_, &ops_));
     builder.RegisterService(services_.back().get());
     service_names_.push_back(name);
   }
@@ -98,6 +99,7 @@ void GrpcServer::Shutdown(absl::Duration grace) {
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace) +
                     absl::ToChronoMilliseconds(grace - absl::Trunc(grace, absl::Seconds(1))));
   server_->Wait();
+  ops_.Drain();
   server_.reset();
 }
 

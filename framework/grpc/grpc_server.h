@@ -55,6 +55,7 @@ class GrpcServer {
   GrpcConfig config_;
   std::vector<MethodSpec> methods_;
   CallSink* sink_;
+  OpQueue ops_;
   std::vector<std::unique_ptr<RawService>> services_;
   std::unique_ptr<::grpc::Server> server_;
   std::vector<std::string> service_names_;
