@@ -252,6 +252,14 @@ void GrpcCall::Finish(int code, std::string message, std::string details,
           trailing](CallReactor* r) { r->FinishLocked(status, trailing); });
 }
 
+void GrpcCall::Respond(std::string response, const Metadata& trailing) {
+  unwritten_.fetch_add(1);
+  Submit([response = std::move(response), trailing](CallReactor* r) mutable {
+    r->WriteLocked(std::move(response));
+    r->FinishLocked(::grpc::Status::OK, trailing);
+  });
+}
+
 bool GrpcCall::done() const {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   return reactor_ == nullptr;

@@ -85,6 +85,8 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   // Ends the call once queued messages are written. `details`: a serialized
   // google.rpc.Status (grpc-status-details-bin) or empty. Later calls are ignored.
   void Finish(int code, std::string message, std::string details, const Metadata& trailing);
+  // A unary answer: the response message and OK, as one operation.
+  void Respond(std::string response, const Metadata& trailing);
   bool done() const;
 
  private:

@@ -169,7 +169,13 @@ void BindGrpc(py::module_& m) {
             c.Finish(code, std::move(message), std::move(bin), ToMetadata(trailing));
           },
           py::arg("code"), py::arg("message") = "", py::arg("details") = py::none(),
-          py::arg("trailing") = py::none());
+          py::arg("trailing") = py::none())
+      .def(
+          "respond",
+          [](rpc::GrpcCall& c, py::bytes response, py::handle trailing) {
+            c.Respond(std::string(response), ToMetadata(trailing));
+          },
+          py::arg("response"), py::arg("trailing") = py::none());
 
   py::class_<PyGrpcServer>(m, "GrpcServer")
       .def(py::init<py::dict, py::list, int>(), py::arg("config"), py::arg("methods"),
