@@ -237,6 +237,14 @@ size_t GrpcCall::Write(std::string message) {
   return unwritten;
 }
 
+size_t GrpcCall::WriteMany(std::vector<std::string> messages) {
+  size_t unwritten = unwritten_.fetch_add(messages.size()) + messages.size();
+  Submit([messages = std::move(messages)](CallReactor* r) mutable {
+    for (std::string& m : messages) r->WriteLocked(std::move(m));
+  });
+  return unwritten;
+}
+
 void GrpcCall::WaitWritable(size_t below) {
   Submit([below](CallReactor* r) { r->WaitWritableLocked(below); });
 }

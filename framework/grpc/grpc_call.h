@@ -78,6 +78,8 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   // Queue a response message; returns how many are queued and not yet written (including
   // this one).
   size_t Write(std::string message);
+  // Several, in order, as one operation; the same count.
+  size_t WriteMany(std::vector<std::string> messages);
   // Post kWritable once fewer than `below` messages are queued (now, if already so).
   void WaitWritable(size_t below);
   // Initial metadata, sent before the first message (ignored after it).

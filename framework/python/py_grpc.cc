@@ -157,6 +157,13 @@ void BindGrpc(py::module_& m) {
            })
       .def("read", &rpc::GrpcCall::RequestRead)
       .def("write", [](rpc::GrpcCall& c, py::bytes data) { return c.Write(std::string(data)); })
+      .def("write_many",
+           [](rpc::GrpcCall& c, py::list items) {
+             std::vector<std::string> messages;
+             messages.reserve(items.size());
+             for (py::handle item : items) messages.emplace_back(item.cast<py::bytes>());
+             return c.WriteMany(std::move(messages));
+           })
       .def("wait_writable", &rpc::GrpcCall::WaitWritable, py::arg("below"))
       .def("send_initial_metadata",
            [](rpc::GrpcCall& c, py::handle md) { c.SendInitialMetadata(ToMetadata(md)); })

@@ -23,6 +23,7 @@ __all__ = [
     "Response",
     "log_exception",
     "make_request",
+    "resume",
     "run_worker",
     "spawn",
 ]
@@ -75,6 +76,11 @@ class _Resume:
 
 async def _continue(coro: Any, pending: Any) -> Any:
     return await _Resume(coro, pending)
+
+
+def resume(coro: Any, pending: Any) -> _Resume:
+    """Awaitable continuing `coro`, already stepped once (it yielded `pending`)."""
+    return _Resume(coro, pending)
 
 
 def spawn(

@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
-from . import _core
+from . import _core, _runtime
 from .generated import ServicerContext, status_code_number
 
 logger = logging.getLogger("data_bridge")
@@ -273,23 +273,60 @@ class GrpcDispatcher:
             call.finish(UNKNOWN, "Unexpected error in the handler")
 
     async def _stream(self, state: _Call, responses: Any) -> None:
-        loop = asyncio.get_running_loop()
+        """Writes what a streaming handler yields. Messages produced without suspending are
+        handed over together (one write_many); whenever the handler suspends, what it has
+        produced so far goes out first, so a slow stream is never held back."""
         if inspect.isawaitable(responses):
             responses = await responses
-        if hasattr(responses, "__aiter__"):
-            async for item in responses:
-                await self._write(state, loop, item)
-        else:  # a plain iterable (a sync generator, a list)
-            for item in responses:
-                await self._write(state, loop, item)
+        batch: list[bytes] = []
+        if not hasattr(responses, "__aiter__"):  # a plain iterable (sync generator, list)
+            try:
+                for item in responses:
+                    batch.append(self._serialize(state, item))
+                    if len(batch) >= _WRITE_AHEAD:
+                        await self._flush(state, batch)
+            finally:  # what came before a failure still goes out, then the status
+                await self._flush(state, batch)
+            return
+        iterator = responses.__aiter__()
+        while True:
+            step = iterator.__anext__()
+            try:
+                pending = step.send(None)
+            except StopIteration as done:  # produced without suspending
+                batch.append(self._serialize(state, done.value))
+                if len(batch) >= _WRITE_AHEAD:
+                    await self._flush(state, batch)
+                continue
+            except StopAsyncIteration:
+                break
+            except BaseException:  # what came before a failure still goes out
+                await self._flush(state, batch)
+                raise
+            await self._flush(state, batch)  # the handler waits for something: send first
+            try:
+                item = await _runtime.resume(step, pending)
+            except StopAsyncIteration:
+                break
+            batch.append(self._serialize(state, item))
+        await self._flush(state, batch)
 
-    async def _write(self, state: _Call, loop: asyncio.AbstractEventLoop, item: Any) -> None:
+    @staticmethod
+    def _serialize(state: _Call, item: Any) -> bytes:
         if not isinstance(item, state.method.response_class):
             raise TypeError(f"{state.method.path} yielded {type(item).__name__}, not "
                             f"{state.method.response_class.__name__}")
-        if state.call.write(item.SerializeToString()) >= _WRITE_AHEAD:
-            state.writable = loop.create_future()
-            state.call.wait_writable(_WRITE_AHEAD // 2)
+        data: bytes = item.SerializeToString()
+        return data
+
+    async def _flush(self, state: _Call, batch: list[bytes]) -> None:
+        if not batch:
+            return
+        unwritten = state.call.write_many(batch)
+        batch.clear()
+        if unwritten >= 2 * _WRITE_AHEAD:  # flow control: the client reads slower
+            state.writable = asyncio.get_running_loop().create_future()
+            state.call.wait_writable(_WRITE_AHEAD)
             await state.writable
 
 

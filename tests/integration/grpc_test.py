@@ -91,6 +91,8 @@ class SteeredLibrary(Library):
                           context: Any) -> AsyncIterator[pb2.Book]:
         for i in range(request.page_size * 5):  # many messages: flow control matters
             yield pb2.Book(name=f"{request.parent}/books/{i}", title="t" * 100)
+        if request.parent == "shelves/abort":  # after what it yielded, without a pause
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, "shelf closed")
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +136,16 @@ def test_server_streaming_many_messages(channel):
     assert [b.name for b in books] == [f"shelves/x/books/{i}" for i in range(500)]
 
 
+def test_server_stream_then_abort(channel):
+    stream = rpc(channel, "StreamBooks", pb2.ListBooksRequest, pb2.Book, "unary_stream")
+    got = []
+    with pytest.raises(grpc.RpcError) as e:
+        for book in stream(pb2.ListBooksRequest(parent="shelves/abort", page_size=1)):
+            got.append(book.name)
+    assert got == [f"shelves/abort/books/{i}" for i in range(5)]
+    assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
 def test_client_streaming(channel):
     imp = rpc(channel, "ImportBooks", pb2.CreateBookRequest, pb2.ImportBooksResponse,
               "stream_unary")
@@ -160,6 +172,18 @@ def test_bidirectional_interleaved(channel):
             outbox.append(answer.text)
             ready.notify_all()
     assert outbox == ["noted: n0", "noted: n1", "noted: n2"]
+
+
+def test_stream_delivers_messages_before_an_abort(channel):
+    book = create(channel, "Before")
+    discuss = rpc(channel, "DiscussBooks", pb2.BookNote, pb2.BookNote, "stream_stream")
+    notes = [pb2.BookNote(book=book.name, text="a"), pb2.BookNote(book=book.name, text="b"),
+             pb2.BookNote(book="shelves/none/books/1", text="c")]
+    got = []
+    with pytest.raises(grpc.RpcError) as e:
+        for answer in discuss(iter(notes)):
+            got.append(answer.text)
+    assert got == ["noted: a", "noted: b"] and e.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 def test_bidirectional_abort_midway(channel):
