@@ -2,7 +2,8 @@
 // reactor (grpc_call.cc) and report what happens as CallEvents; the binding layer answers
 // from its own threads through the call's methods, which are thread-safe and become no-ops
 // once the call is over. They do not touch gRPC themselves: each is queued on the server's
-// OpQueue and carried out, in order, on a gRPC thread with the others of its batch.
+// OpQueue and carried out, in order, on a gRPC thread with the others of its batch, once
+// the binding layer kicks it (GrpcServer::Flush) or 2 ms later.
 //
 //   sink->Post({CallEvent::kStart, call, request_bytes});   // gRPC thread
 //   call->Write(response_bytes);                              // binding layer, any thread
@@ -72,6 +73,7 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   // Seconds left before the client's deadline; a negative value when it set none.
   double TimeRemaining() const;
   std::atomic<int> queue{-1};  // the binding layer's: which of its loops serves this call
+  void* binding = nullptr;     // the binding layer's: the server that owns that queue
 
   // Client / bidi streaming: ask for the next message (one kMessage or kHalfClose follows).
   void RequestRead();

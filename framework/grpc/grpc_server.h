@@ -48,6 +48,9 @@ class GrpcServer {
   absl::StatusOr<int> Start();
   // Health turns NOT_SERVING, new calls are refused, calls in flight get until `grace`.
   void Shutdown(absl::Duration grace);
+  // Carries out the call operations the binding layer queued (GrpcCall::Write, Finish...)
+  // now; call once per batch of them.
+  void Flush() { ops_.Kick(); }
 
  private:
   class RawService;

@@ -5,8 +5,11 @@
 // the transport's writes and completions stay on that thread.
 //
 //   ops.Submit([call] { ... reactor op ... });   // any thread; FIFO
-// Thread-safe. Submit arms an immediate grpc::Alarm when the queue was empty; the owner
-// calls Drain before destroying the queue.
+//   ...
+//   ops.Kick();   // once the submitter's own batch is complete
+// Batching on the submitting side matters as much: an alarm fired at every Submit would
+// wake a gRPC thread per operation. Thread-safe; the owner calls Drain before destroying
+// the queue.
 #ifndef DATABRIDGE_FRAMEWORK_GRPC_OP_QUEUE_H_
 #define DATABRIDGE_FRAMEWORK_GRPC_OP_QUEUE_H_
 
@@ -27,7 +30,11 @@ class OpQueue {
   OpQueue& operator=(const OpQueue&) = delete;
   ~OpQueue();
 
+  // Queues `op`; the caller Kick()s once it has submitted what it has (a fallback alarm
+  // runs the batch 2 ms later otherwise).
   void Submit(std::function<void()> op);
+  // Runs the pending batch now (on a gRPC thread, soon).
+  void Kick();
   // Until every submitted op has run (shutdown: nothing may call back into a dead queue).
   void Drain();
 
@@ -37,6 +44,7 @@ class OpQueue {
   std::mutex mu_;
   std::vector<std::function<void()>> ops_;
   bool armed_ = false;
+  bool kicked_ = false;
   bool running_ = false;
   std::condition_variable idle_;
   std::unique_ptr<::grpc::Alarm> alarm_;  // the armed one

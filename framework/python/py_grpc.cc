@@ -50,6 +50,23 @@ py::list GrpcQueue::Drain() {
   return out;
 }
 
+void GrpcQueue::Attach(py::object loop, py::object flush) {
+  call_soon_ = loop.attr("call_soon");
+  flush_ = std::move(flush);
+}
+
+void GrpcQueue::ScheduleFlush() {
+  if (flush_scheduled_ || !call_soon_) return;
+  flush_scheduled_ = true;
+  call_soon_(flush_);
+}
+
+void PyGrpcServer::OperationQueued(const rpc::GrpcCall& call) {
+  auto* server = static_cast<PyGrpcServer*>(call.binding);
+  int q = call.queue;
+  if (server != nullptr && q >= 0) server->queues_[q]->ScheduleFlush();
+}
+
 PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
   rpc::GrpcConfig c;
   if (config.contains("host")) c.host = config["host"].cast<std::string>();
@@ -106,6 +123,7 @@ py::list PyGrpcServer::queues() {
 
 void PyGrpcServer::Post(rpc::CallEvent event) {
   if (event.kind == rpc::CallEvent::kStart) {
+    event.call->binding = this;
     event.call->queue = static_cast<int>(next_.fetch_add(1) % queues_.size());
   } else if (event.call->queue < 0) {
     return;  // the call ended before it started (e.g. cancelled while its request arrived)
@@ -143,7 +161,10 @@ py::tuple FromMetadata(const rpc::Metadata& md) {
 void BindGrpc(py::module_& m) {
   py::class_<GrpcQueue>(m, "GrpcQueue")
       .def("fileno", &GrpcQueue::fileno)
-      .def("drain", &GrpcQueue::Drain);
+      .def("drain", &GrpcQueue::Drain)
+      .def("attach", &GrpcQueue::Attach, py::arg("loop"), py::arg("flush"))
+      .def("flushed", &GrpcQueue::Flushed)
+      .def("detach", &GrpcQueue::Detach);
 
   py::class_<rpc::GrpcCall, std::shared_ptr<rpc::GrpcCall>>(m, "GrpcCall")
       .def_property_readonly("method", &rpc::GrpcCall::method)
@@ -155,18 +176,38 @@ void BindGrpc(py::module_& m) {
              double left = c.TimeRemaining();
              return left < 0 ? py::object(py::none()) : py::object(py::float_(left));
            })
-      .def("read", &rpc::GrpcCall::RequestRead)
-      .def("write", [](rpc::GrpcCall& c, py::bytes data) { return c.Write(std::string(data)); })
+      .def("read",
+           [](rpc::GrpcCall& c) {
+             c.RequestRead();
+             PyGrpcServer::OperationQueued(c);
+           })
+      .def("write",
+           [](rpc::GrpcCall& c, py::bytes data) {
+             size_t n = c.Write(std::string(data));
+             PyGrpcServer::OperationQueued(c);
+             return n;
+           })
       .def("write_many",
            [](rpc::GrpcCall& c, py::list items) {
              std::vector<std::string> messages;
              messages.reserve(items.size());
              for (py::handle item : items) messages.emplace_back(item.cast<py::bytes>());
-             return c.WriteMany(std::move(messages));
+             size_t n = c.WriteMany(std::move(messages));
+             PyGrpcServer::OperationQueued(c);
+             return n;
            })
-      .def("wait_writable", &rpc::GrpcCall::WaitWritable, py::arg("below"))
+      .def(
+          "wait_writable",
+          [](rpc::GrpcCall& c, size_t below) {
+            c.WaitWritable(below);
+            PyGrpcServer::OperationQueued(c);
+          },
+          py::arg("below"))
       .def("send_initial_metadata",
-           [](rpc::GrpcCall& c, py::handle md) { c.SendInitialMetadata(ToMetadata(md)); })
+           [](rpc::GrpcCall& c, py::handle md) {
+             c.SendInitialMetadata(ToMetadata(md));
+             PyGrpcServer::OperationQueued(c);
+           })
       .def(
           "finish",
           [](rpc::GrpcCall& c, int code, std::string message, py::object details,
@@ -174,6 +215,7 @@ void BindGrpc(py::module_& m) {
             std::string bin =
                 details.is_none() ? std::string() : std::string(details.cast<py::bytes>());
             c.Finish(code, std::move(message), std::move(bin), ToMetadata(trailing));
+            PyGrpcServer::OperationQueued(c);
           },
           py::arg("code"), py::arg("message") = "", py::arg("details") = py::none(),
           py::arg("trailing") = py::none())
@@ -181,6 +223,7 @@ void BindGrpc(py::module_& m) {
           "respond",
           [](rpc::GrpcCall& c, py::bytes response, py::handle trailing) {
             c.Respond(std::string(response), ToMetadata(trailing));
+            PyGrpcServer::OperationQueued(c);
           },
           py::arg("response"), py::arg("trailing") = py::none());
 
@@ -189,6 +232,7 @@ void BindGrpc(py::module_& m) {
            py::arg("loops"))
       .def("start", &PyGrpcServer::Start)
       .def("shutdown", &PyGrpcServer::Shutdown, py::arg("grace"))
+      .def("flush", &PyGrpcServer::Flush)
       .def("queues", &PyGrpcServer::queues);
 }
 

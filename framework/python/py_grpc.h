@@ -32,9 +32,21 @@ class GrpcQueue {
   int fileno() const { return fd_; }
   void Push(rpc::CallEvent event);  // any thread
   pybind11::list Drain();           // GIL held
+  // The loop this queue's calls run on: operations its handlers queue are flushed to gRPC
+  // once per loop iteration (loop.call_soon(flush)).
+  void Attach(pybind11::object loop, pybind11::object flush);
+  void ScheduleFlush();  // GIL held
+  void Detach() {        // GIL held: drops the loop (it and the queue's owner refer to each other)
+    call_soon_ = pybind11::object();
+    flush_ = pybind11::object();
+  }
+  void Flushed() { flush_scheduled_ = false; }
 
  private:
   int fd_;
+  pybind11::object call_soon_;
+  pybind11::object flush_;
+  bool flush_scheduled_ = false;
   std::mutex mu_;
   std::vector<rpc::CallEvent> events_;
 };
@@ -44,6 +56,10 @@ class PyGrpcServer final : public rpc::CallSink {
   PyGrpcServer(pybind11::dict config, pybind11::list methods, int loops);
   int Start();
   void Shutdown(double grace_seconds);
+  void Flush() { server_->Flush(); }
+  // After the binding layer queued an operation on `call`: flush at the end of this loop
+  // iteration (GIL held).
+  static void OperationQueued(const rpc::GrpcCall& call);
   pybind11::list queues();
   void Post(rpc::CallEvent event) override;
 

@@ -121,6 +121,8 @@ class ServicerContext:
     google.rpc.Status JSON body; the gRPC server hands out data_bridge.rpc.GrpcContext,
     which has the same methods."""
 
+    __slots__ = ()
+
     def abort(self, code: Any, details: str = "") -> None:
         """Ends the call with a gRPC status code (grpc.StatusCode or int)."""
         raise RpcAbort(status_code_number(code), details)

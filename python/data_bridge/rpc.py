@@ -35,7 +35,7 @@ UNARY, CLIENT_STREAMING, SERVER_STREAMING, BIDI_STREAMING = range(4)
 _START, _MESSAGE, _HALF_CLOSE, _CANCELLED, _WRITABLE = range(5)
 
 OK, UNKNOWN, UNIMPLEMENTED, INTERNAL = 0, 2, 12, 13  # grpc.StatusCode numbers
-_WRITE_AHEAD = 16  # queued response messages before a streaming handler waits
+_WRITE_AHEAD = 64  # response messages handed over together; twice that queued: wait
 
 
 @dataclass
@@ -81,6 +81,8 @@ class AbortError(Exception):
 class GrpcContext(ServicerContext):
     """The grpcio-shaped context of one call (a ServicerContext, the type handlers of
     generated services are declared with, whose HTTP form maps abort to HTTP statuses)."""
+
+    __slots__ = ("_call", "_code", "_details", "_trailing", "_cancelled")
 
     def __init__(self, call: Any) -> None:
         self._call = call
@@ -197,6 +199,8 @@ class GrpcDispatcher:
         """Health NOT_SERVING, no new calls, calls in flight get `grace` seconds (the loops
         must still run: call before stopping the HTTP server)."""
         self.core.shutdown(grace)
+        for queue in self.core.queues():
+            queue.detach()
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Called on each I/O thread's loop (run_worker): serve one queue's calls here."""
@@ -204,6 +208,12 @@ class GrpcDispatcher:
             if not self._queues:
                 return
             queue = self._queues.pop()
+
+        def flush() -> None:  # once per loop iteration that queued call operations
+            queue.flushed()
+            self.core.flush()
+
+        queue.attach(loop, flush)
         loop.add_reader(queue.fileno(), self._drain, queue, loop)
 
     def _drain(self, queue: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -233,12 +243,21 @@ class GrpcDispatcher:
             call.finish(UNIMPLEMENTED, "Method not implemented!")
             return
         state = _Call(call, method)
-        self._calls[call] = state
         if method.kind in (CLIENT_STREAMING, BIDI_STREAMING):
             state.requests = _Requests(call, method.request_class, loop)
-        task = loop.create_task(self._run(state, message))
-        state.task = task
-        task.add_done_callback(lambda _t: self._calls.pop(call, None))
+        # As for HTTP: the first step runs at once (most unary handlers finish in it, and
+        # no event of theirs can arrive meanwhile: this thread delivers them); a handler
+        # that really suspends continues as a Task on this loop, reachable by its events.
+        coro = self._run(state, message)
+        try:
+            pending = coro.send(None)
+        except StopIteration:
+            return
+        self._calls[call] = state
+        def forget(_task: Any) -> None:
+            self._calls.pop(call, None)
+
+        state.task = _runtime.spawn(loop, coro, pending, None, forget)
 
     async def _run(self, state: _Call, message: Optional[bytes]) -> None:
         call, method, context = state.call, state.method, state.context
