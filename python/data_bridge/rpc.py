@@ -277,7 +277,7 @@ class GrpcDispatcher:
                 if not isinstance(result, method.response_class):
                     raise TypeError(f"{method.path} returned {type(result).__name__}, not "
                                     f"{method.response_class.__name__}")
-                call.respond(result.SerializeToString(), context._trailing)
+                call.respond(result.SerializeToString(), context._trailing or None)
         except AbortError as e:
             call.finish(e.code, e.details, e.status_details, e.trailing)
         except _Malformed as e:
