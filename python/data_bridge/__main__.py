@@ -23,6 +23,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ssl-keyfile", default=None, help="PEM private key for --ssl-certfile")
     parser.add_argument("--grpc-port", type=int, default=None,
                         help="also serve the app's proto services over gRPC on this port")
+    parser.add_argument("--grpc-max-message-bytes", type=int, default=None,
+                        help="largest gRPC message received or sent (default 4 MiB)")
 
 
 def run_app(app: Any, args: argparse.Namespace) -> None:
@@ -39,6 +41,8 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         grpc_port=args.grpc_port,
+        grpc_max_receive_message_bytes=args.grpc_max_message_bytes,
+        grpc_max_send_message_bytes=args.grpc_max_message_bytes,
     )
 
 

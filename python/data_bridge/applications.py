@@ -94,15 +94,20 @@ class App(Router):
         SIGINT/SIGTERM and exits when they have, 0 if they all did.
         settings: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
         ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), grpc_port (also serve the
-        proto services over gRPC, on that port).
+        proto services over gRPC, on that port) with grpc_max_receive_message_bytes,
+        grpc_max_send_message_bytes (4 MiB), grpc_keepalive_time_ms (2 h),
+        grpc_keepalive_timeout_ms (20 s).
         """
         if workers > 1:
             self._run_workers(host, port, threads, workers, settings)
             return
         grpc_port = settings.pop("grpc_port", None)
+        grpc_settings = {k[len("grpc_"):]: settings.pop(k) for k in list(settings)
+                         if k.startswith("grpc_")}
         server = self.build(host, port, threads, **settings)
         bound = server.bind()
-        grpc = self.start_grpc(host, grpc_port, threads) if grpc_port is not None else None
+        grpc = (self.start_grpc(host, grpc_port, threads, **grpc_settings)
+                if grpc_port is not None else None)
         scheme = "https" if settings.get("ssl_certfile") else "http"
         print(
             f"data-bridge: serving {self.title} on {scheme}://{host}:{bound} "

@@ -3,7 +3,7 @@
     with serve(app) as base_url:
         httpx.get(base_url + "/health")
     with serve_grpc(app) as (base_url, target):      # also its proto services over gRPC
-        grpc.insecure_channel(target)
+        grpc.insecure_channel(target)                # (grpc_* settings: see App.run)
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ def serve_grpc(app: App, threads: int = 1, **settings: Any) -> Iterator[tuple[st
 @contextlib.contextmanager
 def _serving(app: App, threads: int, grpc: bool,
              settings: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    grpc_settings = {k[len("grpc_"):]: settings.pop(k) for k in list(settings)
+                     if k.startswith("grpc_")}
     server = app.build("127.0.0.1", 0, threads, **settings)
     port = server.bind()
-    dispatcher = app.start_grpc("127.0.0.1", 0, threads) if grpc else None
+    dispatcher = app.start_grpc("127.0.0.1", 0, threads, **grpc_settings) if grpc else None
     run = functools.partial(_runtime.run_worker, grpc=dispatcher)
     thread = threading.Thread(target=server.serve, args=(run,), daemon=True)
     thread.start()

@@ -353,3 +353,14 @@ def test_shutdown_drains_calls_in_flight():
     outcome.append(future.result(timeout=5).next_page_token)
     ch.close()
     assert outcome == ["lingered"]
+
+
+def test_message_size_limit_is_a_setting():
+    app = App(title="Library")
+    app.include(library_api.routes(SteeredLibrary()))
+    with serve_grpc(app, grpc_max_receive_message_bytes=1024) as (_, target):
+        with grpc.insecure_channel(target) as ch:
+            assert create(ch, "x" * 100).title == "x" * 100
+            with pytest.raises(grpc.RpcError) as e:
+                create(ch, "x" * 2000)
+            assert e.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
