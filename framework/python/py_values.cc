@@ -103,21 +103,31 @@ PyObject* ModelTable::EnumMember(int i, PyObject* value) {
   return PyObject_CallOneArg(classes_[i], value);  // not a plain Enum: let it decide
 }
 
+namespace {
+
+// json.loads(text), json.loads looked up once. New reference, or nullptr + error.
+PyObject* JsonValue(absl::string_view text) {
+  static PyObject* loads = [] {
+    PyObject* m = PyImport_ImportModule("json");
+    PyObject* f = m ? PyObject_GetAttrString(m, "loads") : nullptr;
+    Py_XDECREF(m);
+    return f;
+  }();
+  if (loads == nullptr) return nullptr;
+  PyObject* str = PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+  PyObject* value = str ? PyObject_CallOneArg(loads, str) : nullptr;
+  Py_XDECREF(str);
+  return value;
+}
+
+}  // namespace
+
 PyObject* ModelTable::EnumMemberAt(int i, int index, absl::string_view value_json) {
   Plan& plan = PlanFor(i, nullptr);
   if (index < 0) return nullptr;
   if (static_cast<size_t>(index) >= plan.members.size()) plan.members.resize(index + 1, nullptr);
   if (plan.members[index] == nullptr) {
-    static PyObject* loads = [] {
-      PyObject* m = PyImport_ImportModule("json");
-      PyObject* f = m ? PyObject_GetAttrString(m, "loads") : nullptr;
-      Py_XDECREF(m);
-      return f;
-    }();
-    if (loads == nullptr) return nullptr;
-    PyObject* text = PyUnicode_FromStringAndSize(value_json.data(), value_json.size());
-    PyObject* value = text ? PyObject_CallOneArg(loads, text) : nullptr;
-    Py_XDECREF(text);
+    PyObject* value = JsonValue(value_json);
     if (value == nullptr) return nullptr;
     plan.members[index] = EnumMember(i, value);
     Py_DECREF(value);
@@ -353,14 +363,7 @@ class PyBuilder final : public validate::Builder {
   }
   validate::Built EnumMember(int model, int index, absl::string_view value_json) override {
     int i = Model(model);
-    if (models_.cls(i) == Py_None) {  // no class: the plain value
-      PyObject* text = PyUnicode_FromStringAndSize(value_json.data(), value_json.size());
-      PyObject* json = text ? PyImport_ImportModule("json") : nullptr;
-      PyObject* value = json ? PyObject_CallMethod(json, "loads", "O", text) : nullptr;
-      Py_XDECREF(text);
-      Py_XDECREF(json);
-      return Out(value);
-    }
+    if (models_.cls(i) == Py_None) return Out(JsonValue(value_json));  // no class: the value
     return Out(models_.EnumMemberAt(i, index, value_json));
   }
   validate::Built List(size_t size) override {

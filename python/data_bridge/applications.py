@@ -101,12 +101,13 @@ class App(Router):
         if workers > 1:
             self._run_workers(host, port, threads, workers, settings)
             return
-        grpc_port = settings.pop("grpc_port", None)
-        grpc_settings = {k[len("grpc_"):]: settings.pop(k) for k in list(settings)
-                         if k.startswith("grpc_")}
+        from .rpc import grpc_settings
+
+        grpc_config = grpc_settings(settings)
+        grpc_port = grpc_config.pop("port", None)
         server = self.build(host, port, threads, **settings)
         bound = server.bind()
-        grpc = (self.start_grpc(host, grpc_port, threads, **grpc_settings)
+        grpc = (self.start_grpc(host, grpc_port, threads, **grpc_config)
                 if grpc_port is not None else None)
         scheme = "https" if settings.get("ssl_certfile") else "http"
         print(

@@ -349,6 +349,12 @@ class GrpcDispatcher:
             await state.writable
 
 
+def grpc_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Takes the grpc_* server settings out of an App's settings, without their prefix
+    (grpc_max_receive_message_bytes -> max_receive_message_bytes)."""
+    return {k[len("grpc_"):]: settings.pop(k) for k in list(settings) if k.startswith("grpc_")}
+
+
 def start_grpc(methods: list[GrpcMethod], host: str, port: int, loops: int,
                **settings: Any) -> GrpcDispatcher:
     """Starts gRPC C++ for these methods; the dispatcher's `port` is the bound port."""

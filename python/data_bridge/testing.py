@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 from . import _runtime
 from .applications import App
+from .rpc import grpc_settings
 
 
 @contextlib.contextmanager
@@ -32,11 +33,10 @@ def serve_grpc(app: App, threads: int = 1, **settings: Any) -> Iterator[tuple[st
 @contextlib.contextmanager
 def _serving(app: App, threads: int, grpc: bool,
              settings: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    grpc_settings = {k[len("grpc_"):]: settings.pop(k) for k in list(settings)
-                     if k.startswith("grpc_")}
+    grpc_config = grpc_settings(settings)
     server = app.build("127.0.0.1", 0, threads, **settings)
     port = server.bind()
-    dispatcher = app.start_grpc("127.0.0.1", 0, threads, **grpc_settings) if grpc else None
+    dispatcher = app.start_grpc("127.0.0.1", 0, threads, **grpc_config) if grpc else None
     run = functools.partial(_runtime.run_worker, grpc=dispatcher)
     thread = threading.Thread(target=server.serve, args=(run,), daemon=True)
     thread.start()
