@@ -229,14 +229,6 @@ void GrpcCall::RequestRead() {
   Submit([](CallReactor* r) { r->RequestReadLocked(); });
 }
 
-size_t GrpcCall::Write(std::string message) {
-  size_t unwritten = unwritten_.fetch_add(1) + 1;
-  Submit([message = std::move(message)](CallReactor* r) mutable {
-    r->WriteLocked(std::move(message));
-  });
-  return unwritten;
-}
-
 size_t GrpcCall::WriteMany(std::vector<std::string> messages) {
   size_t unwritten = unwritten_.fetch_add(messages.size()) + messages.size();
   Submit([messages = std::move(messages)](CallReactor* r) mutable {

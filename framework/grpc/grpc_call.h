@@ -6,7 +6,7 @@
 // the binding layer kicks it (GrpcServer::Flush) or 2 ms later.
 //
 //   sink->Post({CallEvent::kStart, call, request_bytes});   // gRPC thread
-//   call->Write(response_bytes);                              // binding layer, any thread
+//   call->WriteMany({response_bytes});                        // binding layer, any thread
 //   call->Finish(0, "", "", {});                              // OK
 // Every kind of RPC is served as a bidirectional stream (the wire is the same): unary and
 // server-streaming calls read their one request before kStart; client-streaming and bidi
@@ -77,10 +77,8 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
 
   // Client / bidi streaming: ask for the next message (one kMessage or kHalfClose follows).
   void RequestRead();
-  // Queue a response message; returns how many are queued and not yet written (including
-  // this one).
-  size_t Write(std::string message);
-  // Several, in order, as one operation; the same count.
+  // Queue response messages, in order; returns how many are queued and not yet written
+  // (these included).
   size_t WriteMany(std::vector<std::string> messages);
   // Post kWritable once fewer than `below` messages are queued (now, if already so).
   void WaitWritable(size_t below);
@@ -106,7 +104,7 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   gpr_timespec deadline_{};
 
   OpQueue* const ops_;
-  std::atomic<size_t> unwritten_{0};  // messages given to Write and not yet written
+  std::atomic<size_t> unwritten_{0};  // messages given to WriteMany and not yet written
 
   mutable std::recursive_mutex mu_;
   class CallReactor* reactor_ = nullptr;  // null once the call is over

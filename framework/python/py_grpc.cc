@@ -181,12 +181,6 @@ void BindGrpc(py::module_& m) {
              c.RequestRead();
              PyGrpcServer::OperationQueued(c);
            })
-      .def("write",
-           [](rpc::GrpcCall& c, py::bytes data) {
-             size_t n = c.Write(std::string(data));
-             PyGrpcServer::OperationQueued(c);
-             return n;
-           })
       .def("write_many",
            [](rpc::GrpcCall& c, py::list items) {
              std::vector<std::string> messages;
