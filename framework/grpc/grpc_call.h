@@ -1,31 +1,28 @@
-// GrpcCall: one RPC in flight, as the binding layer sees it. gRPC's threads run the call's
-// reactor (grpc_call.cc) and report what happens as CallEvents; the binding layer answers
-// from its own threads through the call's methods, which are thread-safe and become no-ops
-// once the call is over. They do not touch gRPC themselves: each is queued on the server's
-// OpQueue and carried out, in order, on a gRPC thread with the others of its batch, once
-// the binding layer kicks it (GrpcServer::Flush) or 2 ms later.
+// GrpcCall: one RPC in flight, as the binding layer sees it. A ServerCall (grpc_call.cc)
+// serves it on gRPC's asynchronous API, driven by the thread of the completion queue the
+// call arrived on (its shard), and reports what happens as CallEvents; the binding layer
+// answers from its own threads through the handle's methods, which are thread-safe and
+// become no-ops once the call is over. They do not touch gRPC themselves: each is queued on
+// the shard's OpQueue and carried out, in order, on the shard's thread with the others of
+// its batch once the binding layer kicks it (GrpcServer::Flush).
 //
-//   sink->Post({CallEvent::kStart, call, request_bytes});   // gRPC thread
-//   call->WriteMany({response_bytes});                        // binding layer, any thread
-//   call->Finish(0, "", "", {});                              // OK
-// Every kind of RPC is served as a bidirectional stream (the wire is the same): unary and
-// server-streaming calls read their one request before kStart; client-streaming and bidi
-// calls read on demand (RequestRead -> kMessage, or kHalfClose at the end).
+//   sink->Post({CallEvent::kStart, call, request_bytes});   // the shard's thread
+//   call->Respond(response_bytes, {});                        // binding layer, any thread
+//   server->Flush(call->shard());
+// Unary and server-streaming calls carry their one request in kStart; client-streaming and
+// bidi calls read on demand (RequestRead -> kMessage, or kHalfClose at the end).
 #ifndef DATABRIDGE_FRAMEWORK_GRPC_GRPC_CALL_H_
 #define DATABRIDGE_FRAMEWORK_GRPC_GRPC_CALL_H_
 
-#include <grpcpp/grpcpp.h>
+#include <grpc/support/time.h>
 
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "framework/grpc/op_queue.h"
 #include "framework/grpc/request_validator.h"
 
 namespace databridge::rpc {
@@ -42,6 +39,8 @@ struct MethodSpec {
 using Metadata = std::vector<std::pair<std::string, std::string>>;
 
 class GrpcCall;
+class ServerCall;  // grpc_call.cc
+class OpQueue;
 
 struct CallEvent {
   enum Kind {
@@ -56,7 +55,7 @@ struct CallEvent {
   std::string message;
 };
 
-// Where calls' events go (implemented by the binding layer); called on gRPC's threads.
+// Where calls' events go (implemented by the binding layer); called on the shards' threads.
 class CallSink {
  public:
   virtual ~CallSink() = default;
@@ -68,12 +67,12 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   // Facts fixed at the start of the call.
   int method() const { return method_; }
   CallKind kind() const { return kind_; }
+  int shard() const { return shard_; }
   const Metadata& metadata() const { return metadata_; }
   const std::string& peer() const { return peer_; }
   // Seconds left before the client's deadline; a negative value when it set none.
   double TimeRemaining() const;
-  std::atomic<int> queue{-1};  // the binding layer's: which of its loops serves this call
-  void* binding = nullptr;     // the binding layer's: the server that owns that queue
+  void* binding = nullptr;  // the binding layer's
 
   // Client / bidi streaming: ask for the next message (one kMessage or kHalfClose follows).
   void RequestRead();
@@ -83,37 +82,33 @@ class GrpcCall : public std::enable_shared_from_this<GrpcCall> {
   // Post kWritable once fewer than `below` messages are queued (now, if already so).
   void WaitWritable(size_t below);
   // Initial metadata, sent before the first message (ignored after it).
-  void SendInitialMetadata(const Metadata& metadata);
+  void SendInitialMetadata(Metadata metadata);
   // Ends the call once queued messages are written. `details`: a serialized
   // google.rpc.Status (grpc-status-details-bin) or empty. Later calls are ignored.
-  void Finish(int code, std::string message, std::string details, const Metadata& trailing);
+  void Finish(int code, std::string message, std::string details, Metadata trailing);
   // A unary answer: the response message and OK, as one operation.
-  void Respond(std::string response, const Metadata& trailing);
-  bool done() const;
+  void Respond(std::string response, Metadata trailing);
+  bool done() const { return done_.load(std::memory_order_acquire); }
 
  private:
-  friend class CallReactor;
-  GrpcCall(int method, CallKind kind, OpQueue* ops) : method_(method), kind_(kind), ops_(ops) {}
-  // Runs `op` on the reactor (if the call is not over) from the op queue.
-  void Submit(std::function<void(class CallReactor*)> op);
+  friend class ServerCall;
+  GrpcCall(int method, CallKind kind, int shard, OpQueue* ops)
+      : method_(method), kind_(kind), shard_(shard), ops_(ops) {}
+  // Runs `op` on the shard's thread, if the call is not over by then.
+  void Submit(std::function<void(ServerCall*)> op);
 
   const int method_;
   const CallKind kind_;
+  const int shard_;
   Metadata metadata_;
   std::string peer_;
   gpr_timespec deadline_{};
 
   OpQueue* const ops_;
   std::atomic<size_t> unwritten_{0};  // messages given to WriteMany and not yet written
-
-  mutable std::recursive_mutex mu_;
-  class CallReactor* reactor_ = nullptr;  // null once the call is over
+  std::atomic<bool> done_{false};
+  ServerCall* server_call_ = nullptr;  // the shard thread's; null once the call is over
 };
-
-// The reactor factory a server registers for each method (`method`: its index).
-::grpc::ServerBidiReactor<::grpc::ByteBuffer, ::grpc::ByteBuffer>* NewCallReactor(
-    ::grpc::CallbackServerContext* context, int method, const MethodSpec* spec, CallSink* sink,
-    OpQueue* ops);
 
 }  // namespace databridge::rpc
 

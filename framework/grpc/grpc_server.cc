@@ -1,14 +1,13 @@
 #include "framework/grpc/grpc_server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/impl/codegen/server_callback_handlers.h>
-#include <grpcpp/impl/rpc_service_method.h>
-#include <grpcpp/impl/service_type.h>
 
+#include <algorithm>
 #include <map>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "framework/base/logging.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -19,32 +18,31 @@ namespace databridge::rpc {
 __attribute__((used)) static const void* const kHealthDescriptors =
     &descriptor_table_grpc_2fhealth_2fv1_2fhealth_2eproto;
 
-// One proto service: its methods registered as raw bidi callbacks (every call kind has the
-// same wire form), so gRPC lists the service (reflection) and routes by path.
-class GrpcServer::RawService final : public ::grpc::Service {
- public:
-  RawService(const std::vector<std::pair<int, const MethodSpec*>>& methods, CallSink* sink,
-             OpQueue* ops) {
-    for (const auto& [index, spec] : methods) {
-      AddMethod(new ::grpc::internal::RpcServiceMethod(
-          spec->path.c_str(), ::grpc::internal::RpcMethod::BIDI_STREAMING, nullptr));
-      int method = index;
-      const MethodSpec* s = spec;
-      MarkMethodRawCallback(
-          static_cast<int>(methods_count_++),
-          new ::grpc::internal::CallbackBidiHandler<::grpc::ByteBuffer, ::grpc::ByteBuffer>(
-              [method, s, sink, ops](::grpc::CallbackServerContext* context) {
-                return NewCallReactor(context, method, s, sink, ops);
-              }));
-    }
-  }
+// A shard: its completion queue, the operations queued for it and the thread driving both.
+// Members are destroyed in reverse: the thread is joined first, the queue last.
+struct GrpcServer::ShardThread {
+  std::unique_ptr<::grpc::ServerCompletionQueue> cq;
+  std::unique_ptr<OpQueue> ops;
+  Shard shard;
+  std::thread thread;
 
- private:
-  size_t methods_count_ = 0;
+  void Run() {
+    void* tag;
+    bool ok;
+    while (cq->Next(&tag, &ok)) static_cast<CqTag*>(tag)->Complete(ok);
+  }
 };
 
+// Calls of each method waiting in gRPC per shard: more than one lets a burst of new calls
+// be matched in one pass.
+constexpr int kAwaitedCalls = 8;
+
 GrpcServer::GrpcServer(GrpcConfig config, std::vector<MethodSpec> methods, CallSink* sink)
-    : config_(std::move(config)), methods_(std::move(methods)), sink_(sink) {}
+    : config_(std::move(config)), methods_(std::move(methods)), sink_(sink) {
+  // gRPC locks absl::Mutexes on every call; Debian's Abseil is built with deadlock
+  // detection on, a lock-graph update per lock (~3% of a unary call's CPU).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
 
 GrpcServer::~GrpcServer() {
   if (server_) Shutdown(absl::ZeroDuration());
@@ -52,16 +50,36 @@ GrpcServer::~GrpcServer() {
 
 absl::StatusOr<int> GrpcServer::Start() {
   // Group methods by service: "/pkg.Service/Method" -> "pkg.Service".
-  std::map<std::string, std::vector<std::pair<int, const MethodSpec*>>> by_service;
-  for (size_t i = 0; i < methods_.size(); ++i) {
-    const std::string& path = methods_[i].path;
-    size_t slash = path.find('/', 1);
-    if (path.empty() || path[0] != '/' || slash == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("bad gRPC method path '", path, "'"));
+  std::vector<std::string> names;
+  for (const MethodSpec& spec : methods_) {
+    size_t slash = spec.path.find('/', 1);
+    if (spec.path.empty() || spec.path[0] != '/' || slash == std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("bad gRPC method path '", spec.path, "'"));
     }
-    by_service[path.substr(1, slash - 1)].emplace_back(static_cast<int>(i), &methods_[i]);
+    names.push_back(spec.path.substr(1, slash - 1));
   }
-  ::grpc::EnableDefaultHealthCheckService(true);
+  health_ = std::make_unique<HealthService>(names, [this](int shard) { Flush(shard); });
+  size_t ours = methods_.size();
+  methods_.push_back(HealthService::Check());
+  methods_.push_back(HealthService::Watch());
+  health_->SetMethods(static_cast<int>(ours), static_cast<int>(ours + 1));
+  names.push_back("grpc.health.v1.Health");
+  names.push_back("grpc.health.v1.Health");
+  std::map<std::string, RawService*> by_service;
+  slots_.reserve(methods_.size());
+  for (size_t i = 0; i < methods_.size(); ++i) {
+    const MethodSpec& spec = methods_[i];
+    RawService*& service = by_service[names[i]];
+    if (service == nullptr) {
+      services_.push_back(std::make_unique<RawService>());
+      service = services_.back().get();
+      if (i < ours) service_names_.push_back(names[i]);
+    }
+    CallSink* sink = i < ours ? sink_ : health_.get();
+    slots_.push_back(
+        {service, service->Add(spec.path, spec.kind), static_cast<int>(i), &spec, sink});
+  }
+  ::grpc::EnableDefaultHealthCheckService(false);  // ours: HealthService
   ::grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ::grpc::ServerBuilder builder;
   int port = 0;
@@ -73,34 +91,60 @@ absl::StatusOr<int> GrpcServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, config_.keepalive_timeout_ms);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              config_.keepalive_min_ping_interval_ms);
-  for (auto& [name, methods] : by_service) {
-    services_.push_back(std::make_unique<RawService>(methods, sink_, &ops_));
-    builder.RegisterService(services_.back().get());
-    service_names_.push_back(name);
+  for (auto& service : services_) builder.RegisterService(service.get());
+  for (int i = 0; i < std::max(config_.shards, 1); ++i) {
+    auto shard = std::make_unique<ShardThread>();
+    shard->cq = builder.AddCompletionQueue();
+    shard->ops = std::make_unique<OpQueue>(shard->cq.get());
+    shard->shard = Shard{i, shard->cq.get(), shard->ops.get()};
+    shards_.push_back(std::move(shard));
   }
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     server_.reset();
+    StopShards();
     return absl::UnavailableError(
         absl::StrCat("gRPC: cannot listen on ", config_.host, ":", config_.port));
   }
-  if (auto* health = server_->GetHealthCheckService()) {
-    health->SetServingStatus(true);
-    for (const std::string& name : service_names_) health->SetServingStatus(name, true);
+  for (auto& shard : shards_) {
+    for (const MethodSlot& slot : slots_) {
+      for (int i = 0; i < kAwaitedCalls; ++i) ServerCall::Await(&slot, &shard->shard);
+    }
+    shard->thread = std::thread([s = shard.get()] { s->Run(); });
   }
+  health_->SetServing(true);
   DB_LOG(kInfo) << "gRPC serving " << service_names_.size() << " service(s) on " << config_.host
-                << ":" << port;
+                << ":" << port << " (" << shards_.size() << " shard(s))";
   return port;
 }
 
+void GrpcServer::Flush(int shard) { shards_[shard]->ops->Kick(); }
+
 void GrpcServer::Shutdown(absl::Duration grace) {
   if (!server_) return;
-  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+  health_->SetServing(false);  // NOT_SERVING; Watch streams end, so they do not hold the drain
+  // Waits for calls in flight (the shards still serve them) until the deadline, then
+  // cancels the rest.
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace) +
                     absl::ToChronoMilliseconds(grace - absl::Trunc(grace, absl::Seconds(1))));
   server_->Wait();
-  ops_.Drain();
+  StopShards();
   server_.reset();
+}
+
+void GrpcServer::StopShards() {
+  for (auto& shard : shards_) {
+    shard->ops->Close();
+    shard->cq->Shutdown();  // Next returns false once every event is delivered
+  }
+  for (auto& shard : shards_) {
+    if (shard->thread.joinable()) {
+      shard->thread.join();
+    } else {  // never started: drain here
+      shard->Run();
+    }
+  }
+  shards_.clear();
 }
 
 }  // namespace databridge::rpc

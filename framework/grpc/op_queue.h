@@ -1,54 +1,47 @@
-// OpQueue: runs the binding layer's operations on calls (writes, finishes, reads) on one
-// of gRPC's own threads, in batches. Started from the binding layer's thread, each gRPC
-// operation would be flushed on its own (a sendmsg per response) and its completion handed
-// to another gRPC thread; run together from an alarm's callback, a batch's responses share
-// the transport's writes and completions stay on that thread.
+// OpQueue: the binding layer's operations on calls (writes, finishes, reads), carried out in
+// batches on the thread that drives their completion queue, where the calls' own events
+// run too: a call is only ever touched by that thread, and a batch's completions are
+// picked up without waking another one.
 //
-//   ops.Submit([call] { ... reactor op ... });   // any thread; FIFO
+//   ops.Submit([call] { ... });   // any thread; FIFO
 //   ...
-//   ops.Kick();   // once the submitter's own batch is complete
-// Batching on the submitting side matters as much: an alarm fired at every Submit would
-// wake a gRPC thread per operation. Thread-safe; the owner calls Drain before destroying
-// the queue.
+//   ops.Kick();                   // once the submitter's batch is complete
+// Kick posts one alarm on the completion queue (none while one is pending), whose tag runs
+// everything queued by then. Close() before the completion queue shuts down: later
+// operations are dropped (their calls are over by then).
 #ifndef DATABRIDGE_FRAMEWORK_GRPC_OP_QUEUE_H_
 #define DATABRIDGE_FRAMEWORK_GRPC_OP_QUEUE_H_
 
 #include <grpcpp/alarm.h>
+#include <grpcpp/completion_queue.h>
 
-#include <condition_variable>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <vector>
 
+#include "framework/grpc/cq_tag.h"
+
 namespace databridge::rpc {
 
-class OpQueue {
+class OpQueue final : public CqTag {
  public:
-  OpQueue() = default;
+  explicit OpQueue(::grpc::CompletionQueue* cq) : cq_(cq) {}
   OpQueue(const OpQueue&) = delete;
   OpQueue& operator=(const OpQueue&) = delete;
-  ~OpQueue();
 
-  // Queues `op`; the caller Kick()s once it has submitted what it has (a fallback alarm
-  // runs the batch 2 ms later otherwise).
   void Submit(std::function<void()> op);
-  // Runs the pending batch now (on a gRPC thread, soon).
   void Kick();
-  // Until every submitted op has run (shutdown: nothing may call back into a dead queue).
-  void Drain();
+  void Close();
 
  private:
-  void Run();
+  void Complete(bool ok) override;  // the alarm fired: run the batch
 
+  ::grpc::CompletionQueue* const cq_;
   std::mutex mu_;
   std::vector<std::function<void()>> ops_;
   bool armed_ = false;
-  bool kicked_ = false;
-  bool running_ = false;
-  std::condition_variable idle_;
-  std::unique_ptr<::grpc::Alarm> alarm_;  // the armed one
-  std::unique_ptr<::grpc::Alarm> fired_;  // kept until the next batch: its callback ran
+  bool closed_ = false;
+  ::grpc::Alarm alarm_;
 };
 
 }  // namespace databridge::rpc

@@ -50,21 +50,28 @@ py::list GrpcQueue::Drain() {
   return out;
 }
 
-void GrpcQueue::Attach(py::object loop, py::object flush) {
+void GrpcQueue::Attach(py::object loop) {
   call_soon_ = loop.attr("call_soon");
-  flush_ = std::move(flush);
+  flush_ = py::cast(this, py::return_value_policy::reference).attr("flush");
 }
 
-void GrpcQueue::ScheduleFlush() {
-  if (flush_scheduled_ || !call_soon_) return;
-  flush_scheduled_ = true;
-  call_soon_(flush_);
+void GrpcQueue::OperationQueued() {
+  if (!call_soon_) {
+    Flush();
+  } else if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    call_soon_(flush_);
+  }
+}
+
+void GrpcQueue::Flush() {
+  flush_scheduled_ = false;
+  server_->Flush(shard_);
 }
 
 void PyGrpcServer::OperationQueued(const rpc::GrpcCall& call) {
   auto* server = static_cast<PyGrpcServer*>(call.binding);
-  int q = call.queue;
-  if (server != nullptr && q >= 0) server->queues_[q]->ScheduleFlush();
+  if (server != nullptr) server->queues_[call.shard()]->OperationQueued();
 }
 
 PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
@@ -96,8 +103,13 @@ PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
     }
     specs.push_back(std::move(spec));
   }
-  for (int i = 0; i < std::max(loops, 1); ++i) queues_.push_back(std::make_unique<GrpcQueue>());
+  c.shards = std::max(loops, 1);
   server_ = std::make_unique<rpc::GrpcServer>(std::move(c), std::move(specs), this);
+  for (int i = 0; i < std::max(loops, 1); ++i) {
+    queues_.push_back(std::make_unique<GrpcQueue>());
+    queues_.back()->server_ = server_.get();
+    queues_.back()->shard_ = i;
+  }
 }
 
 int PyGrpcServer::Start() {
@@ -122,13 +134,8 @@ py::list PyGrpcServer::queues() {
 }
 
 void PyGrpcServer::Post(rpc::CallEvent event) {
-  if (event.kind == rpc::CallEvent::kStart) {
-    event.call->binding = this;
-    event.call->queue = static_cast<int>(next_.fetch_add(1) % queues_.size());
-  } else if (event.call->queue < 0) {
-    return;  // the call ended before it started (e.g. cancelled while its request arrived)
-  }
-  queues_[event.call->queue]->Push(std::move(event));
+  if (event.kind == rpc::CallEvent::kStart) event.call->binding = this;
+  queues_[event.call->shard()]->Push(std::move(event));
 }
 
 namespace {
@@ -162,8 +169,8 @@ void BindGrpc(py::module_& m) {
   py::class_<GrpcQueue>(m, "GrpcQueue")
       .def("fileno", &GrpcQueue::fileno)
       .def("drain", &GrpcQueue::Drain)
-      .def("attach", &GrpcQueue::Attach, py::arg("loop"), py::arg("flush"))
-      .def("flushed", &GrpcQueue::Flushed)
+      .def("attach", &GrpcQueue::Attach, py::arg("loop"))
+      .def("flush", &GrpcQueue::Flush)
       .def("detach", &GrpcQueue::Detach);
 
   py::class_<rpc::GrpcCall, std::shared_ptr<rpc::GrpcCall>>(m, "GrpcCall")
@@ -226,7 +233,6 @@ void BindGrpc(py::module_& m) {
            py::arg("loops"))
       .def("start", &PyGrpcServer::Start)
       .def("shutdown", &PyGrpcServer::Shutdown, py::arg("grace"))
-      .def("flush", &PyGrpcServer::Flush)
       .def("queues", &PyGrpcServer::queues);
 }
 

@@ -5,15 +5,16 @@
 //   port = core.start()
 //   for q in core.queues(): loop.add_reader(q.fileno(), handle, q.drain())   # one per loop
 //   core.shutdown(grace_seconds)
-// A call's events all go to one queue (its loop), chosen round-robin when it starts; a
-// queue is an eventfd plus a locked list, drained with the GIL held into
-// [(kind, call, message bytes or None), ...]. gRPC's threads never take the GIL.
+// The server has one shard per loop, and queue i gets shard i's calls: a call's events and
+// operations stay with one gRPC thread and one loop. A queue is an eventfd plus a locked
+// list, drained with the GIL held into [(kind, call, message bytes or None), ...]; gRPC's
+// threads never take the GIL. Operations a loop's handlers queue are kicked to their shard
+// once per loop iteration (loop.call_soon(queue.flush)).
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
 
 #include <pybind11/pybind11.h>
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -32,20 +33,21 @@ class GrpcQueue {
   int fileno() const { return fd_; }
   void Push(rpc::CallEvent event);  // any thread
   pybind11::list Drain();           // GIL held
-  // The loop this queue's calls run on: operations its handlers queue are flushed to gRPC
-  // once per loop iteration (loop.call_soon(flush)).
-  void Attach(pybind11::object loop, pybind11::object flush);
-  void ScheduleFlush();  // GIL held
-  void Detach() {        // GIL held: drops the loop (it and the queue's owner refer to each other)
-    call_soon_ = pybind11::object();
-    flush_ = pybind11::object();
-  }
-  void Flushed() { flush_scheduled_ = false; }
+  // The loop this queue's calls run on.
+  void Attach(pybind11::object loop);
+  // After a handler queued an operation (GIL held): a flush at the end of this loop
+  // iteration, or one now when no loop is attached.
+  void OperationQueued();
+  void Flush();                                       // GIL held
+  void Detach() { call_soon_ = pybind11::object(); }  // GIL held: drops the loop
 
  private:
+  friend class PyGrpcServer;
   int fd_;
+  rpc::GrpcServer* server_ = nullptr;
+  int shard_ = 0;
   pybind11::object call_soon_;
-  pybind11::object flush_;
+  pybind11::object flush_;  // this queue's bound Flush
   bool flush_scheduled_ = false;
   std::mutex mu_;
   std::vector<rpc::CallEvent> events_;
@@ -56,16 +58,13 @@ class PyGrpcServer final : public rpc::CallSink {
   PyGrpcServer(pybind11::dict config, pybind11::list methods, int loops);
   int Start();
   void Shutdown(double grace_seconds);
-  void Flush() { server_->Flush(); }
-  // After the binding layer queued an operation on `call`: flush at the end of this loop
-  // iteration (GIL held).
+  // After the binding layer queued an operation on `call` (GIL held).
   static void OperationQueued(const rpc::GrpcCall& call);
   pybind11::list queues();
   void Post(rpc::CallEvent event) override;
 
  private:
   std::vector<std::unique_ptr<GrpcQueue>> queues_;
-  std::atomic<unsigned> next_{0};
   std::unique_ptr<rpc::GrpcServer> server_;
 };
 

@@ -209,11 +209,7 @@ class GrpcDispatcher:
                 return
             queue = self._queues.pop()
 
-        def flush() -> None:  # once per loop iteration that queued call operations
-            queue.flushed()
-            self.core.flush()
-
-        queue.attach(loop, flush)
+        queue.attach(loop)
         loop.add_reader(queue.fileno(), self._drain, queue, loop)
 
     def _drain(self, queue: Any, loop: asyncio.AbstractEventLoop) -> None:

@@ -304,6 +304,33 @@ def test_health(channel):
     assert e.value.code() == grpc.StatusCode.NOT_FOUND
 
 
+def test_health_watch_follows_the_lifecycle():
+    """Watch sends the status at once and on every change: NOT_SERVING when shutdown begins,
+    and the stream then ends so it does not hold the drain up."""
+    app = App(title="Library")
+    app.include(library_api.routes(SteeredLibrary()))
+    seen: list[Any] = []
+    with serve_grpc(app) as (_, target):
+        ch = grpc.insecure_channel(target)
+        watch = ch.unary_stream("/grpc.health.v1.Health/Watch",
+                                request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+                                response_deserializer=health_pb2.HealthCheckResponse.FromString)
+        unknown = watch(health_pb2.HealthCheckRequest(service="no.Such"))
+        assert next(unknown).status == health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
+        unknown.cancel()
+        stream = watch(health_pb2.HealthCheckRequest(service="library.v1.LibraryService"))
+        seen.append(next(stream).status)
+        reader = threading.Thread(target=lambda: seen.extend(r.status for r in stream))
+        reader.start()
+        started = time.monotonic()
+    reader.join(timeout=5)
+    ch.close()
+    assert not reader.is_alive()
+    assert seen == [health_pb2.HealthCheckResponse.SERVING,
+                    health_pb2.HealthCheckResponse.NOT_SERVING]
+    assert time.monotonic() - started < 5  # the open stream did not hold the drain up
+
+
 def test_same_handlers_serve_http(served, channel):
     import httpx
 
