@@ -144,7 +144,8 @@ void GrpcServer::StopShards() {
       shard->Run();
     }
   }
-  shards_.clear();
+  // The shards stay until the server is destroyed: the binding layer may still flush
+  // (closed queues ignore it).
 }
 
 }  // namespace databridge::rpc
