@@ -5,6 +5,7 @@ return the protoc _pb2 messages)."""
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any, AsyncIterator
 
 from google.protobuf import empty_pb2
@@ -21,11 +22,17 @@ class Library(library_api.LibraryServiceHandlers):
     def __init__(self) -> None:
         self.books: dict[str, pb2.Book] = {}
         self.ids = itertools.count(1)
+        self.lock = threading.Lock()  # with --threads N, handlers of N loops share the store
+
+    def _sorted(self) -> list[tuple[str, pb2.Book]]:
+        with self.lock:
+            return sorted(self.books.items())
 
     def _find(self, name: str, context: ServicerContext) -> pb2.Book:
-        if name.count("/") == 0:  # /v1/books/{name}: a bare id
-            name = next((k for k in self.books if k.endswith("/books/" + name)), name)
-        book = self.books.get(name)
+        with self.lock:
+            if name.count("/") == 0:  # /v1/books/{name}: a bare id
+                name = next((k for k in self.books if k.endswith("/books/" + name)), name)
+            book = self.books.get(name)
         if book is None:
             context.abort(NOT_FOUND, f"no book {name}")
         return book
@@ -35,7 +42,7 @@ class Library(library_api.LibraryServiceHandlers):
 
     async def ListBooks(self, request: pb2.ListBooksRequest,
                         context: ServicerContext) -> pb2.ListBooksResponse:
-        books = [b for n, b in sorted(self.books.items()) if n.startswith(request.parent + "/")]
+        books = [b for n, b in self._sorted() if n.startswith(request.parent + "/")]
         size = request.page_size or 50
         return pb2.ListBooksResponse(books=books[:size])
 
@@ -44,7 +51,8 @@ class Library(library_api.LibraryServiceHandlers):
         book = pb2.Book()
         book.CopyFrom(request.book)
         book.name = f"{request.parent}/books/{next(self.ids)}"
-        self.books[book.name] = book
+        with self.lock:
+            self.books[book.name] = book
         return book
 
     async def UpdateBook(self, request: pb2.UpdateBookRequest,
@@ -57,13 +65,14 @@ class Library(library_api.LibraryServiceHandlers):
 
     async def DeleteBook(self, request: pb2.DeleteBookRequest, context: ServicerContext) -> Any:
         self._find(request.name, context)
-        del self.books[request.name]
+        with self.lock:
+            self.books.pop(request.name, None)
         return empty_pb2.Empty()
 
 
     async def StreamBooks(self, request: pb2.ListBooksRequest,
                           context: ServicerContext) -> AsyncIterator[pb2.Book]:
-        for name, book in sorted(self.books.items()):
+        for name, book in self._sorted():
             if name.startswith(request.parent + "/"):
                 yield book
 
