@@ -45,6 +45,8 @@ class ServerCodec {
   virtual absl::StatusOr<size_t> Feed(absl::string_view data) = 0;
   // True between a request's first byte and its end.
   virtual bool InRequest() const = 0;
+  // The whole response, or for a streaming one its head and first piece: chunked when
+  // `keep_alive`, else delimited by the connection's close.
   virtual void EncodeResponse(const Response& response, bool head, bool keep_alive,
                               std::string* out) = 0;
 };

@@ -50,6 +50,9 @@ struct Response {
   std::string body;
   HeaderMap trailers;  // HTTP/2 only (gRPC status); HTTP/1.1 responses omit them
   bool close = false;  // close the connection after sending
+  // The body is streamed: `body` is its first piece, the rest follows through
+  // Session::SendBody (HTTP/1.1: chunked, or close-delimited; HTTP/2: DATA frames).
+  bool streaming = false;
 };
 
 }  // namespace databridge::http

@@ -221,10 +221,28 @@ void Http1Codec::EncodeResponse(const http::Response& response, bool head, bool 
     }
     absl::StrAppend(out, name, ": ", value, "\r\n");
   }
-  if (!bodyless) absl::StrAppend(out, "Content-Length: ", response.body.size(), "\r\n");
+  const bool chunked = response.streaming && keep_alive && !response.close;
+  if (bodyless) {
+  } else if (chunked) {
+    out->append("Transfer-Encoding: chunked\r\n");
+  } else if (!response.streaming) {
+    absl::StrAppend(out, "Content-Length: ", response.body.size(), "\r\n");
+  }  // else: streamed until the connection closes
   if (!keep_alive || response.close) out->append("Connection: close\r\n");
   out->append("\r\n");
-  if (!head && !bodyless) out->append(response.body);
+  if (head || bodyless) return;
+  if (chunked) {
+    AppendChunk(response.body, out);
+  } else {
+    out->append(response.body);
+  }
+}
+
+void AppendChunk(absl::string_view data, std::string* out) {
+  if (data.empty()) return;  // a zero-size chunk would end the body
+  absl::StrAppend(out, absl::Hex(data.size()), "\r\n");
+  out->append(data.data(), data.size());
+  out->append("\r\n");
 }
 
 }  // namespace databridge::http1

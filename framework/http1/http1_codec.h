@@ -7,6 +7,8 @@
 // request-target 414, header section 431, body 413 (declared Content-Length is checked
 // before any body byte is read); everything else malformed is 400. Transfer-Encoding with
 // Content-Length is rejected (RFC 9112 section 6.3, request smuggling).
+// Streaming responses (Response::streaming) are chunked when the connection stays open and
+// close-delimited otherwise; AppendChunk / kLastChunk frame the pieces that follow.
 // One instance per connection, on that connection's thread.
 #ifndef DATABRIDGE_FRAMEWORK_HTTP1_HTTP1_CODEC_H_
 #define DATABRIDGE_FRAMEWORK_HTTP1_HTTP1_CODEC_H_
@@ -19,6 +21,10 @@
 #include "framework/http/codec.h"
 
 namespace databridge::http1 {
+
+// One chunk of a chunked body (RFC 9112 section 7.1); nothing for empty data.
+void AppendChunk(absl::string_view data, std::string* out);
+inline constexpr absl::string_view kLastChunk = "0\r\n\r\n";
 
 class Http1Codec : public http::ServerCodec {
  public:

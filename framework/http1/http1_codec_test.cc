@@ -205,5 +205,28 @@ TEST(Http1Codec, EncodesResponse) {
   EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
 }
 
+TEST(Http1Codec, EncodesStreamingResponses) {
+  Recorder rec;
+  Http1Codec codec({}, &rec);
+  http::Response resp;
+  resp.streaming = true;
+  resp.body = "first";
+  std::string out;
+  codec.EncodeResponse(resp, false, true, &out);  // kept alive: chunked
+  EXPECT_NE(out.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos);
+  EXPECT_EQ(out.substr(out.size() - 14), "\r\n\r\n5\r\nfirst\r\n");
+  std::string closing;
+  codec.EncodeResponse(resp, false, false, &closing);  // delimited by the close
+  EXPECT_EQ(closing.find("Transfer-Encoding"), std::string::npos);
+  EXPECT_EQ(closing.find("Content-Length"), std::string::npos);
+  EXPECT_NE(closing.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(closing.substr(closing.size() - 9), "\r\n\r\nfirst");
+  std::string chunks;
+  AppendChunk("", &chunks);  // nothing: an empty chunk would end the body
+  AppendChunk(std::string(26, 'z'), &chunks);
+  EXPECT_EQ(chunks, "1a\r\n" + std::string(26, 'z') + "\r\n");
+}
+
 }  // namespace
 }  // namespace databridge::http1

@@ -25,6 +25,9 @@ struct Http2Codec::Stream {
   // The response body, handed to nghttp2 piecewise as windows open.
   std::string body;
   size_t offset = 0;
+  bool streaming = false;  // more body follows (SendBody) until `ended`
+  bool ended = false;
+  bool deferred = false;  // nghttp2 waits for SendBody to resume the data
   http::HeaderMap trailers;
 };
 
@@ -235,18 +238,22 @@ void Http2Codec::Submit(int32_t stream_id, const http::Response& response) {
     if (ForbiddenInHttp2(name) || !SafeFieldText(name) || !SafeFieldText(value)) continue;
     fields.emplace_back(name, value);
   }
-  if (!bodyless) fields.emplace_back("content-length", std::to_string(response.body.size()));
+  if (!bodyless && !response.streaming) {
+    fields.emplace_back("content-length", std::to_string(response.body.size()));
+  }
   std::vector<nghttp2_nv> nva;
   nva.reserve(fields.size());
   for (const auto& [n, v] : fields) nva.push_back(Nv(n, v));
 
   const bool has_trailers = response.trailers.size() > 0 && !is_head && !bodyless;
-  if ((bodyless || is_head || response.body.empty()) && !has_trailers) {
+  const bool streaming = response.streaming && !is_head && !bodyless;
+  if ((bodyless || is_head || response.body.empty()) && !has_trailers && !streaming) {
     nghttp2_submit_response(session_, stream_id, nva.data(), nva.size(), nullptr);
     return;
   }
   s->body = is_head ? std::string() : response.body;
   s->offset = 0;
+  s->streaming = streaming;
   s->trailers = has_trailers ? response.trailers : http::HeaderMap();
   nghttp2_data_provider provider;
   provider.source.ptr = s;
@@ -261,6 +268,13 @@ ssize_t Http2Codec::ReadBody(nghttp2_session* session, int32_t stream_id, uint8_
   size_t n = std::min(length, s->body.size() - s->offset);
   std::memcpy(buf, s->body.data() + s->offset, n);
   s->offset += n;
+  if (s->offset == s->body.size() && s->streaming && !s->ended) {
+    s->body.clear();  // all handed over; more comes through SendBody
+    s->offset = 0;
+    if (n > 0) return static_cast<ssize_t>(n);
+    s->deferred = true;
+    return NGHTTP2_ERR_DEFERRED;
+  }
   if (s->offset == s->body.size()) {
     *data_flags |= NGHTTP2_DATA_FLAG_EOF;
     if (s->trailers.size() > 0) {
@@ -276,6 +290,25 @@ ssize_t Http2Codec::ReadBody(nghttp2_session* session, int32_t stream_id, uint8_
     }
   }
   return static_cast<ssize_t>(n);
+}
+
+int64_t Http2Codec::SendBody(int32_t stream_id, absl::string_view data, bool end) {
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return -1;  // reset or closed: nobody reads it
+  Stream* s = it->second.get();
+  if (!s->streaming || s->ended) return -1;
+  s->body.append(data.data(), data.size());
+  s->ended = end;
+  if (s->deferred) {
+    s->deferred = false;
+    nghttp2_session_resume_data(session_, stream_id);
+  }
+  return static_cast<int64_t>(s->body.size() - s->offset);
+}
+
+void Http2Codec::Reset(int32_t stream_id) {
+  if (streams_.count(stream_id) == 0) return;
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_INTERNAL_ERROR);
 }
 
 int Http2Codec::OnBeginFrame(nghttp2_session* session, const nghttp2_frame_hd* hd,

@@ -68,6 +68,10 @@ class Http2Codec {
   // Errors are fatal; a GOAWAY is queued when the peer is still reachable.
   absl::Status Receive(absl::string_view data);
   void Submit(int32_t stream_id, const http::Response& response);
+  // A streaming response's next piece (Response::streaming); see Session::SendBody.
+  int64_t SendBody(int32_t stream_id, absl::string_view data, bool end);
+  // RST_STREAM(INTERNAL_ERROR): a streaming body failed midway.
+  void Reset(int32_t stream_id);
   void Produce(std::string* out);
 
   // Graceful shutdown (RFC 9113 section 6.8): GOAWAY with the last stream we process.

@@ -129,6 +129,41 @@ TEST(Http2Codec, RequestsAndResponsesWithTrailers) {
   EXPECT_TRUE(codec.Idle());
 }
 
+TEST(Http2Codec, StreamingBodiesFollowAsSent) {
+  Recorder rec;
+  Http2Codec codec({}, {}, &rec);
+  ASSERT_TRUE(codec.Start().ok());
+  Client client;
+  int32_t id = client.Get("/events");
+  Exchange(codec, client);
+  ASSERT_EQ(rec.requests.size(), 1u);
+  http::Response head;
+  head.streaming = true;
+  codec.Submit(id, head);
+  Exchange(codec, client);
+  EXPECT_EQ(client.headers[id][":status"], "200");
+  EXPECT_EQ(client.headers[id].count("content-length"), 0u);
+  EXPECT_EQ(client.closed.count(id), 0u);  // open: nothing to send yet, nothing ended
+  EXPECT_GE(codec.SendBody(id, "one,", false), 0);
+  Exchange(codec, client);
+  EXPECT_EQ(client.bodies[id], "one,");
+  EXPECT_GE(codec.SendBody(id, std::string(300000, 'x'), false), 0);  // past the window
+  EXPECT_GE(codec.SendBody(id, "end", true), 0);
+  for (int i = 0; i < 20; ++i) Exchange(codec, client);
+  EXPECT_EQ(client.bodies[id], "one," + std::string(300000, 'x') + "end");
+  EXPECT_EQ(client.closed[id], NGHTTP2_NO_ERROR);
+  EXPECT_EQ(codec.SendBody(id, "late", false), -1);  // the stream is over
+
+  int32_t failing = client.Get("/events");
+  Exchange(codec, client);
+  codec.Submit(failing, head);
+  codec.SendBody(failing, "partial", false);
+  codec.Reset(failing);
+  for (int i = 0; i < 3; ++i) Exchange(codec, client);
+  EXPECT_EQ(client.closed[failing], NGHTTP2_INTERNAL_ERROR);
+  EXPECT_TRUE(codec.Idle());
+}
+
 TEST(Http2Codec, OversizeHeaderListIsRefused) {
   Recorder rec;
   http::Limits limits;

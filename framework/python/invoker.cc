@@ -125,9 +125,39 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
     Step(result, call, worker, loop);
     return;
   }
-  http::Response r = ResultToResponse(result, pe.status_code);
+  Answer(worker, call.connection, call.sequence, result, pe.status_code, loop);
   Py_DECREF(result);
-  worker->Complete(call.connection, call.sequence, r);
+}
+
+void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t sequence,
+                     PyObject* result, int status_code, py::handle loop) {
+  http::Response r = ResultToResponse(result, status_code);
+  worker->Complete(connection, sequence, r);
+  if (!r.streaming) return;
+  py::object writer = py::cast(BodyWriter{worker, connection, sequence});
+  PyObject* started = PyObject_CallFunctionObjArgs(runtime_.stream_body.ptr(), loop.ptr(),
+                                                   writer.ptr(), result, nullptr);
+  if (started == nullptr) {  // the head is out: all that is left is to cut the body short
+    ExceptionToResponse("stream_body");
+    worker->AbortBody(connection, sequence);
+  }
+  Py_XDECREF(started);
+}
+
+int64_t BodyWriter::Send(py::bytes data, bool end) {
+  char* bytes;
+  Py_ssize_t size;
+  PyBytes_AsStringAndSize(data.ptr(), &bytes, &size);
+  py::gil_scoped_release release;  // `data` stays referenced by the caller
+  int64_t held = worker->SendBody(connection, sequence, absl::string_view(bytes, size), end);
+  worker->Flush();
+  return held;
+}
+
+void BodyWriter::Abort() {
+  py::gil_scoped_release release;
+  worker->AbortBody(connection, sequence);
+  worker->Flush();
 }
 
 void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* worker,
@@ -146,11 +176,10 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
   PyContext_Exit(context);
   const int status_code = endpoints_[call.endpoint->id].status_code;
   if (sent == PYGEN_RETURN) {
-    http::Response r = ResultToResponse(yielded, status_code);
+    Answer(worker, call.connection, call.sequence, yielded, status_code, loop);
     Py_DECREF(yielded);
     Py_DECREF(coro);
     Py_DECREF(context);
-    worker->Complete(call.connection, call.sequence, r);
     return;
   }
   if (sent == PYGEN_ERROR) {
@@ -161,8 +190,8 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
   }
   // Suspended on `yielded` (a future, or None for a bare yield): continue as a Task.
   const uint64_t connection = call.connection, sequence = call.sequence;
-  py::cpp_function on_done([this, worker, connection, sequence, status_code](py::handle task) {
-    http::Response r;
+  py::cpp_function on_done([this, worker, connection, sequence, status_code,
+                            loop_ref = py::reinterpret_borrow<py::object>(loop)](py::handle task) {
     PyObject* cancelled = PyObject_CallMethod(task.ptr(), "cancelled", nullptr);
     const bool was_cancelled = cancelled == Py_True;
     Py_XDECREF(cancelled);
@@ -173,12 +202,11 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
     }
     PyObject* result = PyObject_CallMethod(task.ptr(), "result", nullptr);
     if (result == nullptr) {
-      r = ExceptionToResponse("handler");
+      worker->Complete(connection, sequence, ExceptionToResponse("handler"));
     } else {
-      r = ResultToResponse(result, status_code);
+      Answer(worker, connection, sequence, result, status_code, loop_ref);
       Py_DECREF(result);
     }
-    worker->Complete(connection, sequence, r);
     worker->Flush();
   });
   py::object coro_obj = py::reinterpret_steal<py::object>(coro);
@@ -244,6 +272,9 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {
       PyErr_Format(PyExc_ValueError, "invalid status code %d", r.status);
       return ExceptionToResponse("response");
     }
+    int streaming = PyObject_IsInstance(result, runtime_.streaming_class.ptr());
+    if (streaming < 0) return ExceptionToResponse("response");
+    r.streaming = streaming == 1;
     return r;
   }
   if (PyTuple_CheckExact(result) && PyTuple_GET_SIZE(result) == 2 &&

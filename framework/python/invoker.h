@@ -7,6 +7,8 @@
 //   invoker.Invoke(call, &worker, loop);      // GIL held
 // Exceptions: HTTPException -> its status and {"detail": ...}; RequestValidationError ->
 // 422; anything else -> 500 with a generic body, traceback logged (never sent).
+// A StreamingResponse sends its head at once; runtime.stream_body then sends its body
+// through a BodyWriter, piece by piece, from a task on the same loop.
 // Thread-safe under the GIL; one Invoker serves every worker of a server.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
@@ -25,6 +27,8 @@ namespace databridge::python {
 // Python objects the bridge calls back into (python/data_bridge/_runtime.py gathers them).
 struct Runtime {
   pybind11::object response_class;          // data_bridge.responses.Response
+  pybind11::object streaming_class;         // data_bridge.responses.StreamingResponse
+  pybind11::object stream_body;             // (loop, BodyWriter, StreamingResponse) -> None
   pybind11::object http_exception_class;    // data_bridge.exceptions.HTTPException
   pybind11::object validation_error_class;  // data_bridge.exceptions.RequestValidationError
   pybind11::object make_request;            // (RequestData) -> data_bridge.requests.Request
@@ -40,6 +44,18 @@ struct PyEndpoint {
   int status_code = 200;
 };
 
+// What a streaming response's body is sent through (data_bridge._core.BodyWriter), on the
+// loop of the worker that owns the connection:
+//   held = writer.send(b"piece")   # bytes still unsent; -1: nobody reads them, stop
+//   writer.send(b"", True)         # the end          writer.abort(): it failed midway
+struct BodyWriter {
+  server::Worker* worker;
+  uint64_t connection;
+  uint64_t sequence;
+  int64_t Send(pybind11::bytes data, bool end);
+  void Abort();
+};
+
 class Invoker {
  public:
   Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, pybind11::list models);
@@ -48,6 +64,10 @@ class Invoker {
 
   // A handler's return value as a Response (GIL held). Encoding failures answer 500.
   http::Response ResultToResponse(PyObject* result, int status_code);
+  // Answers a request with a handler's return value (GIL held); a StreamingResponse's body
+  // follows from a task on `loop`.
+  void Answer(server::Worker* worker, uint64_t connection, uint64_t sequence, PyObject* result,
+              int status_code, pybind11::handle loop);
   // The pending Python exception as a Response (GIL held); clears it.
   http::Response ExceptionToResponse(const char* where);
 

@@ -59,6 +59,8 @@ PyServer::PyServer(py::dict config, py::list routes, py::object runtime, py::lis
     py_endpoints.push_back(std::move(pe));
   }
   Runtime rt{runtime.attr("Response"),
+             runtime.attr("StreamingResponse"),
+             runtime.attr("stream_body"),
              runtime.attr("HTTPException"),
              runtime.attr("RequestValidationError"),
              runtime.attr("make_request"),

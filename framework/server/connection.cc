@@ -165,6 +165,16 @@ void Connection::Respond(uint64_t stream, const http::Response& response) {
   session_->Respond(stream, response);
 }
 
+int64_t Connection::SendBody(uint64_t stream, absl::string_view data, bool end) {
+  if (state_ != State::kOpen || session_ == nullptr) return -1;
+  int64_t held = session_->SendBody(stream, data, end);
+  return held < 0 ? held : held + static_cast<int64_t>(out_.size() - out_offset_);
+}
+
+void Connection::AbortBody(uint64_t stream) {
+  if (state_ == State::kOpen && session_ != nullptr) session_->AbortBody(stream);
+}
+
 void Connection::Flush() {
   if (state_ == State::kClosed) return;
   if (tls_ && !tls_->handshake_done()) {

@@ -42,6 +42,10 @@ class Connection : public SessionHost {
   void OnReadable();
   void OnWritable() { Flush(); }
   void Respond(uint64_t stream, const http::Response& response);
+  // Session::SendBody / AbortBody; SendBody's count includes this connection's unwritten
+  // output.
+  int64_t SendBody(uint64_t stream, absl::string_view data, bool end);
+  void AbortBody(uint64_t stream);
   // Writes what the session has ready; moves to lingering close when the protocol is done.
   void Flush();
 

@@ -107,7 +107,8 @@ bool Http1Session::OnRequest(http::Request request) {
     return false;
   }
   uint64_t sequence = next_sequence_++;
-  slots_.push_back(Slot{sequence, request.is_head, request.keep_alive && !draining_});
+  slots_.push_back(Slot{sequence, request.is_head, request.keep_alive && !draining_,
+                        request.version_minor == 0});
   host_->Dispatch(sequence, std::move(request));
   if (slots_.size() >= config_.max_pipelined) paused_ = true;
   return !paused_;
@@ -118,21 +119,52 @@ void Http1Session::RespondError(const absl::Status& status) {
   http::Response r = ErrorResponse(HttpStatusFor(KindOf(status)), status.message());
   r.close = true;
   uint64_t sequence = next_sequence_++;
-  slots_.push_back(Slot{sequence, false, false});
+  slots_.push_back(Slot{sequence, false, false, false});
   Respond(sequence, r);
 }
 
-void Http1Session::Respond(uint64_t sequence, const http::Response& response) {
-  if (slots_.empty()) return;
+Http1Session::Slot* Http1Session::Find(uint64_t sequence) {
+  if (slots_.empty()) return nullptr;
   uint64_t first = slots_.front().sequence;
-  if (sequence < first || sequence - first >= slots_.size()) return;
-  Slot& slot = slots_[sequence - first];
-  if (slot.ready) return;
-  bool keep_alive = slot.keep_alive && !draining_ && !response.close;
-  slot.bytes.clear();
-  codec_->EncodeResponse(response, slot.head, keep_alive, &slot.bytes);
-  slot.ready = true;
-  slot.close = !keep_alive;
+  if (sequence < first || sequence - first >= slots_.size()) return nullptr;
+  return &slots_[sequence - first];
+}
+
+void Http1Session::Respond(uint64_t sequence, const http::Response& response) {
+  Slot* slot = Find(sequence);
+  if (slot == nullptr || slot->ready) return;
+  // A streamed body to an HTTP/1.0 client can only end with the connection.
+  bool keep_alive =
+      slot->keep_alive && !draining_ && !response.close && !(response.streaming && slot->http10);
+  slot->bytes.clear();
+  codec_->EncodeResponse(response, slot->head, keep_alive, &slot->bytes);
+  slot->ready = true;
+  slot->close = !keep_alive;
+  slot->streaming = response.streaming && !slot->head;
+  slot->chunked = keep_alive;
+  MoveReadySlots();
+}
+
+int64_t Http1Session::SendBody(uint64_t sequence, absl::string_view data, bool end) {
+  Slot* slot = Find(sequence);
+  if (slot == nullptr || !slot->streaming || slot->ended) return -1;
+  if (slot->chunked) {
+    http1::AppendChunk(data, &slot->bytes);
+    if (end) slot->bytes.append(http1::kLastChunk.data(), http1::kLastChunk.size());
+  } else {
+    slot->bytes.append(data.data(), data.size());
+  }
+  slot->ended = end;
+  int64_t held = static_cast<int64_t>(slot->bytes.size());
+  MoveReadySlots();
+  return held + static_cast<int64_t>(out_.size());
+}
+
+void Http1Session::AbortBody(uint64_t sequence) {
+  Slot* slot = Find(sequence);
+  if (slot == nullptr || !slot->streaming || slot->ended) return;
+  slot->ended = true;  // without the last chunk
+  slot->close = true;
   MoveReadySlots();
 }
 
@@ -140,6 +172,8 @@ void Http1Session::MoveReadySlots() {
   while (!slots_.empty() && slots_.front().ready) {
     Slot& slot = slots_.front();
     out_.append(slot.bytes);
+    slot.bytes.clear();
+    if (slot.streaming && !slot.ended) break;  // the rest of its body comes first
     bool close = slot.close;
     slots_.pop_front();
     if (close) {

@@ -27,6 +27,8 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
 
   absl::Status Receive(absl::string_view data) override;
   void Respond(uint64_t stream, const http::Response& response) override;
+  int64_t SendBody(uint64_t stream, absl::string_view data, bool end) override;
+  void AbortBody(uint64_t stream) override;
   void Produce(std::string* out) override;
   bool WantsRead() const override { return !paused_ && !finished_; }
   bool Idle() const override;
@@ -46,10 +48,15 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
     uint64_t sequence;
     bool head;
     bool keep_alive;
-    bool ready = false;
+    bool http10;         // an HTTP/1.0 client: no chunked bodies
+    bool ready = false;  // the response (or a streaming response's head) is encoded
     bool close = false;
-    std::string bytes;
+    bool streaming = false;  // more body follows (SendBody) until `ended`
+    bool chunked = false;
+    bool ended = false;
+    std::string bytes;  // encoded, not yet moved to out_
   };
+  Slot* Find(uint64_t sequence);
 
   absl::Status FeedBuffered();
   void RespondError(const absl::Status& status);

@@ -30,6 +30,10 @@ class Http2Session : public Session, public http2::Http2CodecCallbacks {
 
   absl::Status Receive(absl::string_view data) override { return codec_.Receive(data); }
   void Respond(uint64_t stream, const http::Response& response) override;
+  int64_t SendBody(uint64_t stream, absl::string_view data, bool end) override {
+    return codec_.SendBody(static_cast<int32_t>(stream), data, end);
+  }
+  void AbortBody(uint64_t stream) override { codec_.Reset(static_cast<int32_t>(stream)); }
   void Produce(std::string* out) override { codec_.Produce(out); }
   bool WantsRead() const override { return codec_.WantsRead(); }
   bool Idle() const override { return codec_.Idle(); }

@@ -45,6 +45,13 @@ class Session {
   // Errors are fatal to the connection; any answer (400, GOAWAY) is already queued.
   virtual absl::Status Receive(absl::string_view data) = 0;
   virtual void Respond(uint64_t stream, const http::Response& response) = 0;
+  // More of a streaming response's body (Response::streaming); `end`: the last piece.
+  // Returns how many of its bytes the session still holds, or -1 when nobody will read
+  // them (stream reset, connection finished, HEAD): the producer should stop.
+  virtual int64_t SendBody(uint64_t stream, absl::string_view data, bool end) = 0;
+  // The producer of a streaming body failed: HTTP/2 resets the stream; HTTP/1.1 closes
+  // the connection without the last chunk, so the client sees the body is incomplete.
+  virtual void AbortBody(uint64_t stream) = 0;
   virtual void Produce(std::string* out) = 0;
   // False while the session wants no more input (backpressure).
   virtual bool WantsRead() const = 0;

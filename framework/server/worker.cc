@@ -146,6 +146,20 @@ void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Respon
   dirty_.insert(connection);
 }
 
+int64_t Worker::SendBody(uint64_t connection, uint64_t sequence, absl::string_view data, bool end) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return -1;
+  dirty_.insert(connection);
+  return it->second->SendBody(sequence, data, end);
+}
+
+void Worker::AbortBody(uint64_t connection, uint64_t sequence) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return;
+  it->second->AbortBody(sequence);
+  dirty_.insert(connection);
+}
+
 void Worker::Touch(Connection* c) {
   if (c->closed()) {
     reactor_.Remove(c->fd());

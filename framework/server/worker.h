@@ -41,6 +41,10 @@ class Worker : public ConnectionOwner {
 
   void Poll(std::vector<Call>* calls);
   void Complete(uint64_t connection, uint64_t sequence, const http::Response& response);
+  // A streaming response (Response::streaming) continues: see Session::SendBody (-1: the
+  // client is gone, stop producing) and AbortBody. Flush afterwards, as after Complete.
+  int64_t SendBody(uint64_t connection, uint64_t sequence, absl::string_view data, bool end);
+  void AbortBody(uint64_t connection, uint64_t sequence);
   void Flush();
 
   // Thread-safe: stop accepting, finish what is in flight (up to the grace period), close.

@@ -16,7 +16,8 @@ from .decoding import decoder
 from .exceptions import HTTPException, RequestValidationError
 from .params import Body, Cookie, Field, Header, Path, Query
 from .requests import Headers, QueryParams, Request
-from .responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
+                        StreamingResponse)
 from .routing import APIRoute, Router
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "JSONResponse",
     "Path",
     "PlainTextResponse",
+    "StreamingResponse",
     "Query",
     "QueryParams",
     "Request",

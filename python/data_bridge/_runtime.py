@@ -15,17 +15,19 @@ from typing import Any, Callable, Generator
 
 from .exceptions import HTTPException, RequestValidationError
 from .requests import Request
-from .responses import Response
+from .responses import Response, StreamingResponse
 
 __all__ = [
     "HTTPException",
     "RequestValidationError",
     "Response",
+    "StreamingResponse",
     "log_exception",
     "make_request",
     "resume",
     "run_worker",
     "spawn",
+    "stream_body",
 ]
 
 logger = logging.getLogger("data_bridge")
@@ -95,6 +97,62 @@ def spawn(
     task.add_done_callback(on_done)
     task.add_done_callback(_live.discard)
     return task
+
+
+# Bytes of a streaming body the client has not taken yet past which its producer waits.
+_HIGH_WATER = 256 * 1024
+_BACKOFF = 0.005  # seconds between looks while it waits
+
+
+def stream_body(loop: asyncio.AbstractEventLoop, writer: Any, response: StreamingResponse) -> None:
+    """Sends a StreamingResponse's body (its head is out) from a task on `loop`."""
+    task = loop.create_task(_pump(writer, response.body_iterator, response.charset))
+    _live.add(task)
+    task.add_done_callback(_live.discard)
+
+
+async def _in_thread(iterable: Any) -> Any:
+    """A plain iterable's items, each produced in a worker thread (it may block)."""
+    iterator, done = iter(iterable), object()
+
+    def step() -> Any:
+        return next(iterator, done)
+
+    while True:
+        item = await asyncio.to_thread(step)
+        if item is done:
+            return
+        yield item
+
+
+async def _pump(writer: Any, content: Any, charset: str) -> None:
+    items = content if hasattr(content, "__aiter__") else _in_thread(content)
+    try:
+        async for item in items:
+            if isinstance(item, str):
+                item = item.encode(charset)
+            elif not isinstance(item, bytes):
+                if not isinstance(item, (bytearray, memoryview)):
+                    raise TypeError(f"a streaming body yielded {type(item).__name__}, "
+                                    "not bytes or str")
+                item = bytes(item)
+            held = writer.send(item)
+            while held > _HIGH_WATER:  # the client reads slower than we produce
+                await asyncio.sleep(_BACKOFF)
+                held = writer.send(b"")
+            if held < 0:
+                return  # nobody reads it any more (client gone, stream reset, HEAD)
+        writer.send(b"", True)
+    except asyncio.CancelledError:
+        writer.abort()
+        raise
+    except Exception as exc:  # noqa: BLE001 - the head is out: cut the body short, log
+        log_exception(exc, "streaming response")
+        writer.abort()
+    finally:
+        close = getattr(items, "aclose", None)
+        if close is not None:
+            await close()  # its finally blocks run (e.g. after the client left)
 
 
 def run_worker(worker: Any, grpc: Any = None) -> None:

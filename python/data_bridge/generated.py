@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-from typing import Any, Callable, Optional
+from typing import Any, AsyncIterator, Callable, Optional
 
 from codegen.ir import ir_pb2 as ir
 
@@ -89,6 +89,23 @@ def status_code_number(code: Any) -> int:
     return int(value[0] if isinstance(value, tuple) else value)
 
 
+async def _ndjson(first: Any, messages: Any) -> AsyncIterator[bytes]:
+    """A server stream's messages as JSON lines; an abort after the first message ends the
+    stream with a line {"error": <google.rpc.Status>} (as grpc-gateway does)."""
+    from google.protobuf import json_format
+
+    from ._core import encode_json
+
+    if first is None:
+        return
+    yield encode_json(json_format.MessageToDict(first)) + b"\n"
+    try:
+        async for message in messages:
+            yield encode_json(json_format.MessageToDict(message)) + b"\n"
+    except RpcAbort as e:
+        yield encode_json({"error": e.status()}) + b"\n"
+
+
 class RpcAbort(Exception):
     """A proto handler ended its call with a status (ServicerContext.abort over HTTP)."""
 
@@ -101,6 +118,10 @@ class RpcAbort(Exception):
         (as grpc-gateway writes it)."""
         from .responses import JSONResponse
 
+        return JSONResponse(self.status(), status_code=_HTTP_FROM_GRPC.get(self.code, 500))
+
+    def status(self) -> dict[str, Any]:
+        """google.rpc.Status in its JSON form."""
         body: dict[str, Any] = {"code": self.code, "message": self.message, "details": []}
         if self.details:
             from google.protobuf import json_format
@@ -112,7 +133,7 @@ class RpcAbort(Exception):
                 body["details"] = json_format.MessageToDict(status).get("details", [])
             except Exception:  # noqa: BLE001 - details of a type unknown here: left out
                 body["details"] = []
-        return JSONResponse(body, status_code=_HTTP_FROM_GRPC.get(self.code, 500))
+        return body
 
 
 class ServicerContext:
@@ -243,8 +264,7 @@ class ProtoRoutes(GeneratedRoutes):
         context = ServicerContext()
         name = op.handler or op.id
         streaming = any(r.name == name and r.server_streaming for r in self.service.rpcs)
-        from ._core import encode_json
-        from .responses import Response
+        from .responses import StreamingResponse
 
         async def transcode(**kwargs: Any) -> Any:
             message: dict[str, Any] = {}
@@ -262,10 +282,14 @@ class ProtoRoutes(GeneratedRoutes):
                 return RpcAbort(3, str(e)).response()  # INVALID_ARGUMENT
             try:
                 result = handler(request, context)
-                if streaming:  # newline-delimited JSON, one message per line
-                    lines = [encode_json(json_format.MessageToDict(m)) async for m in result]
-                    return Response(b"".join(line + b"\n" for line in lines),
-                                    media_type="application/x-ndjson")
+                if streaming:  # newline-delimited JSON, one message per line, as produced
+                    messages = result.__aiter__()
+                    try:  # up to the first message: an abort still chooses the status
+                        first = await messages.__anext__()
+                    except StopAsyncIteration:
+                        first = None
+                    return StreamingResponse(_ndjson(first, messages),
+                                             media_type="application/x-ndjson")
                 if inspect.isawaitable(result):
                     result = await result
             except RpcAbort as e:

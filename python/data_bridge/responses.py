@@ -3,13 +3,14 @@
     return JSONResponse({"id": 1}, status_code=201, headers={"Location": "/items/1"})
     return PlainTextResponse("pong")
     return Response(b"\\x00\\x01", media_type="application/octet-stream")
+    return StreamingResponse(produce(), media_type="application/x-ndjson")  # sent as produced
 
 The runtime reads `status_code`, `body` (bytes), `content_type` and `raw_headers`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, AsyncIterable, Iterable, Mapping, Union
 
 from . import _core
 
@@ -63,3 +64,25 @@ class PlainTextResponse(Response):
 class HTMLResponse(Response):
     media_type = "text/html"
     __slots__ = ()
+
+
+class StreamingResponse(Response):
+    """A body sent piece by piece as `content` produces it: an async iterable (an async
+    generator, typically) or a plain iterable, iterated in a worker thread as Starlette
+    does, of bytes or str. The status and headers go out at once; over HTTP/1.1 the body is
+    chunked, over HTTP/2 each piece is DATA as soon as the client's window allows. The
+    producer waits while the client reads slower, stops when it leaves (an async
+    generator is closed), and an exception midway cuts the body short (HTTP/1.1: closes
+    the connection before the last chunk; HTTP/2: RST_STREAM)."""
+
+    __slots__ = ("body_iterator",)
+
+    def __init__(
+        self,
+        content: Union[AsyncIterable[Any], Iterable[Any]],
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        super().__init__(None, status_code, headers, media_type)
+        self.body_iterator = content

@@ -339,6 +339,23 @@ def test_same_handlers_serve_http(served, channel):
     assert r.status_code == 200 and r.json()["title"] == "Both"
 
 
+def test_transcoded_stream_is_ndjson_as_produced(served):
+    """StreamBooks over HTTP: one JSON line per message; an abort after messages ends the
+    stream with an {"error": google.rpc.Status} line, an abort before any chooses the HTTP
+    status (FAILED_PRECONDITION: 400)."""
+    import httpx
+
+    with httpx.stream("GET", served[0] + "/v1/shelves/abort/books:stream",
+                      params={"pageSize": 1}) as r:
+        assert r.status_code == 200 and r.headers["content-type"] == "application/x-ndjson"
+        lines = [json.loads(line) for line in r.iter_lines() if line.strip()]
+    assert [b["name"] for b in lines[:-1]] == [f"shelves/abort/books/{i}" for i in range(5)]
+    assert lines[-1] == {"error": {"code": 9, "message": "shelf closed", "details": []}}
+    r = httpx.get(served[0] + "/v1/shelves/abort/books:stream", params={"pageSize": 0})
+    assert r.status_code == 400
+    assert r.json() == {"code": 9, "message": "shelf closed", "details": []}
+
+
 def test_grpcurl_reflection_and_calls(served):
     """No .proto files given: everything grpcurl knows comes from server reflection."""
     grpcurl_path = shutil.which("grpcurl")  # installed by tools/setup.sh (go install)
