@@ -3,7 +3,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -83,8 +85,9 @@ absl::StatusOr<int> GrpcServer::Start() {
   ::grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ::grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::StrCat(config_.host, ":", config_.port),
-                           ::grpc::InsecureServerCredentials(), &port);
+  absl::StatusOr<std::shared_ptr<::grpc::ServerCredentials>> credentials = Credentials();
+  if (!credentials.ok()) return credentials.status();
+  builder.AddListeningPort(absl::StrCat(config_.host, ":", config_.port), *credentials, &port);
   builder.SetMaxReceiveMessageSize(config_.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_send_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, config_.keepalive_time_ms);
@@ -114,8 +117,29 @@ absl::StatusOr<int> GrpcServer::Start() {
   }
   health_->SetServing(true);
   DB_LOG(kInfo) << "gRPC serving " << service_names_.size() << " service(s) on " << config_.host
-                << ":" << port << " (" << shards_.size() << " shard(s))";
+                << ":" << port << " (" << shards_.size() << " shard(s)"
+                << (config_.tls_cert_file.empty() ? "" : ", TLS") << ")";
   return port;
+}
+
+absl::StatusOr<std::shared_ptr<::grpc::ServerCredentials>> GrpcServer::Credentials() const {
+  if (config_.tls_cert_file.empty() && config_.tls_key_file.empty()) {
+    return ::grpc::InsecureServerCredentials();
+  }
+  ::grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  for (auto [path, pem] : {std::pair{&config_.tls_cert_file, &pair.cert_chain},
+                           std::pair{&config_.tls_key_file, &pair.private_key}}) {
+    std::ifstream in(*path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in || text.str().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("gRPC TLS: cannot read '", *path, "'"));
+    }
+    *pem = text.str();
+  }
+  ::grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  return ::grpc::SslServerCredentials(options);
 }
 
 void GrpcServer::Flush(int shard) { shards_[shard]->ops->Kick(); }

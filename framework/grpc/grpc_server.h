@@ -18,7 +18,8 @@
 // services (their descriptors must be in protobuf's generated pool: the generated module
 // links the service's C++ protos). Unknown methods
 // answer UNIMPLEMENTED, oversize messages RESOURCE_EXHAUSTED (gRPC core). Requests
-// compressed with gzip are accepted and answered compressed.
+// compressed with gzip are accepted and answered compressed. With a certificate and key
+// (GrpcConfig::tls_*), the port speaks TLS.
 // Start/Shutdown from one thread; events reach the sink on the shard threads.
 #ifndef DATABRIDGE_FRAMEWORK_GRPC_GRPC_SERVER_H_
 #define DATABRIDGE_FRAMEWORK_GRPC_GRPC_SERVER_H_
@@ -46,6 +47,9 @@ struct GrpcConfig {
   int keepalive_timeout_ms = 20 * 1000;
   int keepalive_min_ping_interval_ms = 5 * 60 * 1000;  // pings more often are abuse
   int shards = 1;                                      // completion queues and their threads
+  // PEM files: TLS on the gRPC port (ALPN h2) when both are set; plaintext otherwise.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class GrpcServer {
@@ -64,6 +68,7 @@ class GrpcServer {
  private:
   struct ShardThread;
   void StopShards();
+  absl::StatusOr<std::shared_ptr<::grpc::ServerCredentials>> Credentials() const;
 
   GrpcConfig config_;
   std::vector<MethodSpec> methods_;

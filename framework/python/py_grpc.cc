@@ -90,6 +90,8 @@ PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
   if (config.contains("keepalive_timeout_ms")) {
     c.keepalive_timeout_ms = config["keepalive_timeout_ms"].cast<int>();
   }
+  if (config.contains("ssl_certfile")) c.tls_cert_file = config["ssl_certfile"].cast<std::string>();
+  if (config.contains("ssl_keyfile")) c.tls_key_file = config["ssl_keyfile"].cast<std::string>();
   std::vector<rpc::MethodSpec> specs;
   for (py::handle m : methods) {
     py::tuple t = m.cast<py::tuple>();  // (path, kind[, (message type, compiled ref)])

@@ -96,7 +96,7 @@ class App(Router):
         ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), grpc_port (also serve the
         proto services over gRPC, on that port) with grpc_max_receive_message_bytes,
         grpc_max_send_message_bytes (4 MiB), grpc_keepalive_time_ms (2 h),
-        grpc_keepalive_timeout_ms (20 s).
+        grpc_keepalive_timeout_ms (20 s); with ssl_certfile the gRPC port speaks TLS too.
         """
         if workers > 1:
             self._run_workers(host, port, threads, workers, settings)

@@ -347,8 +347,13 @@ class GrpcDispatcher:
 
 def grpc_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """Takes the grpc_* server settings out of an App's settings, without their prefix
-    (grpc_max_receive_message_bytes -> max_receive_message_bytes)."""
-    return {k[len("grpc_"):]: settings.pop(k) for k in list(settings) if k.startswith("grpc_")}
+    (grpc_max_receive_message_bytes -> max_receive_message_bytes). The gRPC port shares
+    the HTTP port's TLS certificate (ssl_certfile, ssl_keyfile), which stay in `settings`."""
+    out = {k[len("grpc_"):]: settings.pop(k) for k in list(settings) if k.startswith("grpc_")}
+    for key in ("ssl_certfile", "ssl_keyfile"):
+        if settings.get(key):
+            out[key] = settings[key]
+    return out
 
 
 def start_grpc(methods: list[GrpcMethod], host: str, port: int, loops: int,

@@ -399,6 +399,26 @@ def test_shutdown_drains_calls_in_flight():
     assert outcome == ["lingered"]
 
 
+def test_tls_shares_the_http_certificate(tmp_path):
+    """ssl_certfile/ssl_keyfile put TLS on both ports: HTTPS, and gRPC over TLS (ALPN h2)."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True)
+    app = App(title="Library")
+    app.include(library_api.routes(SteeredLibrary()))
+    with serve_grpc(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as (_, target):
+        credentials = grpc.ssl_channel_credentials(root_certificates=cert.read_bytes())
+        with grpc.secure_channel(target, credentials) as ch:
+            assert create(ch, "Secure").title == "Secure"
+        with grpc.insecure_channel(target) as ch:  # plaintext is not spoken there
+            with pytest.raises(grpc.RpcError) as e:
+                create(ch, "Plain")
+            assert e.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
 def test_message_size_limit_is_a_setting():
     app = App(title="Library")
     app.include(library_api.routes(SteeredLibrary()))
