@@ -66,6 +66,24 @@ std::string Text(const ::grpc::ByteBuffer& b) {
   return out;
 }
 
+// A client stream driven one operation at a time: each Start/Write/Read, then Step().
+struct Stream {
+  Stream(::grpc::GenericStub* stub, const std::string& method)
+      : stream(stub->PrepareCall(&context, method, &cq)) {
+    stream->StartCall(nullptr);
+    EXPECT_TRUE(Step());
+  }
+  bool Step() {  // the last operation's outcome
+    void* tag;
+    bool ok = false;
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    return ok;
+  }
+  ::grpc::ClientContext context;
+  ::grpc::CompletionQueue cq;
+  std::unique_ptr<::grpc::GenericClientAsyncReaderWriter> stream;
+};
+
 class GrpcServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -140,17 +158,9 @@ TEST_F(GrpcServerTest, HealthIsServedNatively) {
 }
 
 TEST_F(GrpcServerTest, ServerStreams) {
-  ::grpc::ClientContext context;
-  ::grpc::CompletionQueue cq;
-  auto stream = stub_->PrepareCall(&context, "/t.Echo/Stream", &cq);
-  void* tag;
-  bool ok;
-  auto step = [&] {
-    EXPECT_TRUE(cq.Next(&tag, &ok));
-    return ok;
-  };
-  stream->StartCall(nullptr);
-  ASSERT_TRUE(step());
+  Stream call(stub_.get(), "/t.Echo/Stream");
+  auto& stream = call.stream;
+  auto step = [&] { return call.Step(); };
   stream->WriteLast(Bytes("hi"), ::grpc::WriteOptions(), nullptr);
   ASSERT_TRUE(step());
   std::vector<std::string> got;
@@ -168,17 +178,9 @@ TEST_F(GrpcServerTest, ServerStreams) {
 }
 
 TEST_F(GrpcServerTest, StreamsBothWays) {
-  ::grpc::ClientContext context;
-  ::grpc::CompletionQueue cq;
-  auto stream = stub_->PrepareCall(&context, "/t.Echo/Chat", &cq);
-  void* tag;
-  bool ok;
-  auto step = [&] {
-    EXPECT_TRUE(cq.Next(&tag, &ok));
-    return ok;
-  };
-  stream->StartCall(nullptr);
-  ASSERT_TRUE(step());
+  Stream call(stub_.get(), "/t.Echo/Chat");
+  auto& stream = call.stream;
+  auto step = [&] { return call.Step(); };
   for (std::string word : {"one", "two", "three"}) {
     ::grpc::ByteBuffer out = Bytes(word), in;
     stream->Write(out, nullptr);
