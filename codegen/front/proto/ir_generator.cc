@@ -390,6 +390,13 @@ class Lowering {
 
   bool Method(const pb::MethodDescriptor* method, std::string* error) {
     if (!method->options().HasExtension(google::api::http)) return true;  // gRPC only
+    if (method->client_streaming()) {
+      // One HTTP request body is one message; a stream of them has no binding here (it
+      // would otherwise reach the handler as a single message and fail at run time).
+      *error = Here(method) + ": google.api.http rule on client-streaming method " +
+               method->name() + ": only unary and server-streaming methods can be bound to HTTP";
+      return false;
+    }
     const google::api::HttpRule& rule = method->options().GetExtension(google::api::http);
     if (!Binding(method, rule, 0, error)) return false;
     for (int i = 0; i < rule.additional_bindings_size(); ++i) {
