@@ -3,7 +3,8 @@
 gRPC: a small unary call (GetBook) and a 100-message server stream (StreamBooks) of the
 same service (benchmarks/proto/bench.proto), served by data-bridge (Python handlers on gRPC
 C++, 1 I/O thread), grpcio's asyncio server and its thread-pool server running the same
-logic, and a plain C++ gRPC server (callback API) as the native ceiling. Load from a C++
+logic, and a plain C++ gRPC server (asynchronous API, one completion-queue thread) as the
+native ceiling. Load from a C++
 gRPC client (peers/grpc_load.cc; ghz, tried first, tops out near 12k calls/s on one core,
 below what the servers answer), 64 calls in flight over 4 connections. Server pinned to
 core 0, the client to core 1, alternating rounds, median; server CPU per call from /proc.
@@ -113,8 +114,9 @@ def main() -> int:
         f"scenario after a 2s warm-up, "
         f"{args.rounds} alternating rounds, median shown. data-bridge: Python handlers on "
         f"gRPC C++, 1 I/O thread; grpcio: the same logic on grpc.aio.server() and on "
-        f"grpc.server(ThreadPoolExecutor(16)); the ceiling: the same service in C++. For the "
-        f"stream, req/s counts streams; messages/s below.\n\n"
+        f"grpc.server(ThreadPoolExecutor(16)); the ceiling: the same service in C++ (async "
+        f"API, one completion-queue thread). For the stream, req/s counts streams; "
+        f"messages/s below.\n\n"
         + table + "\n\n"
         + "| server | stream messages/s | ratio (data-bridge / this) |\n|---|---:|---:|\n"
         + "\n".join(f"| {n} | {m:,.0f} | {msgs['data-bridge'] / m:.2f}x |"

@@ -251,12 +251,14 @@ void ServerCall::Pump() {
     ClearWrites();
   } else if (!writes_.empty()) {
     writing_ = true;
-    initial_sent_ = true;
     ++in_flight_;
     // More queued behind this one: let the transport coalesce them into fewer frames and
-    // syscalls instead of flushing each message on its own.
+    // syscalls instead of flushing each message on its own. Never while the headers are
+    // still unsent: a hinted write that carries them may wait for a flush that no later
+    // operation of a lone stream triggers (seen with gRPC 1.51's server-streaming API).
     ::grpc::WriteOptions options;
-    if (writes_.size() > 1) options.set_buffer_hint();
+    if (writes_.size() > 1 && initial_sent_) options.set_buffer_hint();
+    initial_sent_ = true;
     stream_.Write(writes_.front(), options, static_cast<CqTag*>(&write_tag_));
   } else if (pending_finish_) {
     pending_finish_ = false;
