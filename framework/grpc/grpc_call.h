@@ -1,4 +1,4 @@
-// GrpcCall: one RPC in flight, as the binding layer sees it. A ServerCall (grpc_call.cc)
+// GrpcCall: one RPC in flight, as the binding layer sees it. A ServerCall (server_call.h)
 // serves it on gRPC's asynchronous API, driven by the thread of the completion queue the
 // call arrived on (its shard), and reports what happens as CallEvents; the binding layer
 // answers from its own threads through the handle's methods, which are thread-safe and
@@ -39,7 +39,7 @@ struct MethodSpec {
 using Metadata = std::vector<std::pair<std::string, std::string>>;
 
 class GrpcCall;
-class ServerCall;  // grpc_call.cc
+class ServerCall;  // server_call.h
 class OpQueue;
 
 struct CallEvent {
