@@ -52,30 +52,29 @@ GrpcServer::~GrpcServer() {
 
 absl::StatusOr<int> GrpcServer::Start() {
   // Group methods by service: "/pkg.Service/Method" -> "pkg.Service".
-  std::vector<std::string> names;
+  auto service_of = [](const std::string& path) { return path.substr(1, path.find('/', 1) - 1); };
   for (const MethodSpec& spec : methods_) {
-    size_t slash = spec.path.find('/', 1);
-    if (spec.path.empty() || spec.path[0] != '/' || slash == std::string::npos) {
+    if (spec.path.size() < 2 || spec.path[0] != '/' ||
+        spec.path.find('/', 1) == std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat("bad gRPC method path '", spec.path, "'"));
     }
-    names.push_back(spec.path.substr(1, slash - 1));
+    std::string name = service_of(spec.path);
+    if (std::find(service_names_.begin(), service_names_.end(), name) == service_names_.end()) {
+      service_names_.push_back(std::move(name));
+    }
   }
-  health_ = std::make_unique<HealthService>(names, [this](int shard) { Flush(shard); });
-  size_t ours = methods_.size();
+  health_ = std::make_unique<HealthService>(service_names_, [this](int shard) { Flush(shard); });
+  const size_t ours = methods_.size();
   methods_.push_back(HealthService::Check());
   methods_.push_back(HealthService::Watch());
-  health_->SetMethods(static_cast<int>(ours), static_cast<int>(ours + 1));
-  names.push_back("grpc.health.v1.Health");
-  names.push_back("grpc.health.v1.Health");
   std::map<std::string, RawService*> by_service;
   slots_.reserve(methods_.size());
   for (size_t i = 0; i < methods_.size(); ++i) {
     const MethodSpec& spec = methods_[i];
-    RawService*& service = by_service[names[i]];
+    RawService*& service = by_service[service_of(spec.path)];
     if (service == nullptr) {
       services_.push_back(std::make_unique<RawService>());
       service = services_.back().get();
-      if (i < ours) service_names_.push_back(names[i]);
     }
     CallSink* sink = i < ours ? sink_ : health_.get();
     slots_.push_back(

@@ -56,7 +56,7 @@ void HealthService::Post(CallEvent event) {
     std::lock_guard<std::mutex> lock(mu_);
     std::string response;
     bool known = Status(request.service(), &response);
-    if (call.method() == check_) {
+    if (call.kind() == CallKind::kUnary) {  // Check
       if (known) {
         call.Respond(std::move(response), {});
       } else {
@@ -64,7 +64,7 @@ void HealthService::Post(CallEvent event) {
       }
     } else {
       call.WriteMany({std::move(response)});
-      if (over_) {
+      if (!serving_) {
         call.Finish(0, "", "", {});
       } else {
         watchers_.push_back({event.call, request.service()});
@@ -79,15 +79,14 @@ void HealthService::SetServing(bool serving) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     serving_ = serving;
-    over_ = !serving;
     for (const Watcher& w : watchers_) {
       std::string response;
       Status(w.service, &response);
       w.call->WriteMany({std::move(response)});
-      if (over_) w.call->Finish(0, "", "", {});
+      if (!serving_) w.call->Finish(0, "", "", {});
       shards.insert(w.call->shard());
     }
-    if (over_) watchers_.clear();
+    if (!serving_) watchers_.clear();
   }
   for (int shard : shards) flush_(shard);
 }

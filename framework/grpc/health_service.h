@@ -5,7 +5,7 @@
 // cost).
 //
 //   HealthService health({"library.v1.LibraryService"}, flush);
-//   methods.push_back(health.Method(HealthService::kCheck)) ... (sink: &health)
+//   methods.push_back(HealthService::Check()) ... (their sink: &health)
 //   health.SetServing(true);     // "" and every service SERVING
 //   health.SetServing(false);    // shutdown: NOT_SERVING; open Watch streams end
 // Unknown service names answer NOT_FOUND on Check and SERVICE_UNKNOWN on Watch, as the
@@ -29,14 +29,9 @@ class HealthService final : public CallSink {
   // `flush(shard)`: carries out operations queued on that shard's calls.
   HealthService(std::vector<std::string> services, std::function<void(int)> flush);
 
-  // The two methods, to serve with this as their sink.
+  // The two methods, to serve with this as their sink (Check is the unary one).
   static MethodSpec Check();
   static MethodSpec Watch();
-  // Takes the calls of Check (method `check`) and Watch (any other index).
-  void SetMethods(int check, int watch) {
-    check_ = check;
-    watch_ = watch;
-  }
 
   void SetServing(bool serving);
   void Post(CallEvent event) override;  // shard threads
@@ -47,11 +42,8 @@ class HealthService final : public CallSink {
 
   const std::set<std::string> services_;
   const std::function<void(int)> flush_;
-  int check_ = -1;
-  int watch_ = -1;
   std::mutex mu_;
-  bool serving_ = false;
-  bool over_ = false;  // shut down: no more Watch streams
+  bool serving_ = false;  // false again once shutdown begins: no more Watch streams
   struct Watcher {
     std::shared_ptr<GrpcCall> call;
     std::string service;

@@ -75,7 +75,6 @@ void ServerCall::OnStarted(bool ok) {
     return;
   }
   Await(slot_, shard_);  // the method's next call
-  started_ = true;
   call_.reset(new GrpcCall(slot_->method, slot_->spec->kind, shard_->index, shard_->ops));
   call_->server_call_ = this;
   for (const auto& [key, value] : context_.client_metadata()) {

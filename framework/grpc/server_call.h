@@ -106,8 +106,7 @@ class ServerCall {
   MemberTag<ServerCall, &ServerCall::OnSent> sent_tag_{this};
   MemberTag<ServerCall, &ServerCall::OnDone> done_tag_{this};
 
-  int in_flight_ = 0;  // operations whose tags have not come back
-  bool started_ = false;
+  int in_flight_ = 0;         // operations whose tags have not come back
   bool got_request_ = false;  // server streaming: its one request was read
   bool done_ = false;
   std::deque<::grpc::ByteBuffer> writes_;

@@ -222,12 +222,11 @@ void Http1Codec::EncodeResponse(const http::Response& response, bool head, bool 
     absl::StrAppend(out, name, ": ", value, "\r\n");
   }
   const bool chunked = response.streaming && keep_alive && !response.close;
-  if (bodyless) {
-  } else if (chunked) {
+  if (chunked && !bodyless) {
     out->append("Transfer-Encoding: chunked\r\n");
-  } else if (!response.streaming) {
+  } else if (!response.streaming && !bodyless) {
     absl::StrAppend(out, "Content-Length: ", response.body.size(), "\r\n");
-  }  // else: streamed until the connection closes
+  }  // a streamed body without chunks lasts until the connection closes
   if (!keep_alive || response.close) out->append("Connection: close\r\n");
   out->append("\r\n");
   if (head || bodyless) return;

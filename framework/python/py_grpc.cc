@@ -12,7 +12,8 @@ namespace databridge::python {
 
 namespace py = pybind11;
 
-GrpcQueue::GrpcQueue() : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+GrpcQueue::GrpcQueue(rpc::GrpcServer* server, int shard)
+    : fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), server_(server), shard_(shard) {}
 
 GrpcQueue::~GrpcQueue() {
   if (fd_ >= 0) close(fd_);
@@ -108,9 +109,7 @@ PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
   c.shards = std::max(loops, 1);
   server_ = std::make_unique<rpc::GrpcServer>(std::move(c), std::move(specs), this);
   for (int i = 0; i < std::max(loops, 1); ++i) {
-    queues_.push_back(std::make_unique<GrpcQueue>());
-    queues_.back()->server_ = server_.get();
-    queues_.back()->shard_ = i;
+    queues_.push_back(std::make_unique<GrpcQueue>(server_.get(), i));
   }
 }
 

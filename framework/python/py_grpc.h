@@ -25,7 +25,8 @@ namespace databridge::python {
 
 class GrpcQueue {
  public:
-  GrpcQueue();
+  // Events of `server`'s shard `shard`.
+  GrpcQueue(rpc::GrpcServer* server, int shard);
   ~GrpcQueue();
   GrpcQueue(const GrpcQueue&) = delete;
   GrpcQueue& operator=(const GrpcQueue&) = delete;
@@ -42,10 +43,9 @@ class GrpcQueue {
   void Detach() { call_soon_ = pybind11::object(); }  // GIL held: drops the loop
 
  private:
-  friend class PyGrpcServer;
   int fd_;
-  rpc::GrpcServer* server_ = nullptr;
-  int shard_ = 0;
+  rpc::GrpcServer* const server_;
+  const int shard_;
   pybind11::object call_soon_;
   pybind11::object flush_;  // this queue's bound Flush
   bool flush_scheduled_ = false;
