@@ -5,6 +5,8 @@
 #   protos  google/api and google/rpc .proto files from PyPI's googleapis-common-protos and
 #           grpc/health/v1/health.proto from npm's grpc-health-check (pinned below) into
 #           .tools/googleapis, for codegen's proto front end and the gRPC server
+#   llhttp  llhttp's generated C (strict HTTP/1.1 parser of Node.js) from the aiohttp sdist
+#           on PyPI, which vendors it (pinned below), into .tools/llhttp
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
 #           benchmarks/requirements.txt), separate from the system Python the tests use
 set -euo pipefail
@@ -92,6 +94,41 @@ PY
   echo "$PROTO_WHEELS $HEALTH_PROTO_NPM" >"$stamp"
 }
 
+# llhttp ships its generated C only in release tarballs and in sdists that vendor it;
+# aiohttp's sdist on PyPI carries vendor/llhttp/build/{llhttp.h,c/llhttp.c} and src/native.
+LLHTTP_SDIST="aiohttp==3.14.5"
+LLHTTP_SHA256="5558a7f5a05af9ecf744af91e5baefc436f93c9333e656c27ec253f9a6bbe178"
+
+llhttp() {
+  local dir="$root/.tools/llhttp" stamp="$root/.tools/llhttp.stamp"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$LLHTTP_SDIST" ] && [ -f "$dir/llhttp.h" ]; then
+    return 0
+  fi
+  echo "setup: fetching llhttp from the $LLHTTP_SDIST sdist" >&2
+  local venv="$root/.tools/pyvenv" tmp
+  [ -x "$venv/bin/pip" ] || /usr/bin/python3 -m venv "$venv"
+  tmp=$(mktemp -d)
+  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --no-binary :all: \
+    -d "$tmp" "$LLHTTP_SDIST"
+  local sdist
+  sdist=$(ls "$tmp"/*.tar.gz)
+  if ! echo "$LLHTTP_SHA256  $sdist" | sha256sum -c --quiet -; then
+    echo "setup: $sdist does not have the pinned sha256" >&2
+    rm -rf "$tmp"
+    return 1
+  fi
+  tar xzf "$sdist" -C "$tmp" --wildcards '*/vendor/llhttp/build/*' '*/vendor/llhttp/src/native/*' \
+    '*/vendor/llhttp/LICENSE'
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  local src
+  src=$(echo "$tmp"/*/vendor/llhttp)
+  cp "$src/build/llhttp.h" "$src/build/c/llhttp.c" "$src"/src/native/*.c "$src"/src/native/*.h \
+    "$src/LICENSE" "$dir/"
+  rm -rf "$tmp"
+  echo "$LLHTTP_SDIST" >"$stamp"
+}
+
 bench() {
   local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
   local stamp="$venv/.requirements.sha256"
@@ -106,7 +143,7 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian; go_tools; protos ;;
-  bench) debian; go_tools; protos; bench ;;
+  debian) debian; go_tools; protos; llhttp ;;
+  bench) debian; go_tools; protos; llhttp; bench ;;
   *) echo "usage: $0 debian|bench" >&2; exit 2 ;;
 esac

@@ -29,6 +29,7 @@ constexpr KindRow kTable[] = {
     {ErrorKind::kHeaderTooLarge, 431, absl::StatusCode::kResourceExhausted},
     {ErrorKind::kInternal, 500, absl::StatusCode::kInternal},
     {ErrorKind::kUnavailable, 503, absl::StatusCode::kUnavailable},
+    {ErrorKind::kVersionNotSupported, 505, absl::StatusCode::kUnimplemented},
 };
 
 const KindRow& Row(ErrorKind kind) { return kTable[static_cast<int>(kind)]; }

@@ -25,6 +25,7 @@ enum class ErrorKind : int {
   kHeaderTooLarge,        // header section over the limit
   kInternal,              // a server-side fault
   kUnavailable,           // shutting down
+  kVersionNotSupported,   // an HTTP version we do not speak
 };
 
 // Builds a Status carrying `kind`; the absl code follows the kind (client errors are

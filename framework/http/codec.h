@@ -3,7 +3,7 @@
 //
 //   Http1Codec codec(limits, &callbacks);
 //   absl::StatusOr<size_t> used = codec.Feed(bytes);   // error: ErrorKind payload -> status
-//   codec.EncodeResponse(response, /*head=*/false, /*keep_alive=*/true, &out);
+//   codec.EncodeResponse(response, /*head=*/false, /*keep_alive=*/true, /*http10=*/false, &out);
 // One codec per connection; used only on that connection's I/O thread.
 #ifndef DATABRIDGE_FRAMEWORK_HTTP_CODEC_H_
 #define DATABRIDGE_FRAMEWORK_HTTP_CODEC_H_
@@ -45,9 +45,9 @@ class ServerCodec {
   virtual absl::StatusOr<size_t> Feed(absl::string_view data) = 0;
   // True between a request's first byte and its end.
   virtual bool InRequest() const = 0;
-  // The whole response, or for a streaming one its head and first piece: chunked when
-  // `keep_alive`, else delimited by the connection's close.
-  virtual void EncodeResponse(const Response& response, bool head, bool keep_alive,
+  // The whole response, or for a streaming one its head and first piece: chunked, or for
+  // an `http10` client delimited by the connection's close.
+  virtual void EncodeResponse(const Response& response, bool head, bool keep_alive, bool http10,
                               std::string* out) = 0;
 };
 

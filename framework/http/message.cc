@@ -1,11 +1,22 @@
 #include "framework/http/message.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 
 namespace databridge::http {
 
 void HeaderMap::Add(absl::string_view name, absl::string_view value) {
   entries_.emplace_back(absl::AsciiStrToLower(name), std::string(value));
+}
+
+void HeaderMap::Set(absl::string_view name, absl::string_view value) {
+  std::string lower = absl::AsciiStrToLower(name);
+  std::string copy(value);  // `value` may point into an entry erased below
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [&](const auto& e) { return e.first == lower; }),
+                 entries_.end());
+  entries_.emplace_back(std::move(lower), std::move(copy));
 }
 
 absl::string_view HeaderMap::Get(absl::string_view lower_name) const {

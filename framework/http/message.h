@@ -20,6 +20,8 @@ namespace databridge::http {
 class HeaderMap {
  public:
   void Add(absl::string_view name, absl::string_view value);
+  // Replaces every `name` field with one holding `value`.
+  void Set(absl::string_view name, absl::string_view value);
   // First value for `name` (lower-case), or empty when absent.
   absl::string_view Get(absl::string_view lower_name) const;
   bool Has(absl::string_view lower_name) const;

@@ -1,5 +1,6 @@
 #include "framework/http/url.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 
 namespace databridge::http {
@@ -10,7 +11,60 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+// unreserved / sub-delims (RFC 3986 section 2); '%' escapes are checked by the caller.
+bool RegNameChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("-._~!$&'()*+,;=").find(c) != absl::string_view::npos;
+}
+
+bool AllDigits(absl::string_view s) {
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
 }  // namespace
+
+bool ValidAuthority(absl::string_view authority) {
+  absl::string_view host = authority, port;
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == absl::string_view::npos || close == 1) return false;
+    for (char c : authority.substr(1, close - 1)) {
+      if (!absl::ascii_isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') {
+        return false;
+      }
+    }
+    absl::string_view rest = authority.substr(close + 1);
+    if (rest.empty()) return true;
+    if (rest[0] != ':') return false;
+    return AllDigits(rest.substr(1));
+  }
+  size_t colon = authority.find(':');
+  if (colon != absl::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (host.empty() || !AllDigits(port)) return false;
+  }
+  for (size_t i = 0; i < host.size(); ++i) {
+    if (host[i] == '%') {
+      if (i + 2 >= host.size()) return false;
+      if (HexValue(host[i + 1]) < 0 || HexValue(host[i + 2]) < 0) return false;
+      i += 2;
+    } else if (!RegNameChar(host[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HasEncodedNul(absl::string_view path) {
+  for (size_t i = path.find('%'); i != absl::string_view::npos; i = path.find('%', i + 1)) {
+    if (path.substr(i + 1, 2) == "00") return true;
+  }
+  return false;
+}
 
 bool PercentDecode(absl::string_view in, std::string* out, bool plus_as_space) {
   out->clear();

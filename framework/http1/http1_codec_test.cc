@@ -124,6 +124,148 @@ TEST(Http1Codec, AbsoluteFormTarget) {
   ASSERT_EQ(rec.requests.size(), 1u);
   EXPECT_EQ(rec.requests[0].path, "/p/q");
   EXPECT_EQ(rec.requests[0].query, "a=1");
+  EXPECT_EQ(rec.requests[0].headers.Get("host"), "example.com");  // RFC 9112 section 3.2.2
+  EXPECT_EQ(rec.requests[0].headers.size(), 1u);
+}
+
+// One case of the strict-framing table: the bytes and the answer they must get, whole or
+// split anywhere.
+struct Case {
+  const char* name;
+  std::string bytes;
+  bool parsed;  // a request comes out; else refused with `kind`
+  ErrorKind kind;
+};
+
+constexpr bool kParsed = true;
+constexpr bool kRefused = false;
+
+std::vector<Case> StrictCases() {
+  const std::string get = "GET / HTTP/1.1\r\nHost: x\r\n";
+  const std::string post = "POST / HTTP/1.1\r\nHost: x\r\n";
+  return {
+      {"plain", get + "\r\n", kParsed, {}},
+      {"http10 without host", "GET / HTTP/1.0\r\n\r\n", kParsed, {}},
+      {"garbage", "GARBAGE\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"lowercase version", "GET / http/1.1\r\nHost: x\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"tab in request line", "GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"tab in target", "GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"http/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", kRefused, ErrorKind::kVersionNotSupported},
+      {"http/1.2", "GET / HTTP/1.2\r\nHost: x\r\n\r\n", kRefused, ErrorKind::kVersionNotSupported},
+      {"http/0.9", "GET / HTTP/0.9\r\nHost: x\r\n\r\n", kRefused, ErrorKind::kVersionNotSupported},
+      {"space before colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"whitespace-led first field", "GET / HTTP/1.1\r\n Host: x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"obs-fold", get + "X-A: 1\r\n  2\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"nul in header", get + std::string("X-A: a\0b\r\n\r\n", 13), kRefused,
+       ErrorKind::kBadRequest},
+      {"missing host", "GET / HTTP/1.1\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"two hosts", get + "Host: y\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"invalid host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"host with userinfo", "GET / HTTP/1.1\r\nHost: u@x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"encoded nul in path", "GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"te chunked twice", post + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"te chunked in two lines",
+       post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"te identity chunked", post + "Transfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\n",
+       kRefused, ErrorKind::kBadRequest},
+      {"te gzip", post + "Transfer-Encoding: gzip\r\n\r\n", kRefused, ErrorKind::kBadRequest},
+      {"te in http/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"te with content-length",
+       post + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"two content-lengths", post + "Content-Length: 1\r\nContent-Length: 1\r\n\r\nab", kRefused,
+       ErrorKind::kBadRequest},
+      {"content-length list", post + "Content-Length: 1, 1\r\n\r\na", kRefused,
+       ErrorKind::kBadRequest},
+      {"bad chunk size", post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"chunk without crlf", post + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
+       kRefused, ErrorKind::kBadRequest},
+      {"chunk size past limit", post + "Transfer-Encoding: chunked\r\n\r\n100000\r\n", kRefused,
+       ErrorKind::kPayloadTooLarge},
+      {"long chunk extension",
+       post + "Transfer-Encoding: chunked\r\n\r\n1;a=" + std::string(5000, 'b') + "\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"chunk extension",
+       post + "Transfer-Encoding: chunked\r\n\r\n1;a=b\r\nx\r\n0\r\n\r\n",
+       kParsed,
+       {}},
+      {"absolute-form", "GET http://h:1/p HTTP/1.1\r\nHost: x\r\n\r\n", kParsed, {}},
+      {"absolute-form userinfo", "GET http://u@h/p HTTP/1.1\r\nHost: x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"asterisk outside options", "GET * HTTP/1.1\r\nHost: x\r\n\r\n", kRefused,
+       ErrorKind::kBadRequest},
+      {"options asterisk", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", kParsed, {}},
+  };
+}
+
+void ExpectAnswer(const Case& c, const std::vector<absl::string_view>& pieces) {
+  Recorder rec;
+  http::Limits limits;
+  limits.max_body_bytes = 1024;
+  Http1Codec codec(limits, &rec);
+  absl::Status status;
+  for (absl::string_view piece : pieces) {
+    auto used = codec.Feed(piece);
+    if (!used.ok()) {
+      status = used.status();
+      break;
+    }
+    ASSERT_EQ(*used, piece.size()) << c.name;
+  }
+  if (c.parsed) {
+    EXPECT_TRUE(status.ok()) << c.name << ": " << status;
+    EXPECT_EQ(rec.requests.size(), 1u) << c.name;
+  } else {
+    EXPECT_FALSE(status.ok()) << c.name;
+    EXPECT_EQ(KindOf(status), c.kind) << c.name << ": " << status;
+    EXPECT_TRUE(rec.requests.empty()) << c.name;
+  }
+}
+
+TEST(Http1Codec, StrictFramingWholeAndSplitAnywhere) {
+  for (const Case& c : StrictCases()) {
+    if (HasFailure()) return;
+    absl::string_view all = c.bytes;
+    ExpectAnswer(c, {all});
+    for (size_t cut = 1; cut < all.size() && !HasFailure(); ++cut) {
+      SCOPED_TRACE(cut);
+      ExpectAnswer(c, {all.substr(0, cut), all.substr(cut)});
+    }
+    std::vector<absl::string_view> bytes;
+    for (size_t i = 0; i < all.size(); ++i) bytes.push_back(all.substr(i, 1));
+    ExpectAnswer(c, bytes);
+  }
+}
+
+TEST(Http1Codec, ErrorsAfterAnEarlierRequestOnTheConnection) {
+  Recorder rec;
+  Http1Codec codec({}, &rec);
+  ASSERT_TRUE(codec.Feed("GET /a HTTP/1.1\r\nHost: x\r\n\r\n").ok());
+  EXPECT_EQ(FeedError(codec, std::string("GET /b HTTP/1.1\r\nHost: x\r\nX: a\0\r\n\r\n", 35)),
+            ErrorKind::kBadRequest);
+  EXPECT_EQ(rec.requests.size(), 1u);
+}
+
+TEST(Http1Codec, UpgradeRequestsParseAsOrdinaryOnes) {
+  Recorder rec;
+  Http1Codec codec({}, &rec);
+  std::string in =
+      "GET /a HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+      "GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+  auto used = codec.Feed(in);
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(*used, in.size());
+  ASSERT_EQ(rec.requests.size(), 2u);
+  EXPECT_EQ(rec.requests[1].path, "/b");
 }
 
 TEST(Http1Codec, MalformedIs400) {
@@ -148,7 +290,7 @@ TEST(Http1Codec, LongTargetIs414) {
   http::Limits limits;
   limits.max_request_line = 64;
   Http1Codec codec(limits, &rec);
-  EXPECT_EQ(FeedError(codec, "GET /" + std::string(100, 'a') + " HTTP/1.1\r\n\r\n"),
+  EXPECT_EQ(FeedError(codec, "GET /" + std::string(100, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"),
             ErrorKind::kUriTooLong);
 }
 
@@ -157,8 +299,9 @@ TEST(Http1Codec, LargeHeadersAre431) {
   http::Limits limits;
   limits.max_header_bytes = 256;
   Http1Codec codec(limits, &rec);
-  EXPECT_EQ(FeedError(codec, "GET / HTTP/1.1\r\nX-Big: " + std::string(300, 'a') + "\r\n\r\n"),
-            ErrorKind::kHeaderTooLarge);
+  EXPECT_EQ(
+      FeedError(codec, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(300, 'a') + "\r\n\r\n"),
+      ErrorKind::kHeaderTooLarge);
   limits.max_headers = 3;
   Http1Codec codec2(limits, &rec);
   EXPECT_EQ(FeedError(codec2, "GET / HTTP/1.1\r\na: 1\r\nb: 1\r\nc: 1\r\nd: 1\r\ne: 1\r\n\r\n"),
@@ -170,11 +313,11 @@ TEST(Http1Codec, DeclaredAndStreamedBodyOverLimitAre413) {
   http::Limits limits;
   limits.max_body_bytes = 10;
   Http1Codec codec(limits, &rec);
-  EXPECT_EQ(FeedError(codec, "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n"),
+  EXPECT_EQ(FeedError(codec, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n"),
             ErrorKind::kPayloadTooLarge);
   Http1Codec codec2(limits, &rec);
   EXPECT_EQ(FeedError(codec2,
-                      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n"),
             ErrorKind::kPayloadTooLarge);
   EXPECT_TRUE(rec.requests.empty());
@@ -190,7 +333,7 @@ TEST(Http1Codec, EncodesResponse) {
   resp.headers.Add("X-Id", "1");
   resp.headers.Add("X-Evil", "a\r\nSet-Cookie: x");
   std::string out;
-  codec.EncodeResponse(resp, false, true, &out);
+  codec.EncodeResponse(resp, false, true, false, &out);
   EXPECT_EQ(out.rfind("HTTP/1.1 201 Created\r\n", 0), 0u);
   EXPECT_NE(out.find("Content-Length: 2\r\n"), std::string::npos);
   EXPECT_NE(out.find("x-id: 1\r\n"), std::string::npos);
@@ -199,7 +342,7 @@ TEST(Http1Codec, EncodesResponse) {
   EXPECT_NE(out.find("Server: data-bridge"), std::string::npos);
   EXPECT_EQ(out.substr(out.size() - 6), "\r\n\r\n{}");
   std::string head;
-  codec.EncodeResponse(resp, true, false, &head);
+  codec.EncodeResponse(resp, true, false, false, &head);
   EXPECT_NE(head.find("Content-Length: 2\r\n"), std::string::npos);
   EXPECT_NE(head.find("Connection: close\r\n"), std::string::npos);
   EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
@@ -212,16 +355,20 @@ TEST(Http1Codec, EncodesStreamingResponses) {
   resp.streaming = true;
   resp.body = "first";
   std::string out;
-  codec.EncodeResponse(resp, false, true, &out);  // kept alive: chunked
+  codec.EncodeResponse(resp, false, true, false, &out);  // HTTP/1.1: chunked
   EXPECT_NE(out.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
   EXPECT_EQ(out.find("Content-Length"), std::string::npos);
   EXPECT_EQ(out.substr(out.size() - 14), "\r\n\r\n5\r\nfirst\r\n");
   std::string closing;
-  codec.EncodeResponse(resp, false, false, &closing);  // delimited by the close
-  EXPECT_EQ(closing.find("Transfer-Encoding"), std::string::npos);
-  EXPECT_EQ(closing.find("Content-Length"), std::string::npos);
+  codec.EncodeResponse(resp, false, false, false, &closing);  // closing, still chunked
+  EXPECT_NE(closing.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
   EXPECT_NE(closing.find("Connection: close\r\n"), std::string::npos);
-  EXPECT_EQ(closing.substr(closing.size() - 9), "\r\n\r\nfirst");
+  std::string http10;
+  codec.EncodeResponse(resp, false, false, true, &http10);  // delimited by the close
+  EXPECT_EQ(http10.find("Transfer-Encoding"), std::string::npos);
+  EXPECT_EQ(http10.find("Content-Length"), std::string::npos);
+  EXPECT_NE(http10.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(http10.substr(http10.size() - 9), "\r\n\r\nfirst");
   std::string chunks;
   AppendChunk("", &chunks);  // nothing: an empty chunk would end the body
   AppendChunk(std::string(26, 'z'), &chunks);

@@ -4,12 +4,14 @@
 #include <cstring>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "framework/base/clock.h"
 #include "framework/base/error_kind.h"
 #include "framework/http/status_line.h"
+#include "framework/http/url.h"
 
 namespace databridge::http2 {
 
@@ -111,11 +113,34 @@ absl::Status Http2Codec::Init() {
 
 absl::Status Http2Codec::Start() { return Init(); }
 
-absl::Status Http2Codec::StartUpgraded(absl::string_view http2_settings, http::Request request) {
-  std::string payload;
-  if (!absl::WebSafeBase64Unescape(http2_settings, &payload)) {
+absl::Status Http2Codec::CheckUpgradeSettings(absl::string_view http2_settings,
+                                              std::string* payload) {
+  std::string decoded;
+  for (char c : http2_settings) {  // token68 in the base64url alphabet, no padding
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_') {
+      return MakeError(ErrorKind::kBadRequest, "malformed HTTP2-Settings");
+    }
+  }
+  if (!absl::WebSafeBase64Unescape(http2_settings, &decoded) || decoded.size() % 6 != 0) {
     return MakeError(ErrorKind::kBadRequest, "malformed HTTP2-Settings");
   }
+  for (size_t i = 0; i < decoded.size(); i += 6) {
+    const auto* b = reinterpret_cast<const uint8_t*>(decoded.data() + i);
+    const uint16_t id = static_cast<uint16_t>(b[0] << 8 | b[1]);
+    const uint32_t value = static_cast<uint32_t>(b[2]) << 24 | b[3] << 16 | b[4] << 8 | b[5];
+    const bool valid =
+        (id != NGHTTP2_SETTINGS_ENABLE_PUSH || value <= 1) &&
+        (id != NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE || value <= 0x7fffffffu) &&
+        (id != NGHTTP2_SETTINGS_MAX_FRAME_SIZE || (value >= (1u << 14) && value < (1u << 24)));
+    if (!valid) return MakeError(ErrorKind::kBadRequest, "invalid setting in HTTP2-Settings");
+  }
+  if (payload != nullptr) *payload = std::move(decoded);
+  return absl::OkStatus();
+}
+
+absl::Status Http2Codec::StartUpgraded(absl::string_view http2_settings, http::Request request) {
+  std::string payload;
+  if (auto s = CheckUpgradeSettings(http2_settings, &payload); !s.ok()) return s;
   if (auto s = Init(); !s.ok()) return s;
   int rv = nghttp2_session_upgrade2(session_, reinterpret_cast<const uint8_t*>(payload.data()),
                                     payload.size(), request.is_head ? 1 : 0, nullptr);
@@ -134,6 +159,7 @@ absl::Status Http2Codec::StartUpgraded(absl::string_view http2_settings, http::R
 }
 
 absl::Status Http2Codec::Receive(absl::string_view data) {
+  if (session_ == nullptr) return absl::FailedPreconditionError("HTTP/2 session not started");
   ssize_t rv = nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(data.data()),
                                         data.size());
   if (rv < 0) {
@@ -148,6 +174,7 @@ absl::Status Http2Codec::Receive(absl::string_view data) {
 
 void Http2Codec::Produce(std::string* out) {
   constexpr size_t kMaxChunk = 1 << 20;  // the rest waits for the socket to drain
+  if (session_ == nullptr) return;
   size_t produced = 0;
   while (produced < kMaxChunk) {
     const uint8_t* data;
@@ -159,9 +186,12 @@ void Http2Codec::Produce(std::string* out) {
   if (produced > 0) last_output_ms_ = MonotonicMs();
 }
 
-bool Http2Codec::WantsRead() const { return nghttp2_session_want_read(session_) != 0; }
+bool Http2Codec::WantsRead() const {
+  return session_ != nullptr && nghttp2_session_want_read(session_) != 0;
+}
 
 bool Http2Codec::Finished() const {
+  if (session_ == nullptr) return true;
   bool want_write = nghttp2_session_want_write(session_) != 0;
   if (want_write) return false;
   return nghttp2_session_want_read(session_) == 0 || (shutting_down_ && streams_.empty());
@@ -170,6 +200,7 @@ bool Http2Codec::Finished() const {
 void Http2Codec::Shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
+  if (session_ == nullptr) return;
   nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
                         nghttp2_session_get_last_proc_stream_id(session_), NGHTTP2_NO_ERROR,
                         nullptr, 0);
@@ -185,6 +216,7 @@ bool Http2Codec::Take(Bucket* b, uint32_t burst, uint32_t per_second) {
 }
 
 void Http2Codec::CheckTimeouts(int64_t now_ms, int64_t request_timeout_ms) {
+  if (session_ == nullptr) return;
   std::vector<std::pair<int32_t, Stream*>> late;
   bool sending = false;
   for (auto& [id, s] : streams_) {
@@ -211,8 +243,12 @@ void Http2Codec::Refuse(int32_t stream_id, Stream* stream, const absl::Status& s
 
 void Http2Codec::Dispatch(int32_t stream_id, Stream* stream) {
   if (stream->answered || stream->dispatched) return;
-  stream->dispatched = true;
   SplitTarget(&stream->request);
+  if (http::HasEncodedNul(stream->request.path)) {
+    Refuse(stream_id, stream, MakeError(ErrorKind::kBadRequest, "NUL in the request path"));
+    return;
+  }
+  stream->dispatched = true;
   stream->request.version_minor = 1;
   callbacks_->OnRequest(stream_id, std::move(stream->request));
 }

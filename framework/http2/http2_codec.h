@@ -12,6 +12,8 @@
 // bodies over Limits::max_body_bytes answer 413, PING and SETTINGS floods end the connection
 // with GOAWAY(ENHANCE_YOUR_CALM), and request/stall timeouts (CheckTimeouts).
 // Response bodies are handed to nghttp2 piecewise as the peer's window allows.
+// Until Start or StartUpgraded has succeeded the codec has no session: it reads nothing,
+// writes nothing and reports Finished.
 // One instance per connection, used on that connection's thread only.
 #ifndef DATABRIDGE_FRAMEWORK_HTTP2_HTTP2_CODEC_H_
 #define DATABRIDGE_FRAMEWORK_HTTP2_HTTP2_CODEC_H_
@@ -64,6 +66,10 @@ class Http2Codec {
   // h2c: the HTTP/1.1 request that asked for the upgrade becomes stream 1 (RFC 7540
   // section 3.2); `http2_settings` is its HTTP2-Settings header (base64url).
   absl::Status StartUpgraded(absl::string_view http2_settings, http::Request request);
+  // Whether an HTTP2-Settings header is base64url of a valid SETTINGS payload (RFC 7540
+  // section 3.2.1, RFC 9113 section 6.5.2), so that a bad one is answered 400 over
+  // HTTP/1.1 before any 101. On the decoded payload: `payload` (may be null).
+  static absl::Status CheckUpgradeSettings(absl::string_view http2_settings, std::string* payload);
 
   // Errors are fatal; a GOAWAY is queued when the peer is still reachable.
   absl::Status Receive(absl::string_view data);

@@ -9,13 +9,15 @@
 
 namespace databridge::net {
 
-int AcceptConnection(int listen_fd) {
+int AcceptConnection(int listen_fd, int* error) {
   for (;;) {
     int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
+      *error = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : errno;
       return -1;
     }
+    *error = 0;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     return fd;

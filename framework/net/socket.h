@@ -11,8 +11,9 @@
 namespace databridge::net {
 
 // Accepts one pending connection as a non-blocking, close-on-exec fd with TCP_NODELAY;
-// -1 when none is pending (or on error).
-int AcceptConnection(int listen_fd);
+// -1 when none is pending (*error = 0) or on an error (*error = errno: EMFILE, ENFILE,
+// ENOBUFS and ENOMEM mean the process is out of resources, the connection still queued).
+int AcceptConnection(int listen_fd, int* error);
 
 enum class IoResult { kOk, kWouldBlock, kClosed, kError };
 

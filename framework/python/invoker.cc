@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "framework/http/status_line.h"
 #include "framework/python/json_encoder.h"
 #include "framework/python/py_values.h"
 #include "framework/python/request_data.h"
@@ -132,14 +133,21 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
 void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t sequence,
                      PyObject* result, int status_code, py::handle loop) {
   http::Response r = ResultToResponse(result, status_code);
-  worker->Complete(connection, sequence, r);
-  if (!r.streaming) return;
-  py::object writer = py::cast(BodyWriter{worker, connection, sequence});
+  if (!http::IsFinalStatus(r.status)) {
+    // Never on the wire: a logged 500 (a 1xx or 600+ would leave the client waiting for
+    // a final response, or not parse at all).
+    PyErr_Format(PyExc_ValueError, "invalid status code %d (a response needs 200-599)", r.status);
+    r = ExceptionToResponse("response");
+  }
+  if (!r.streaming) {
+    worker->Complete(connection, sequence, r);
+    return;
+  }
+  py::object writer = py::cast(BodyWriter{worker, connection, sequence, std::move(r)});
   PyObject* started = PyObject_CallFunctionObjArgs(runtime_.stream_body.ptr(), loop.ptr(),
                                                    writer.ptr(), result, nullptr);
-  if (started == nullptr) {  // the head is out: all that is left is to cut the body short
-    ExceptionToResponse("stream_body");
-    worker->AbortBody(connection, sequence);
+  if (started == nullptr) {
+    worker->Complete(connection, sequence, ExceptionToResponse("stream_body"));
   }
   Py_XDECREF(started);
 }
@@ -148,15 +156,31 @@ int64_t BodyWriter::Send(py::bytes data, bool end) {
   char* bytes;
   Py_ssize_t size;
   PyBytes_AsStringAndSize(data.ptr(), &bytes, &size);
+  absl::string_view piece(bytes, size);
   py::gil_scoped_release release;  // `data` stays referenced by the caller
-  int64_t held = worker->SendBody(connection, sequence, absl::string_view(bytes, size), end);
+  int64_t held;
+  if (head) {
+    http::Response first = *std::move(head);
+    head.reset();
+    first.body.append(piece.data(), piece.size());
+    first.streaming = !end;  // all of it at once: an ordinary response
+    worker->Complete(connection, sequence, first);
+    held = end ? 0 : worker->SendBody(connection, sequence, "", false);
+  } else {
+    held = worker->SendBody(connection, sequence, piece, end);
+  }
   worker->Flush();
   return held;
 }
 
 void BodyWriter::Abort() {
   py::gil_scoped_release release;
-  worker->AbortBody(connection, sequence);
+  if (head) {  // nothing was sent: the failure can still be told
+    head.reset();
+    worker->Complete(connection, sequence, server::ErrorResponse(500, "Internal Server Error"));
+  } else {
+    worker->AbortBody(connection, sequence);
+  }
   worker->Flush();
 }
 
@@ -268,10 +292,6 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {
       if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "malformed Response object");
       return ExceptionToResponse("response");
     }
-    if (r.status < 100 || r.status > 999) {
-      PyErr_Format(PyExc_ValueError, "invalid status code %d", r.status);
-      return ExceptionToResponse("response");
-    }
     int streaming = PyObject_IsInstance(result, runtime_.streaming_class.ptr());
     if (streaming < 0) return ExceptionToResponse("response");
     r.streaming = streaming == 1;
@@ -310,7 +330,10 @@ http::Response Invoker::ExceptionToResponse(const char* where) {
     Py_XDECREF(status);
     Py_XDECREF(detail);
     Py_XDECREF(headers);
-    if (ok && r.status >= 100 && r.status <= 999) return r;
+    if (ok && http::IsFinalStatus(r.status)) return r;
+    if (ok) {
+      PyErr_Format(PyExc_ValueError, "HTTPException with invalid status code %d", r.status);
+    }
     return ExceptionToResponse("HTTPException");
   }
   if (PyObject_IsInstance(exc.ptr(), runtime_.validation_error_class.ptr()) == 1) {

@@ -7,14 +7,16 @@
 //   invoker.Invoke(call, &worker, loop);      // GIL held
 // Exceptions: HTTPException -> its status and {"detail": ...}; RequestValidationError ->
 // 422; anything else -> 500 with a generic body, traceback logged (never sent).
-// A StreamingResponse sends its head at once; runtime.stream_body then sends its body
-// through a BodyWriter, piece by piece, from a task on the same loop.
+// A StreamingResponse's body is sent by runtime.stream_body through a BodyWriter, piece by
+// piece, from a task on the same loop; its head goes with the first piece, so a body that
+// fails before producing anything is still a 500.
 // Thread-safe under the GIL; one Invoker serves every worker of a server.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
 
 #include <pybind11/pybind11.h>
 
+#include <optional>
 #include <vector>
 
 #include "framework/http/message.h"
@@ -48,10 +50,13 @@ struct PyEndpoint {
 // loop of the worker that owns the connection:
 //   held = writer.send(b"piece")   # bytes still unsent; -1: nobody reads them, stop
 //   writer.send(b"", True)         # the end          writer.abort(): it failed midway
+// The response's head waits in `head` for the first send (an end at once is an ordinary
+// response with a Content-Length); an abort before it answers 500 instead.
 struct BodyWriter {
   server::Worker* worker;
   uint64_t connection;
   uint64_t sequence;
+  std::optional<http::Response> head;
   int64_t Send(pybind11::bytes data, bool end);
   void Abort();
 };

@@ -11,13 +11,6 @@
 namespace databridge::server {
 namespace {
 
-// The first line carries an HTTP/1.x version (or is still incomplete).
-bool LooksLikeHttp1(absl::string_view data) {
-  size_t eol = data.find('\n');
-  absl::string_view line = data.substr(0, eol);
-  return eol == absl::string_view::npos || absl::StrContains(line, " HTTP/");
-}
-
 bool HasToken(absl::string_view list, absl::string_view token) {
   for (absl::string_view t : absl::StrSplit(list, ',')) {
     if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t), token)) return true;
@@ -41,25 +34,60 @@ bool Http1Session::Idle() const {
 
 absl::Status Http1Session::Receive(absl::string_view data) {
   if (finished_) return absl::OkStatus();  // nothing after a closing response is read
+  if (!first_line_.done) {
+    first_line_.Scan(data);
+    if (!first_line_error_.ok()) return DecideFirstLineError(false);
+  }
   if (paused_ || !in_.empty()) {
     in_.append(data.data(), data.size());
     return absl::OkStatus();
   }
   auto used = codec_->Feed(data);
-  if (!used.ok()) {
-    if (next_sequence_ == 0 && !LooksLikeHttp1(data)) {
-      // The very first bytes are no HTTP/1.x request line at all (no "HTTP/" version), so
-      // an HTTP response would mean nothing to the peer: close without one, as an HTTP/2
-      // endpoint does on an invalid connection preface (RFC 9113 section 3.4).
-      finished_ = true;
-      return used.status();
-    }
-    RespondError(used.status());
-    return used.status();
-  }
+  if (!used.ok()) return Refuse(used.status());
   if (*used < data.size()) in_.assign(data.data() + *used, data.size() - *used);
   if (upgrade_) upgrade_->leftover.swap(in_);
   return absl::OkStatus();
+}
+
+void Http1Session::FirstLine::Scan(absl::string_view data) {
+  size_t eol = data.find('\n');
+  absl::string_view line = data.substr(0, eol);
+  // Look across the previous read's last bytes, so "HTTP/" split over two reads counts.
+  std::string window = tail + std::string(line);
+  if (absl::StrContains(absl::AsciiStrToLower(window), "http/")) http = true;
+  tail = window.substr(window.size() > 4 ? window.size() - 4 : 0);
+  scanned += line.size();
+  if (eol != absl::string_view::npos) done = true;
+}
+
+absl::Status Http1Session::Refuse(const absl::Status& status) {
+  if (next_sequence_ == 0 && !first_line_.done) {
+    // Broken before the connection's first line has ended: whether to answer depends on
+    // whether that line is HTTP/1.x at all, so wait for its end (or the request timeout).
+    first_line_error_ = status;
+    return absl::OkStatus();
+  }
+  if (next_sequence_ == 0 && !first_line_.http) {
+    // The connection's first line carries no HTTP version at all (nor is it the HTTP/2
+    // preface): an HTTP answer would mean nothing to the peer, so close without one, as an
+    // HTTP/2 endpoint does on an invalid connection preface (RFC 9113 section 3.4).
+    finished_ = true;
+    return status;
+  }
+  RespondError(status);
+  return status;
+}
+
+absl::Status Http1Session::DecideFirstLineError(bool timed_out) {
+  constexpr size_t kMaxFirstLineScan = 64 * 1024;
+  if (!first_line_.done && !timed_out && first_line_.scanned <= kMaxFirstLineScan) {
+    return absl::OkStatus();  // still waiting for the line to end; the bytes are dropped
+  }
+  first_line_.done = true;
+  absl::Status status = first_line_error_;
+  first_line_error_ = absl::OkStatus();
+  in_.clear();
+  return Refuse(status);
 }
 
 absl::Status Http1Session::FeedBuffered() {
@@ -67,8 +95,7 @@ absl::Status Http1Session::FeedBuffered() {
     auto used = codec_->Feed(in_);
     if (!used.ok()) {
       in_.clear();
-      RespondError(used.status());
-      return used.status();
+      return Refuse(used.status());
     }
     in_.erase(0, *used);
     if (*used == 0) break;
@@ -137,11 +164,11 @@ void Http1Session::Respond(uint64_t sequence, const http::Response& response) {
   bool keep_alive =
       slot->keep_alive && !draining_ && !response.close && !(response.streaming && slot->http10);
   slot->bytes.clear();
-  codec_->EncodeResponse(response, slot->head, keep_alive, &slot->bytes);
+  codec_->EncodeResponse(response, slot->head, keep_alive, slot->http10, &slot->bytes);
   slot->ready = true;
   slot->close = !keep_alive;
   slot->streaming = response.streaming && !slot->head;
-  slot->chunked = keep_alive;
+  slot->chunked = !slot->http10;
   MoveReadySlots();
 }
 
@@ -208,6 +235,10 @@ void Http1Session::BeginDrain() {
 void Http1Session::CheckTimeouts(int64_t now_ms) {
   if (finished_ || !codec_->InRequest()) return;
   if (now_ms - request_started_ms_ > static_cast<int64_t>(config_.request_timeout_s * 1000)) {
+    if (!first_line_error_.ok()) {
+      DecideFirstLineError(true).IgnoreError();
+      return;
+    }
     RespondError(MakeError(ErrorKind::kRequestTimeout, "request not received in time"));
   }
 }

@@ -5,6 +5,9 @@
 //   s.Receive("GET / HTTP/1.1\r\n...");   // host->Dispatch(sequence, request)
 //   s.Respond(sequence, response);        // any order; written in request order
 // Also recognises `Upgrade: h2c` (RFC 7540 section 3.2) and hands over to HTTP/2.
+// Malformed requests are answered (400, 413, 431, 505, ...) and the connection closed,
+// however the bytes were split; only a connection whose very first line has no HTTP
+// version at all is closed without an answer (it is not talking HTTP/1.x).
 // Used only on its connection's I/O thread.
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
@@ -58,7 +61,20 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
   };
   Slot* Find(uint64_t sequence);
 
+  // What the connection's first line looked like (read across however many reads).
+  struct FirstLine {
+    void Scan(absl::string_view data);
+    bool done = false;  // its LF was seen
+    bool http = false;  // it carries "HTTP/" (any case): an HTTP/1.x attempt
+    size_t scanned = 0;
+    std::string tail;  // the last bytes before the current read
+  };
+
   absl::Status FeedBuffered();
+  // A parse error: answered (4xx, then close), or the connection closed without an answer
+  // when its first line is no HTTP/1.x at all.
+  absl::Status Refuse(const absl::Status& status);
+  absl::Status DecideFirstLineError(bool timed_out);
   void RespondError(const absl::Status& status);
   void MoveReadySlots();
   bool IsH2cUpgrade(const http::Request& request) const;
@@ -76,6 +92,8 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
   bool finished_ = false;  // a closing response was queued
   const bool allow_h2c_;
   std::optional<SessionUpgrade> upgrade_;
+  FirstLine first_line_;
+  absl::Status first_line_error_;  // a parse error held until the first line ends
 };
 
 }  // namespace databridge::server

@@ -1,6 +1,7 @@
 #include "framework/server/http2_session.h"
 
 #include "framework/base/error_kind.h"
+#include "framework/base/logging.h"
 #include "framework/server/error_response.h"
 
 namespace databridge::server {
@@ -19,6 +20,8 @@ absl::StatusOr<std::unique_ptr<Session>> Http2Session::ForUpgrade(const ServerCo
                                                                   SessionHost* host,
                                                                   http::Request request,
                                                                   const std::string& settings) {
+  // Refused here, the request is answered 400 over HTTP/1.1 instead of switching.
+  if (auto st = http2::Http2Codec::CheckUpgradeSettings(settings, nullptr); !st.ok()) return st;
   std::unique_ptr<Http2Session> s(new Http2Session(config, host));
   s->upgrade_request_ = std::make_unique<http::Request>(std::move(request));
   s->upgrade_settings_ = settings;
@@ -30,7 +33,9 @@ void Http2Session::Start() {
   auto request = std::move(upgrade_request_);
   absl::Status s = codec_.StartUpgraded(upgrade_settings_, std::move(*request));
   if (!s.ok()) {
-    // Nothing can be answered on a half-made session; it reports Finished and closes.
+    // Settings were checked before the 101, so only a failed allocation lands here; a
+    // codec without a session reports Finished and the connection closes.
+    DB_LOG(kError) << "h2c upgrade failed after 101: " << s;
     codec_.Shutdown();
   }
 }

@@ -3,6 +3,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "framework/base/clock.h"
 #include "framework/base/error_kind.h"
@@ -17,6 +19,8 @@ namespace {
 constexpr uint64_t kListenerToken = 0;
 constexpr uint64_t kMailboxToken = 1;
 constexpr int kAcceptBatch = 64;
+constexpr int64_t kAcceptRetryMs = 100;          // pause after accept() runs out of fds
+constexpr int64_t kAcceptLogIntervalMs = 10000;  // at most one such log line per interval
 
 int TickMs(const ServerConfig& c) {
   // A quarter of the shortest timeout, within [10 ms, 250 ms].
@@ -76,14 +80,43 @@ void Worker::Poll(std::vector<Call>* calls) {
 
 void Worker::Accept() {
   for (int i = 0; i < kAcceptBatch && listen_fd_ >= 0; ++i) {
-    int fd = net::AcceptConnection(listen_fd_);
-    if (fd < 0) return;
+    int error = 0;
+    int fd = net::AcceptConnection(listen_fd_, &error);
+    if (fd < 0) {
+      if (error != 0) PauseAccepting(error);
+      return;
+    }
     uint64_t id = next_id_++;
     auto conn = std::make_unique<Connection>(id, fd, routes_.config(), this, tls_);
     if (!reactor_.Add(fd, EPOLLIN | EPOLLRDHUP, id).ok()) continue;  // conn closes fd
     interest_[id] = EPOLLIN | EPOLLRDHUP;
     connections_.emplace(id, std::move(conn));
   }
+}
+
+void Worker::PauseAccepting(int error) {
+  // Out of descriptors (or kernel memory): the listener stays readable, so retrying at
+  // once would spin. Stop watching it for a while, as nginx does, and say so once per
+  // interval; connections closing meanwhile free descriptors for the retry.
+  const int64_t now = MonotonicMs();
+  if (accept_paused_) return;
+  accept_paused_ = true;
+  accept_resume_ms_ = now + kAcceptRetryMs;
+  reactor_.Modify(listen_fd_, 0, kListenerToken).IgnoreError();
+  ++accept_failures_;
+  if (now >= next_accept_log_ms_) {
+    DB_LOG(kError) << "accept() failed: " << std::strerror(error) << " (" << accept_failures_
+                   << " time(s) since the last report); not accepting for " << kAcceptRetryMs
+                   << " ms, with " << connections_.size() << " connection(s) open";
+    accept_failures_ = 0;
+    next_accept_log_ms_ = now + kAcceptLogIntervalMs;
+  }
+}
+
+void Worker::ResumeAccepting(int64_t now_ms) {
+  if (!accept_paused_ || now_ms < accept_resume_ms_ || listen_fd_ < 0) return;
+  accept_paused_ = false;
+  reactor_.Modify(listen_fd_, EPOLLIN, kListenerToken).IgnoreError();
 }
 
 void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
@@ -217,6 +250,7 @@ void Worker::BeginShutdown() {
 }
 
 void Worker::Sweep() {
+  ResumeAccepting(MonotonicMs());
   bool force = draining_ && MonotonicMs() >= drain_deadline_ms_;
   if (force && !connections_.empty()) {
     DB_LOG(kWarning) << "graceful shutdown period over; closing " << connections_.size()

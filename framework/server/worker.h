@@ -57,6 +57,8 @@ class Worker : public ConnectionOwner {
 
  private:
   void Accept();
+  void PauseAccepting(int error);
+  void ResumeAccepting(int64_t now_ms);
   void BeginShutdown();
   void Sweep();
   void Touch(Connection* c);
@@ -76,6 +78,11 @@ class Worker : public ConnectionOwner {
   bool draining_ = false;
   bool finished_ = false;
   int64_t drain_deadline_ms_ = 0;
+  // accept() out of descriptors: the listener is unwatched until accept_resume_ms_.
+  bool accept_paused_ = false;
+  int64_t accept_resume_ms_ = 0;
+  int64_t next_accept_log_ms_ = 0;
+  int accept_failures_ = 0;
 };
 
 }  // namespace databridge::server

@@ -77,7 +77,6 @@ def test_malformed_request_400(server):
     for bad in (
         b"BREW /pot HTTP/1.1\r\n\r\n",
         b"GET / HTTP/1.1\r\nNo-Colon\r\n\r\n",
-        b"GET / HTTP/9.9\r\n\r\n",
         b"GET /health HTTP/1.1\r\nHost: t\r\n\r\nGARBAGE\r\n\r\n",
     ):
         data = raw_exchange(server.port, bad)
@@ -87,9 +86,13 @@ def test_malformed_request_400(server):
 
 
 def test_bytes_that_are_not_http_are_closed_without_answer(server):
-    # Not an HTTP/1.x request line, not the HTTP/2 preface: nothing to answer in.
+    # The connection's first line has no HTTP version and is not the HTTP/2 preface (h2spec's
+    # 3.5 case): nothing to answer in, whole or split anywhere. Later on a connection, the
+    # same bytes are a malformed request and get a 400 (test_malformed_request_400).
     for junk in (b"GARBAGE\r\n\r\n", b"INVALID CONNECTION PREFACE\r\n\r\n", b"\x16\x03\x01\x00\x05hello\n"):
         assert raw_exchange(server.port, junk) == b""
+        for cut in range(1, len(junk)):
+            assert raw_exchange(server.port, [junk[:cut], junk[cut:]]) == b"", (junk, cut)
 
 
 def test_content_length_with_chunked_is_rejected(server):
@@ -189,6 +192,6 @@ def test_hostile_bytes_never_take_the_server_down(server):
         reply = raw_exchange(server.port, data, timeout=3, half_close=True)
         if reply:
             status = int(reply.split(b" ", 2)[1])
-            assert status < 500 or status == 408, reply[:200]
+            assert status < 500 or status in (408, 505), reply[:200]
     data = raw_exchange(server.port, get("/health", "Connection: close\r\n"))
     assert split_responses(data)[0][2] == b'{"status":"ok"}'

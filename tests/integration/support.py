@@ -64,12 +64,26 @@ def hello_server(*extra: str, app: str = "examples.hello.app:app") -> Iterator[S
 
 
 def raw_exchange(
-    port: int, data: bytes, timeout: float = 5.0, until_close: bool = True, half_close: bool = False
+    port: int,
+    data: bytes | list[bytes],
+    timeout: float = 5.0,
+    until_close: bool = True,
+    half_close: bool = False,
+    pause: float = 0.002,
 ) -> bytes:
     """Send bytes on a fresh connection and read until the server closes (or timeout).
-    With half_close the client shuts down its sending side after the bytes."""
+    A list of pieces is written one write each, `pause` seconds apart, so the server reads
+    them separately. With half_close the client shuts down its sending side after the bytes."""
+    pieces = [data] if isinstance(data, bytes) else data
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for i, piece in enumerate(pieces):
+            if i:
+                time.sleep(pause)
+            try:
+                s.sendall(piece)
+            except (BrokenPipeError, ConnectionResetError):
+                break  # the server answered and closed before the rest
         if half_close:
             s.shutdown(socket.SHUT_WR)
         chunks = []
@@ -81,7 +95,7 @@ def raw_exchange(
                 chunks.append(chunk)
                 if not until_close:
                     break
-        except socket.timeout:
+        except (socket.timeout, ConnectionResetError):
             pass
         return b"".join(chunks)
 
