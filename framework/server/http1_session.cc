@@ -33,7 +33,8 @@ bool Http1Session::Idle() const {
 }
 
 absl::Status Http1Session::Receive(absl::string_view data) {
-  if (finished_) return absl::OkStatus();  // nothing after a closing response is read
+  // Nothing after a closing request or response is read (RFC 9112 section 9.6).
+  if (finished_ || last_request_) return absl::OkStatus();
   if (!first_line_.done) {
     first_line_.Scan(data);
     if (!first_line_error_.ok()) return DecideFirstLineError(false);
@@ -136,7 +137,16 @@ bool Http1Session::OnRequest(http::Request request) {
   uint64_t sequence = next_sequence_++;
   slots_.push_back(Slot{sequence, request.is_head, request.keep_alive && !draining_,
                         request.version_minor == 0});
+  const bool last = !slots_.back().keep_alive;
   host_->Dispatch(sequence, std::move(request));
+  if (last) {
+    // Connection: close (or HTTP/1.0, CONNECT, draining): requests pipelined behind it are
+    // never processed; reading stops here for good.
+    last_request_ = true;
+    paused_ = true;
+    in_.clear();
+    return false;
+  }
   if (slots_.size() >= config_.max_pipelined) paused_ = true;
   return !paused_;
 }
@@ -211,7 +221,8 @@ void Http1Session::MoveReadySlots() {
       break;
     }
   }
-  if (!finished_ && !upgrade_ && paused_ && slots_.size() < config_.max_pipelined / 2 + 1) {
+  if (!finished_ && !upgrade_ && !last_request_ && paused_ &&
+      slots_.size() < config_.max_pipelined / 2 + 1) {
     paused_ = false;
     FeedBuffered().IgnoreError();  // a parse error queued its own 4xx and finished us
   }

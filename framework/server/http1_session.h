@@ -89,7 +89,8 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
   int64_t request_started_ms_ = 0;
   bool paused_ = false;
   bool draining_ = false;
-  bool finished_ = false;  // a closing response was queued
+  bool finished_ = false;      // a closing response was queued
+  bool last_request_ = false;  // a request that closes the connection was dispatched
   const bool allow_h2c_;
   std::optional<SessionUpgrade> upgrade_;
   FirstLine first_line_;

@@ -66,6 +66,25 @@ async def fail() -> StreamingResponse:
     return StreamingResponse(produce())
 
 
+@app.get("/fail-first")
+async def fail_first() -> StreamingResponse:
+    async def produce() -> AsyncIterator[bytes]:
+        await asyncio.sleep(0.01)
+        raise RuntimeError("producer failed before its first piece")
+        yield b"never"  # an async generator
+
+    return StreamingResponse(produce())
+
+
+@app.get("/empty")
+async def empty() -> StreamingResponse:
+    async def produce() -> AsyncIterator[bytes]:
+        return
+        yield b""  # an async generator
+
+    return StreamingResponse(produce(), media_type="text/plain")
+
+
 @app.get("/endless/{name}")
 async def endless(name: str) -> StreamingResponse:
     async def produce() -> AsyncIterator[bytes]:

@@ -74,6 +74,41 @@ def test_a_failing_producer_cuts_the_body_short(client):
     assert client.get("/closed/none").status_code == 200  # the server is fine
 
 
+def test_a_producer_failing_before_its_first_piece_is_a_500(client):
+    r = client.get("/fail-first")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "Internal Server Error"}
+
+
+def test_an_empty_body_is_an_ordinary_response(client):
+    r = client.get("/empty")
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["content-length"] == "0"
+
+
+def _read_to_close(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+
+def test_closing_http11_streams_are_still_chunked(server):
+    # Close-delimited, a body cut short would look complete; chunked, it cannot.
+    data = _read_to_close(
+        server.port, b"GET /big?size=1000 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert b"transfer-encoding: chunked" in head.lower() and b"connection: close" in head.lower()
+    assert body.endswith(b"\r\n0\r\n\r\n")
+    cut = _read_to_close(
+        server.port, b"GET /fail HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    head, _, body = cut.partition(b"\r\n\r\n")
+    assert b"transfer-encoding: chunked" in head.lower()
+    assert body == b"7\r\npartial\r\n"  # no last chunk: visibly incomplete
+
+
 def test_a_client_that_leaves_stops_the_producer(server):
     for h2 in (False, True):
         name = f"left-{h2}"
