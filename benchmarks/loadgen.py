@@ -16,6 +16,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
 from typing import Sequence
 
@@ -132,11 +133,16 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             ["taskset", "-c", SERVER_CORE, *self.argv],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.env, stdout=subprocess.DEVNULL, stderr=self.log,
         )
         return self
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-2000:].decode(errors="replace")
 
     def __exit__(self, *exc: object) -> None:
         assert self.proc is not None
@@ -146,6 +152,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.close()
 
 
 def workspace_paths() -> tuple[str, str, str]:
@@ -159,14 +166,21 @@ def workspace_paths() -> tuple[str, str, str]:
     return workspace, venv_python, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers")
 
 
-def data_bridge_server(app: str, threads: int = 1, name: str = "data-bridge") -> Server:
-    """`python -m data_bridge serve <app>` on a free port, with this process's sys.path."""
+def data_bridge_server(app: str, threads: int = 1, name: str = "data-bridge",
+                       runfiles: str | None = None) -> Server:
+    """`python -m data_bridge serve <app>` on a free port, with this process's sys.path, or
+    with another build's: `runfiles` is the runfiles folder of the same benchmark target
+    built in another checkout (an A/B of two versions in one run)."""
     import sys
 
+    path = [p for p in sys.path if p]
+    if runfiles is not None:
+        ours = os.environ.get("RUNFILES_DIR") or os.path.abspath(sys.argv[0]) + ".runfiles"
+        path = [p.replace(ours, runfiles, 1) for p in path]
     port = free_port()
     return Server(name, ["/usr/bin/python3", "-m", "data_bridge", "serve", app, "--port",
                          str(port), "--threads", str(threads)], port,
-                  env=dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p)))
+                  env=dict(os.environ, PYTHONPATH=os.pathsep.join(path)))
 
 
 def uvicorn_server(name: str, venv_python: str, app: str, app_dir: str) -> Server:
@@ -182,7 +196,10 @@ def measure(server: Server, scenarios: dict[str, str], seconds: int, connections
     """Runs every scenario against one server with `tool` (wrk or h2load)."""
     results = []
     with server:
-        wait_ready(server.port)
+        try:
+            wait_ready(server.port)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}: {server.name} ({server.argv}) said:\n{server.log_tail()}")
         assert server.proc is not None
         for name, path in scenarios.items():
             url = f"http://127.0.0.1:{server.port}{path}"

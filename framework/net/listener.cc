@@ -1,6 +1,7 @@
 #include "framework/net/listener.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -42,6 +43,21 @@ absl::StatusOr<int> BindListener(const std::string& host, int port, int backlog)
   }
   ::freeaddrinfo(res);
   return last;
+}
+
+absl::StatusOr<int> DuplicateListener(int fd) {
+  int listening = 0;
+  socklen_t len = sizeof(listening);
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
+    return absl::InvalidArgumentError(absl::StrCat("fd ", fd, " is not a listening socket"));
+  }
+  int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0 || ::fcntl(copy, F_SETFL, ::fcntl(copy, F_GETFL) | O_NONBLOCK) != 0) {
+    if (copy >= 0) ::close(copy);
+    return absl::UnavailableError(
+        absl::StrCat("cannot duplicate fd ", fd, ": ", std::strerror(errno)));
+  }
+  return copy;
 }
 
 int LocalPort(int fd) {

@@ -15,6 +15,11 @@ namespace databridge::net {
 
 absl::StatusOr<int> BindListener(const std::string& host, int port, int backlog = 1024);
 
+// A non-blocking, close-on-exec duplicate of a listening socket bound elsewhere (a
+// supervisor's, inherited across fork); the caller owns the duplicate. Fails when `fd` is
+// not a listening stream socket.
+absl::StatusOr<int> DuplicateListener(int fd);
+
 // The port a bound socket listens on (resolves port 0).
 int LocalPort(int fd);
 

@@ -247,6 +247,9 @@ server::ServerConfig ReadConfig(py::handle handle) {
   if (d.contains("graceful_timeout")) c.graceful_timeout_s = d["graceful_timeout"].cast<double>();
   if (d.contains("ssl_certfile")) c.ssl_certfile = d["ssl_certfile"].cast<std::string>();
   if (d.contains("ssl_keyfile")) c.ssl_keyfile = d["ssl_keyfile"].cast<std::string>();
+  if (d.contains("listen_fds")) {
+    for (py::handle fd : d["listen_fds"]) c.listen_fds.push_back(fd.cast<int>());
+  }
   if (d.contains("http2_max_concurrent_streams")) {
     c.http2.max_concurrent_streams = d["http2_max_concurrent_streams"].cast<uint32_t>();
   }

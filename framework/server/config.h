@@ -6,6 +6,7 @@
 #define DATABRIDGE_FRAMEWORK_SERVER_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "framework/http/codec.h"
 #include "framework/http2/http2_codec.h"
@@ -25,6 +26,10 @@ struct ServerConfig {
   bool allow_h2c_upgrade = true;   // HTTP/1.1 Upgrade: h2c (cleartext only)
   std::string ssl_certfile;        // both set: TLS 1.2/1.3 with ALPN h2, http/1.1
   std::string ssl_keyfile;
+  // Listening sockets bound by someone else (a supervisor shares them among its worker
+  // processes), one per I/O thread; empty: the server binds its own. Not owned: the server
+  // serves on duplicates, so the originals outlive any one worker.
+  std::vector<int> listen_fds;
 };
 
 }  // namespace databridge::server

@@ -139,6 +139,7 @@ void Connection::Install(std::unique_ptr<Session> session) {
 }
 
 void Connection::Deliver(absl::string_view data) {
+  received_ = true;
   std::string first;
   if (session_ == nullptr) {
     if (!ChooseProtocol(data) || session_ == nullptr) return;
@@ -226,7 +227,10 @@ void Connection::Flush() {
 
 void Connection::BeginDrain() {
   draining_ = true;
-  if (state_ == State::kOpen && idle()) {
+  // An idle keep-alive connection closes now; a fresh one (accepted, nothing read yet) is
+  // waiting for the request its client is sending: it gets that request answered (with
+  // Connection: close), bounded by the request timeout and the grace period.
+  if (state_ == State::kOpen && idle() && received_) {
     Close();
     return;
   }

@@ -82,6 +82,7 @@ class Connection : public SessionHost {
   std::string sniff_;                 // cleartext bytes read before the protocol is known
   State state_ = State::kOpen;
   bool draining_ = false;
+  bool received_ = false;     // any request bytes arrived (a fresh connection is owed its first)
   bool peer_closed_ = false;  // the client half-closed; answer what is owed, then close
   bool failed_ = false;       // protocol error answered; close once it is written
   std::string out_;

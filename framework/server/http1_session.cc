@@ -240,7 +240,9 @@ void Http1Session::Produce(std::string* out) {
 
 void Http1Session::BeginDrain() {
   draining_ = true;
-  if (Idle()) finished_ = true;
+  // Idle between requests: done. Before its first request the client is still sending it:
+  // that one is answered, with Connection: close.
+  if (Idle() && next_sequence_ > 0) finished_ = true;
 }
 
 void Http1Session::CheckTimeouts(int64_t now_ms) {

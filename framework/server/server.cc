@@ -1,5 +1,6 @@
 #include "framework/server/server.h"
 
+#include "absl/strings/str_cat.h"
 #include "framework/net/listener.h"
 
 namespace databridge::server {
@@ -13,8 +14,14 @@ absl::Status Server::Bind() {
     if (!tls.ok()) return tls.status();
     tls_ = *std::move(tls);
   }
+  if (!config.listen_fds.empty() && config.listen_fds.size() != static_cast<size_t>(threads)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(config.listen_fds.size(), " listening sockets for ", threads, " threads"));
+  }
   for (int i = 0; i < threads; ++i) {
-    absl::StatusOr<int> fd = net::BindListener(config.host, port);
+    absl::StatusOr<int> fd = config.listen_fds.empty()
+                                 ? net::BindListener(config.host, port)
+                                 : net::DuplicateListener(config.listen_fds[i]);
     if (!fd.ok()) return fd.status();
     if (i == 0) port = net::LocalPort(*fd);  // port 0: the others share the ephemeral one
     auto worker = std::make_unique<Worker>(routes_, *fd, tls_.get());

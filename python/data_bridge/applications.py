@@ -12,9 +12,6 @@
 from __future__ import annotations
 
 import functools
-import logging
-import os
-import signal
 import sys
 from typing import Any
 
@@ -89,9 +86,10 @@ class App(Router):
     ) -> None:
         """Serve until SIGINT/SIGTERM, then shut down gracefully.
 
-        workers > 1 forks that many processes, each binding the port with SO_REUSEPORT (the
-        kernel spreads connections) and running `threads` I/O threads; the parent forwards
-        SIGINT/SIGTERM and exits when they have, 0 if they all did.
+        workers > 1 forks that many processes under a supervisor (data_bridge.supervisor),
+        each running `threads` I/O threads on listening sockets the parent bound once (SO_
+        REUSEPORT, one per thread): a worker that dies is logged and replaced, SIGTERM/SIGINT
+        drain them all, SIGHUP restarts them one at a time without failing a request.
         settings: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
         ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), grpc_port (also serve the
         proto services over gRPC, on that port) with grpc_max_receive_message_bytes,
@@ -99,10 +97,21 @@ class App(Router):
         grpc_keepalive_timeout_ms (20 s); with ssl_certfile the gRPC port speaks TLS too.
         """
         if workers > 1:
-            self._run_workers(host, port, threads, workers, settings)
+            from .supervisor import Supervisor
+
+            def serve_one(listen_fds: list[int], ready_fd: int) -> None:
+                self.run(host, port, threads, 1, listen_fds=listen_fds, ready_fd=ready_fd,
+                         **settings)
+
+            code = Supervisor(serve_one, host=host, port=port, threads=threads,
+                              workers=workers).run()
+            if code:
+                raise SystemExit(code)
             return
         from .rpc import grpc_settings
+        from .supervisor import notify_ready
 
+        ready_fd = settings.pop("ready_fd", None)
         grpc_config = grpc_settings(settings)
         grpc_port = grpc_config.pop("port", None)
         server = self.build(host, port, threads, **settings)
@@ -117,6 +126,7 @@ class App(Router):
             file=sys.stderr,
             flush=True,
         )
+        notify_ready(ready_fd)
         grace = float(settings.get("graceful_timeout") or 10.0)
         server.serve(functools.partial(_runtime.run_worker, grpc=grpc),
                      (lambda: grpc.shutdown(grace)) if grpc else None)
@@ -137,43 +147,3 @@ class App(Router):
         if not methods:
             raise ValueError("grpc_port given, but the app has no proto services")
         return start_grpc(methods, host, port, threads, **settings)
-
-    def _run_workers(
-        self, host: str, port: int, threads: int, workers: int, settings: dict[str, Any]
-    ) -> None:
-        if port == 0:
-            raise ValueError("workers > 1 needs a fixed port (each worker binds it)")
-        children: list[int] = []
-        for _ in range(workers):
-            pid = os.fork()
-            if pid == 0:  # the worker: an ordinary single-process server
-                code = 0
-                try:
-                    self.run(host, port, threads, 1, **settings)
-                except BaseException:  # noqa: BLE001 - reported, then the process exits
-                    logging.getLogger("data_bridge").exception("worker failed")
-                    code = 1
-                finally:
-                    os._exit(code)
-            children.append(pid)
-
-        def forward(signum: int, _frame: Any) -> None:
-            for child in children:
-                try:
-                    os.kill(child, signum)
-                except ProcessLookupError:
-                    pass
-
-        signal.signal(signal.SIGTERM, forward)
-        signal.signal(signal.SIGINT, forward)
-        failed = 0
-        for child in children:
-            while True:
-                try:
-                    _, status = os.waitpid(child, 0)
-                    break
-                except InterruptedError:
-                    continue
-            failed += os.waitstatus_to_exitcode(status) != 0
-        if failed:
-            raise SystemExit(1)
