@@ -175,8 +175,12 @@ def data_bridge_server(app: str, threads: int = 1, name: str = "data-bridge",
 
     path = [p for p in sys.path if p]
     if runfiles is not None:
-        ours = os.environ.get("RUNFILES_DIR") or os.path.abspath(sys.argv[0]) + ".runfiles"
-        path = [p.replace(ours, runfiles, 1) for p in path]
+        # The runfiles folder of this benchmark (the py_binary stub puts it on sys.path).
+        ours = next((p for p in path if p.endswith(".runfiles")), "<no runfiles>")
+        mapped = [p.replace(ours, runfiles, 1) for p in path]
+        if not any(runfiles in p for p in mapped):
+            raise SystemExit(f"--baseline: no sys.path entry lies under {ours}")
+        path = mapped
     port = free_port()
     return Server(name, ["/usr/bin/python3", "-m", "data_bridge", "serve", app, "--port",
                          str(port), "--threads", str(threads)], port,

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# ./bazelw run //tests/fuzz:run -- [--seconds N | --runs N] [--jobs J] [TARGET...]
+#
+# Builds every cc_fuzz_test (or the TARGETs named) with libFuzzer, ASan and UBSan
+# (--config=fuzz: Debian's clang-14) in an output base of its own, so the normal build's
+# cache is untouched, then fuzzes each for N seconds (default 60) or N executions, starting
+# from its committed corpus. New coverage goes to .fuzz/<target>/ (not committed); a crash
+# is written beside the corpus as <target>_corpus/crash-<sha1>, to be committed as a
+# regression seed (`bazel test` replays it from then on), and the run fails.
+set -euo pipefail
+root="${BUILD_WORKSPACE_DIRECTORY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+cd "$root"
+limit=(-max_total_time=60)
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) limit=(-max_total_time="$2"); shift 2 ;;
+    --runs) limit=(-runs="$2"); shift 2 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+base="${FUZZ_OUTPUT_BASE:-$HOME/.cache/data-bridge-fuzz}"
+bzl=(bazel --output_base="$base")
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <("${bzl[@]}" query --noshow_progress 'attr(tags, "\bfuzz\b", tests(//...))' 2>/dev/null)
+fi
+"${bzl[@]}" build --noshow_progress --config=fuzz --symlink_prefix=/ "${targets[@]}"
+bin=$("${bzl[@]}" info --config=fuzz bazel-bin 2>/dev/null)
+status=0
+for t in "${targets[@]}"; do
+  pkg="${t#//}"; pkg="${pkg%%:*}"; name="${t##*:}"
+  corpus="$pkg/${name}_corpus"
+  work=".fuzz/$name"
+  mkdir -p "$work"
+  echo "== $t" >&2
+  log=$(mktemp)
+  if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+    "$bin/$pkg/$name" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$corpus/crash-" "$work" "$corpus" >"$log" 2>&1; then
+    tail -60 "$log" >&2
+    echo "FAILED: $t (the input is saved under $corpus/; commit it)" >&2
+    status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs" "$log" |
+    sed "s|^|$name: |" >&2 || true
+  rm -f "$log"
+done
+exit $status
