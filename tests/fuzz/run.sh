@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-base="${FUZZ_OUTPUT_BASE:-$HOME/.cache/data-bridge-fuzz}"
+base="${FUZZ_OUTPUT_BASE:-$HOME/.cache/data-bridge-fuzz/$(echo "$root" | md5sum | cut -c1-12)}"
 bzl=(bazel --output_base="$base")
 if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <("${bzl[@]}" query --noshow_progress 'attr(tags, "\bfuzz\b", tests(//...))' 2>/dev/null)
