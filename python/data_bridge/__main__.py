@@ -14,7 +14,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--threads", type=int, default=1, help="I/O threads (default 1)")
     parser.add_argument("--workers", type=int, default=1,
-                        help="processes sharing the port with SO_REUSEPORT (default 1)")
+                        help="worker processes under a supervisor: dead ones replaced, SIGHUP "
+                        "restarts them one at a time (default 1)")
     parser.add_argument("--max-body-bytes", type=int, default=None)
     parser.add_argument("--request-timeout", type=float, default=None)
     parser.add_argument("--keepalive-timeout", type=float, default=None)

@@ -22,7 +22,13 @@ done
 base="${FUZZ_OUTPUT_BASE:-$HOME/.cache/data-bridge-fuzz/$(echo "$root" | md5sum | cut -c1-12)}"
 bzl=(bazel --output_base="$base")
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <("${bzl[@]}" query --noshow_progress 'attr(tags, "\bfuzz\b", tests(//...))' 2>/dev/null)
+  # Not //...: this output base would walk the normal build's convenience symlinks.
+  mapfile -t targets < <("${bzl[@]}" query --noshow_progress \
+    'attr(tags, "\bfuzz\b", tests(//framework/... + //codegen/... + //tests/...))')
+fi
+if [ ${#targets[@]} -eq 0 ]; then
+  echo "run.sh: no fuzz targets found" >&2
+  exit 1
 fi
 "${bzl[@]}" build --noshow_progress --config=fuzz --symlink_prefix=/ "${targets[@]}"
 bin=$("${bzl[@]}" info --config=fuzz bazel-bin 2>/dev/null)
