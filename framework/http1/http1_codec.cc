@@ -22,6 +22,11 @@ bool SafeHeaderText(absl::string_view s) {
 
 absl::Status Bad(absl::string_view why) { return MakeError(ErrorKind::kBadRequest, why); }
 
+absl::Status VersionNotSupported(int major, int minor) {
+  return MakeError(ErrorKind::kVersionNotSupported,
+                   absl::StrCat("HTTP/", major, ".", minor, " is not supported"));
+}
+
 // Splits an absolute-form target (RFC 9112 section 3.2.2) into authority and the rest
 // ("/path?query", possibly empty). False when it is not one.
 bool SplitAbsoluteForm(absl::string_view target, absl::string_view* authority,
@@ -78,9 +83,7 @@ absl::Status Http1Codec::ParseError(llhttp_errno_t err) {
   // do not speak, 505; its other version errors are malformed syntax, 400.
   if (err == HPE_INVALID_VERSION &&
       absl::string_view(llhttp_get_error_reason(&parser_)) == "Invalid HTTP version") {
-    return MakeError(
-        ErrorKind::kVersionNotSupported,
-        absl::StrCat("HTTP/", parser_.http_major, ".", parser_.http_minor, " is not supported"));
+    return VersionNotSupported(parser_.http_major, parser_.http_minor);
   }
   return Bad(absl::StrCat("malformed request: ", llhttp_get_error_reason(&parser_)));
 }
@@ -149,8 +152,7 @@ int Http1Codec::OnHeaderValueComplete(llhttp_t* p) {
 absl::Status Http1Codec::CheckRequest(const llhttp_t* p) {
   http::Request& req = request_;
   if (p->http_major != 1 || p->http_minor > 1) {
-    return MakeError(ErrorKind::kVersionNotSupported,
-                     absl::StrCat("HTTP/", p->http_major, ".", p->http_minor, " is not supported"));
+    return VersionNotSupported(p->http_major, p->http_minor);
   }
   req.method = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
   req.is_head = p->method == HTTP_HEAD;

@@ -178,14 +178,13 @@ void Http1Session::Respond(uint64_t sequence, const http::Response& response) {
   slot->ready = true;
   slot->close = !keep_alive;
   slot->streaming = response.streaming && !slot->head;
-  slot->chunked = !slot->http10;
   MoveReadySlots();
 }
 
 int64_t Http1Session::SendBody(uint64_t sequence, absl::string_view data, bool end) {
   Slot* slot = Find(sequence);
   if (slot == nullptr || !slot->streaming || slot->ended) return -1;
-  if (slot->chunked) {
+  if (!slot->http10) {  // chunked
     http1::AppendChunk(data, &slot->bytes);
     if (end) slot->bytes.append(http1::kLastChunk.data(), http1::kLastChunk.size());
   } else {

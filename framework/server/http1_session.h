@@ -51,11 +51,10 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
     uint64_t sequence;
     bool head;
     bool keep_alive;
-    bool http10;         // an HTTP/1.0 client: no chunked bodies
+    bool http10;         // an HTTP/1.0 client: streamed bodies end with the close, else chunked
     bool ready = false;  // the response (or a streaming response's head) is encoded
     bool close = false;
     bool streaming = false;  // more body follows (SendBody) until `ended`
-    bool chunked = false;
     bool ended = false;
     std::string bytes;  // encoded, not yet moved to out_
   };
