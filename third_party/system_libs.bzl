@@ -54,7 +54,7 @@ def _system_libs_impl(rctx):
             linkopts = repr(linkopts),
         ))
     for name, flags in rctx.attr.raw.items():
-        # Libraries Debian ships without a .pc file (http-parser): plain linker flags.
+        # Libraries Debian ships without a .pc file (libprotoc): plain linker flags.
         build.append('cc_library(name = "%s", linkopts = %s)\n' % (name, repr(_split(flags))))
     for name, path in rctx.attr.tools.items():
         rctx.symlink(path, "bin/" + name)

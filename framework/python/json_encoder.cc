@@ -29,18 +29,47 @@ bool EncodeString(PyObject* s, std::string* out) {
   return true;
 }
 
+// As float.__repr__: the shortest digits that round-trip, written positionally when the
+// decimal exponent is in [-4, 16) ("0.0001", "100000.0", "1e+16", "1e-05", "1.5e+300").
 bool EncodeFloat(double d, std::string* out) {
   if (!std::isfinite(d)) {
     PyErr_SetString(PyExc_ValueError, "Out of range float values are not JSON compliant");
     return false;
   }
-  char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof(buf), d);
-  size_t len = res.ptr - buf;
-  out->append(buf, len);
-  // Python's repr keeps floats recognisable: 1.0, not 1.
-  if (std::memchr(buf, '.', len) == nullptr && std::memchr(buf, 'e', len) == nullptr) {
+  char sci[32];  // "-d.ddddddddddddddddde-308" at most
+  char* end = std::to_chars(sci, sci + sizeof(sci), d, std::chars_format::scientific).ptr;
+  char* e = static_cast<char*>(std::memchr(sci, 'e', end - sci));
+  int exp = 0;
+  std::from_chars(e + (e[1] == '+' ? 2 : 1), end, exp);
+  if (exp < -4 || exp >= 16) {
+    out->append(sci, end - sci);
+    return true;
+  }
+  char digits[20];
+  size_t n = 0;
+  const char* p = sci;
+  if (*p == '-') {
+    out->push_back('-');
+    ++p;
+  }
+  for (; p < e; ++p) {
+    if (*p != '.') digits[n++] = *p;
+  }
+  if (exp < 0) {
+    out->append("0.");
+    out->append(static_cast<size_t>(-exp - 1), '0');
+    out->append(digits, n);
+    return true;
+  }
+  size_t whole = static_cast<size_t>(exp) + 1;
+  if (n <= whole) {
+    out->append(digits, n);
+    out->append(whole - n, '0');
     out->append(".0");
+  } else {
+    out->append(digits, whole);
+    out->push_back('.');
+    out->append(digits + whole, n - whole);
   }
   return true;
 }

@@ -127,11 +127,118 @@ def url_seeds() -> dict[str, bytes]:
             "ipv6": b"[::1]:80", "nul": b"/a%00b", "userinfo": b"u@h", "pct": b"%41%4"}
 
 
+def compiled_seeds() -> dict[str, bytes]:
+    """Type index (codegen/back/cpp's petstore_api then shapes_api table order), then input."""
+    pet = (b'{"name":"Rex","age":null,"weight":"2.5","owner":{"email":"a@b.co"},'
+           b'"tags":["x","y"],"kind":{"kind":"cat","lives":7},"attributes":{"legs":4}}')
+    bad_pet = (b'{"name":"R2-D2","age":100,"weight":0.7,"owner":{"email":"nope"},'
+               b'"tags":["a","a"],"kind":{"kind":"cow"},"attributes":{"legs":"four"},"x":1}')
+    node = (b'{"label":"root","children":[{"label":"a","value":3},{"label":"b","value":"xy",'
+            b'"grid":[[1.5,2],[]],"mode":"fast"}],"parent":null,'
+            b'"id":"123e4567-e89b-12d3-a456-426614174000"}')
+    return {
+        "cat": b"\x00" + b'{"kind":"cat","lives":9}',
+        "dog": b"\x01" + b'{"kind":"dog","barks":true}',
+        "new-pet": b"\x04" + pet,
+        "new-pet-errors": b"\x04" + bad_pet,
+        "pet": b"\x06" + pet[:-1] + b',"id":3}',
+        "limit": b"\x07" + b"10",
+        "tags": b"\x08" + b"a\xffb\xffc",
+        "status": b"\x09" + b"sold",
+        "request-id": b"\x0a" + b"123e4567-e89b-12d3-a456-426614174000",
+        "create-body": b"\x0b" + pet,
+        "pet-id": b"\x0c" + b"-1",
+        "node": b"\x0e" + node,
+        "node-value": b"\x0f" + b'"abcd"',
+        "tree-id": b"\x10" + b"not-a-uuid",
+        "depth": b"\x11" + b"1\xff2\xff3\xff4",
+        "mode": b"\x12" + b"slow",
+        "deep": b"\x13" + b'{"label":"x","parent":' * 40 + b'null' + b'}' * 40,
+    }
+
+
+def json_encoder_seeds() -> dict[str, bytes]:
+    """Programs for framework/python/json_encoder_fuzz.py's build()."""
+    import struct
+
+    def f(x: float) -> bytes:
+        return bytes([5]) + struct.pack("<d", x)
+
+    def s(text: bytes) -> bytes:
+        return bytes([6, len(text)]) + text + b"\x01"
+
+    def seq(op: int, items: list[bytes]) -> bytes:
+        return bytes([op, len(items)]) + b"".join(items)
+
+    def dict_(pairs: list[tuple[bytes, bytes]]) -> bytes:
+        return bytes([10, len(pairs)]) + b"".join(b"\x01" + k + v for k, v in pairs)
+
+    floats = [f(x) for x in (0.0001, 1e16, 1e15, 100000.0, -0.0, 1.5, 1e-7, 123456789.125,
+                             5e-324, 1.7976931348623157e308, float("nan"), float("inf"))]
+    seeds = {
+        "floats": seq(8, floats[:5]),
+        "floats-2": seq(9, floats[5:10]),
+        "nan": f(float("nan")),
+        "ints": seq(8, [b"\x03" + (2**63 - 1).to_bytes(8, "little"),
+                        b"\x04\x10" + (2**120).to_bytes(16, "little"), b"\x03" + b"\xff" * 8]),
+        "strings": seq(8, [s(b'a"b\\c\n\x01\x7f'), s("é€😀".encode()),
+                           s(b"\xed\xa0\x80"), bytes([7, 3]) + b"\x00\xd8\x00" + b"A\x00\x00"
+                           + b"\x00\x00\x11"]),
+        "dict": dict_([(s(b"k"), b"\x01"), (b"\x03" + bytes(8), b"\x00"), (f(2.5), b"\x02"),
+                       (b"\x01", b"\x00"), (b"\x00", b"\x00")]),
+        "sets": seq(8, [bytes([11, 2, 1, 3]) + bytes(8) + b"\x01\x01", bytes([12, 0])]),
+        "enums": seq(8, [bytes([13, 0]), bytes([13, 2]), bytes([14, 1]), bytes([15, 1])]),
+        "uuid-dates": seq(8, [bytes([16]) + bytes(range(16)), bytes([17, 1, 2, 3]),
+                              bytes([18, 1, 2, 3, 4, 5, 1, 30, 7]), bytes([19, 13, 14, 15, 16])]),
+        "dataclass": bytes([20]) + s(b"x") + bytes([21, 0]),
+        "cycle": seq(8, [bytes([22])]),
+        "not-serialisable": seq(8, [bytes([23])]),
+        "deep": bytes([8, 1]) * 80 + b"\x00",
+    }
+    return seeds
+
+
+def lowering_seeds() -> dict[str, bytes]:
+    """.proto sources for codegen/front/proto's lowering: the example and error test files,
+    and the shapes they do not have."""
+    seeds = {}
+    for path in ("examples/library/library.proto", "codegen/front/proto/testdata/bad_path.proto",
+                 "codegen/front/proto/testdata/bad_stream.proto"):
+        with open(path, "rb") as f:
+            seeds[slug(os.path.basename(path))] = f.read()
+    seeds["shapes"] = b"""syntax = "proto3";
+package shapes.v1;
+import "google/api/annotations.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/duration.proto";
+import "google/protobuf/any.proto";
+message Node { enum Kind { KIND_UNSPECIFIED = 0; LEAF = 1; }
+  string id = 1; repeated Node children = 2; map<string, Node> named = 3;
+  oneof pick { int32 n = 4; string s = 5; } google.protobuf.Struct meta = 6;
+  google.protobuf.Duration ttl = 7; google.protobuf.Any extra = 8; bytes blob = 9;
+  optional double weight = 10; }
+message Get { string id = 1; Node.Kind kind = 2; }
+service Trees {
+  rpc GetNode(Get) returns (Node) { option (google.api.http) = { get: "/v1/{id=nodes/*}/x:get"
+    response_body: "children" additional_bindings { post: "/v1/nodes:get" body: "*" } }; }
+  rpc Watch(Get) returns (stream Node) { option (google.api.http) = { custom { kind: "HEAD"
+    path: "/v1/{id}" } }; }
+}
+"""
+    seeds["bad-template"] = (b'syntax = "proto3"; package p; import "google/api/annotations.proto";'
+                             b' message M { string a = 1; } service S { rpc R(M) returns (M) {'
+                             b' option (google.api.http) = { get: "/v1/{a" }; } }')
+    return seeds
+
+
 def main() -> int:
     write("framework/server/http1_session_fuzz_corpus", http1_seeds())
     write("framework/http2/http2_codec_fuzz_corpus", http2_seeds())
     write("framework/server/binder_fuzz_corpus", binder_seeds())
     write("framework/http/url_fuzz_corpus", url_seeds())
+    write("codegen/back/cpp/compiled_fuzz_corpus", compiled_seeds())
+    write("framework/python/json_encoder_fuzz_corpus", json_encoder_seeds())
+    write("codegen/front/proto/lowering_fuzz_corpus", lowering_seeds())
     return 0
 
 

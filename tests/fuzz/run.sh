@@ -42,7 +42,7 @@ for t in "${targets[@]}"; do
   log=$(mktemp)
   if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
     "$bin/$pkg/$name" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$corpus/crash-" "$work" "$corpus" >"$log" 2>&1; then
+    -artifact_prefix="$corpus/" "$work" "$corpus" >"$log" 2>&1; then
     tail -60 "$log" >&2
     echo "FAILED: $t (the input is saved under $corpus/; commit it)" >&2
     status=1

@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from tests.integration.support import hello_server, split_responses
+from tests.integration.support import hello_server, server_env, split_responses
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -95,7 +95,7 @@ def test_workers_share_the_port_and_stop_together():
     import os
 
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env = server_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "data_bridge", "serve", "examples.hello.app:app",
          "--port", str(port), "--workers", "2"], env=env, stderr=subprocess.DEVNULL)

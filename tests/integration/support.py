@@ -28,10 +28,20 @@ class ServerProcess:
         return self.proc.wait(timeout=timeout)
 
 
+def server_env() -> dict[str, str]:
+    """The environment for a server process a test starts: this interpreter's import path,
+    and under --config=sanitize the ASan runtime the test runner kept from real clients."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    preload = os.environ.get("DATA_BRIDGE_SERVER_PRELOAD")
+    if preload:
+        env["LD_PRELOAD"] = preload
+    return env
+
+
 @contextlib.contextmanager
 def hello_server(*extra: str, app: str = "examples.hello.app:app") -> Iterator[ServerProcess]:
     """`python -m data_bridge serve examples.hello.app:app --port 0 ...` in a subprocess."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env = server_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "data_bridge", "serve", app, "--port", "0", *extra],
         stderr=subprocess.PIPE,

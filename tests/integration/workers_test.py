@@ -15,7 +15,7 @@ import threading
 import time
 from typing import Iterator
 
-from tests.integration.support import raw_exchange, split_responses
+from tests.integration.support import raw_exchange, server_env, split_responses
 
 
 def free_port() -> int:
@@ -59,7 +59,7 @@ class Supervised:
 @contextlib.contextmanager
 def supervised(workers: int = 2, *extra: str) -> Iterator[Supervised]:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env = server_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "data_bridge", "serve", "examples.hello.app:app", "--port",
          str(port), "--workers", str(workers), *extra],

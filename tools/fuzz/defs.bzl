@@ -22,7 +22,7 @@ def cc_fuzz_test(name, srcs, deps = [], corpus = None, **kwargs):
             "//tools/fuzz:libfuzzer": ["-fsanitize=fuzzer"],
             "//conditions:default": [],
         }),
-        data = native.glob([corpus + "/**"]),
+        data = kwargs.pop("data", []) + native.glob([corpus + "/**"]),
         args = [native.package_name() + "/" + corpus],
         size = kwargs.pop("size", "small"),
         tags = kwargs.pop("tags", []) + ["fuzz"],
