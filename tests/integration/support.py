@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Iterator
+from typing import Callable, Iterator
 
 _READY = re.compile(rb"serving .* on https?://([\d.]+):(\d+)")
 
@@ -39,13 +39,16 @@ def server_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def hello_server(*extra: str, app: str = "examples.hello.app:app") -> Iterator[ServerProcess]:
-    """`python -m data_bridge serve examples.hello.app:app --port 0 ...` in a subprocess."""
+def hello_server(*extra: str, app: str = "examples.hello.app:app",
+                 preexec_fn: Callable[[], None] | None = None) -> Iterator[ServerProcess]:
+    """`python -m data_bridge serve examples.hello.app:app --port 0 ...` in a subprocess
+    (preexec_fn runs in it before exec: resource limits)."""
     env = server_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "data_bridge", "serve", app, "--port", "0", *extra],
         stderr=subprocess.PIPE,
         env=env,
+        preexec_fn=preexec_fn,
     )
     assert proc.stderr is not None
     deadline = time.monotonic() + 30
