@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# setup.sh debian|bench: install what the project needs, only when missing; quiet on success.
+# setup.sh debian|fuzz|bench: install what the project needs, only when missing; quiet on success.
 #   debian  the Debian packages in tools/debian-packages.txt, then the Go tools in
 #           tools/go-tools.txt (go install into /usr/local/bin, which tests see on PATH)
 #   protos  google/api and google/rpc .proto files from PyPI's googleapis-common-protos and
@@ -7,6 +7,8 @@
 #           .tools/googleapis, for codegen's proto front end and the gRPC server
 #   llhttp  llhttp's generated C (strict HTTP/1.1 parser of Node.js) from the aiohttp sdist
 #           on PyPI, which vendors it (pinned below), into .tools/llhttp
+#   fuzz    atheris (libFuzzer for Python, pinned below) in .tools/fuzz-venv, over the
+#           system Python's packages, for the Python fuzz targets (tests/fuzz/run.sh)
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
 #           benchmarks/requirements.txt), separate from the system Python the tests use
 set -euo pipefail
@@ -129,6 +131,18 @@ llhttp() {
   echo "$LLHTTP_SDIST" >"$stamp"
 }
 
+ATHERIS=atheris==3.0.0
+
+fuzz() {
+  local venv="$root/.tools/fuzz-venv"
+  local stamp="$venv/.atheris"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ATHERIS" ]; then return 0; fi
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check --only-binary :all: "$ATHERIS"
+  echo "$ATHERIS" >"$stamp"
+}
+
 bench() {
   local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
   local stamp="$venv/.requirements.sha256"
@@ -144,6 +158,7 @@ bench() {
 
 case "${1:-}" in
   debian) debian; go_tools; protos; llhttp ;;
+  fuzz) debian; go_tools; protos; llhttp; fuzz ;;
   bench) debian; go_tools; protos; llhttp; bench ;;
-  *) echo "usage: $0 debian|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 debian|fuzz|bench" >&2; exit 2 ;;
 esac

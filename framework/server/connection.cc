@@ -5,6 +5,7 @@
 
 #include "framework/base/clock.h"
 #include "framework/base/error_kind.h"
+#include "framework/base/logging.h"
 #include "framework/http2/http2_codec.h"
 #include "framework/net/socket.h"
 #include "framework/server/http1_session.h"
@@ -154,7 +155,11 @@ void Connection::Deliver(absl::string_view data) {
     Install(std::move(up->session));
     if (!up->leftover.empty()) s = session_->Receive(up->leftover);
   }
-  if (!s.ok()) failed_ = true;  // the session queued its answer (4xx, GOAWAY); read no more
+  if (!s.ok()) {
+    // The session queued its answer (4xx, GOAWAY); read no more.
+    DB_LOG(kDebug) << "connection " << id_ << ": " << s.message();
+    failed_ = true;
+  }
 }
 
 void Connection::Dispatch(uint64_t stream, http::Request request) {

@@ -231,6 +231,24 @@ service Trees {
     return seeds
 
 
+def openapi_seeds() -> dict[str, bytes]:
+    """OpenAPI documents: the test and example specs, and damaged shapes."""
+    seeds = {}
+    for path in ("codegen/front/openapi/testdata/petstore.yaml", "examples/orders/orders.yaml",
+                 "examples/petstore/petstore.yaml", "codegen/back/cpp/testdata/shapes.yaml"):
+        with open(path, "rb") as f:
+            seeds[slug(path.split("/")[-3] + "-" + os.path.basename(path))] = f.read()
+    seeds["json"] = (b'{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a/{id}":'
+                     b'{"get":{"operationId":"a","parameters":[{"name":"id","in":"path",'
+                     b'"required":true,"schema":{"type":"integer"}}],"responses":{"200":'
+                     b'{"description":"ok"}}}}}}')
+    seeds["ref-cycle"] = (b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                          b"components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"
+                          b"    B: {$ref: '#/components/schemas/A'}\n")
+    seeds["anchors"] = b"a: &x [*x]\n"
+    return seeds
+
+
 def main() -> int:
     write("framework/server/http1_session_fuzz_corpus", http1_seeds())
     write("framework/http2/http2_codec_fuzz_corpus", http2_seeds())
@@ -239,6 +257,7 @@ def main() -> int:
     write("codegen/back/cpp/compiled_fuzz_corpus", compiled_seeds())
     write("framework/python/json_encoder_fuzz_corpus", json_encoder_seeds())
     write("codegen/front/proto/lowering_fuzz_corpus", lowering_seeds())
+    write("codegen/front/openapi/openapi_fuzz_corpus", openapi_seeds())
     return 0
 
 

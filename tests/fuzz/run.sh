@@ -4,12 +4,14 @@
 # Builds every cc_fuzz_test (or the TARGETs named) with libFuzzer, ASan and UBSan
 # (--config=fuzz: Debian's clang-14) in an output base of its own, so the normal build's
 # cache is untouched, then fuzzes each for N seconds (default 60) or N executions, starting
-# from its committed corpus. New coverage goes to .fuzz/<target>/ (not committed); a crash
+# from its committed corpus. A py_fuzz_test runs from its runfiles under atheris
+# (.tools/fuzz-venv, made by tools/setup.sh fuzz). New coverage goes to .fuzz/<target>/ (not committed); a crash
 # is written beside the corpus as <target>_corpus/crash-<sha1>, to be committed as a
 # regression seed (`bazel test` replays it from then on), and the run fails.
 set -euo pipefail
 root="${BUILD_WORKSPACE_DIRECTORY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 cd "$root"
+tools/setup.sh fuzz
 limit=(-max_total_time=60)
 targets=()
 while [ $# -gt 0 ]; do
@@ -30,6 +32,8 @@ if [ ${#targets[@]} -eq 0 ]; then
   echo "run.sh: no fuzz targets found" >&2
   exit 1
 fi
+mapfile -t py_targets < <("${bzl[@]}" query --noshow_progress \
+  "attr(tags, '\bpy_fuzz\b', set(${targets[*]}))")
 "${bzl[@]}" build --noshow_progress --config=fuzz --symlink_prefix=/ "${targets[@]}"
 bin=$("${bzl[@]}" info --config=fuzz bazel-bin 2>/dev/null)
 status=0
@@ -39,9 +43,16 @@ for t in "${targets[@]}"; do
   work=".fuzz/$name"
   mkdir -p "$work"
   echo "== $t" >&2
+  case " ${py_targets[*]} " in
+    *" $t "*)  # from its runfiles (generated modules: ir_pb2), with the corpus in the tree
+      rf="$bin/$pkg/$name.runfiles/data_bridge"
+      cmd=(env DATA_BRIDGE_FUZZ=1 PYTHONPATH="$rf" .tools/fuzz-venv/bin/python "$rf/$pkg/$name.py")
+      ;;
+    *) cmd=("$bin/$pkg/$name") ;;
+  esac
   log=$(mktemp)
   if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-    "$bin/$pkg/$name" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    "${cmd[@]}" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$corpus/" "$work" "$corpus" >"$log" 2>&1; then
     tail -60 "$log" >&2
     echo "FAILED: $t (the input is saved under $corpus/; commit it)" >&2

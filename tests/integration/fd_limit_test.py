@@ -9,6 +9,8 @@ import resource
 import socket
 import time
 
+import pytest
+
 from tests.integration.support import hello_server
 
 LIMIT = 96  # descriptors for the whole server process (interpreter, epoll, eventfds, ...)
@@ -34,6 +36,11 @@ def _answered(sock: socket.socket, timeout: float) -> bool:
     return data.startswith(b"HTTP/1.1 200 ")
 
 
+# UBSan's vptr check probes memory through a pipe, which it cannot open at the descriptor
+# limit: it then reports every virtual call as invalid and aborts (a suppression does not
+# reach an aborting check). The plain build runs this test; the sanitized one cannot.
+@pytest.mark.skipif(bool(os.environ.get("DATA_BRIDGE_SERVER_PRELOAD")),
+                    reason="the sanitizer runtime itself needs descriptors")
 def test_accept_pauses_at_the_fd_limit_and_recovers() -> None:
     with hello_server("--keepalive-timeout", "60", preexec_fn=_limit_fds) as server:
         held: list[socket.socket] = []

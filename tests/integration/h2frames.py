@@ -70,7 +70,10 @@ class RawH2:
                 elif ftype == DATA:
                     self.bodies[stream] = self.bodies.get(stream, b"") + payload
                 if ftype == SETTINGS and not flags & ACK:
-                    self.send(frame(SETTINGS, ACK, 0))
+                    try:
+                        self.send(frame(SETTINGS, ACK, 0))
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the server has closed: what it sent before is still read
             if until is not None and until(frames):
                 return frames
             self.sock.settimeout(max(0.01, deadline - time.monotonic()))

@@ -21,8 +21,10 @@ class ServerProcess:
         self.host = host
         self.port = port
         self.url = f"http://{host}:{port}"
+        self.stopped = False  # stop() was called: whatever exit status follows is expected
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        self.stopped = True
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         return self.proc.wait(timeout=timeout)
@@ -70,10 +72,17 @@ def hello_server(*extra: str, app: str = "examples.hello.app:app",
     try:
         yield server
     finally:
+        # A server that exited by itself with a failure (a crash, a sanitizer report) fails
+        # the test that was talking to it, with what it wrote.
+        crashed = proc.poll() not in (None, 0) and not server.stopped
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=10)
+        tail = proc.stderr.read()[-6000:] if crashed else b""
         proc.stderr.close()
+        if crashed:
+            raise AssertionError(f"the server exited by itself with status {proc.returncode}:\n"
+                                 + tail.decode(errors="replace"))
 
 
 def raw_exchange(

@@ -28,3 +28,21 @@ def cc_fuzz_test(name, srcs, deps = [], corpus = None, **kwargs):
         tags = kwargs.pop("tags", []) + ["fuzz"],
         **kwargs
     )
+
+def py_fuzz_test(name, srcs, deps = [], corpus = None, **kwargs):
+    """A Python fuzz target: `name`.py defines the check and, like openapi_fuzz.py, fuzzes
+    with atheris under DATA_BRIDGE_FUZZ=1 (tests/fuzz/run.sh) and otherwise replays the
+    corpus folders it is given; its test replays `<name>_corpus`."""
+    corpus = corpus or name + "_corpus"
+    native.py_test(
+        name = name,
+        srcs = srcs,
+        main = name + ".py",
+        deps = deps,
+        python_version = "PY3",
+        data = kwargs.pop("data", []) + native.glob([corpus + "/**"]),
+        args = [native.package_name() + "/" + corpus],
+        size = kwargs.pop("size", "small"),
+        tags = kwargs.pop("tags", []) + ["fuzz", "py_fuzz"],
+        **kwargs
+    )

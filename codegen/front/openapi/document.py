@@ -44,31 +44,67 @@ class Seq(list, _Located):  # type: ignore[type-arg]
     pass
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, file: str) -> Any:
-    if isinstance(node, yaml.MappingNode):
+MAX_DEPTH = 200  # nesting of mappings and sequences
+MAX_NODES = 1_000_000  # after YAML aliases are expanded ("billion laughs")
+
+
+class _Converter:
+    """YAML nodes to Node / Seq / scalars, refusing what would not terminate or fit: an
+    alias inside itself, nesting past MAX_DEPTH, aliases expanding past MAX_NODES."""
+
+    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+        self.loader, self.file = loader, file
+        self.nodes = 0
+        self.path: set[int] = set()  # ids of the collections being converted
+
+    def convert(self, node: yaml.Node) -> Any:
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self.loader.construct_object(node)  # type: ignore[no-untyped-call]
+        line = node.start_mark.line + 1
+        if id(node) in self.path:
+            raise SpecError(f"{self.file}:{line}: a YAML alias refers to a node that contains it")
+        if len(self.path) >= MAX_DEPTH:
+            raise SpecError(f"{self.file}:{line}: nested more than {MAX_DEPTH} levels deep")
+        self.nodes += len(node.value)
+        if self.nodes > MAX_NODES:
+            raise SpecError(f"{self.file}:{line}: YAML aliases expand the document past "
+                            f"{MAX_NODES} nodes")
+        self.path.add(id(node))
+        try:
+            return self._mapping(node) if isinstance(node, yaml.MappingNode) else self._seq(node)
+        finally:
+            self.path.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode) -> Node:
         out = Node()
-        out.file, out.line, out.lines = file, node.start_mark.line + 1, {}
+        out.file, out.line, out.lines = self.file, node.start_mark.line + 1, {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
-            if isinstance(key, (list, dict)):
-                raise SpecError(f"{file}:{key_node.start_mark.line + 1}: keys must be scalars")
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SpecError(f"{self.file}:{key_line}: keys must be scalars")
+            key = self.loader.construct_object(key_node)  # type: ignore[no-untyped-call]
             if key in out:
-                raise SpecError(f"{file}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
-            out[key] = _convert(value_node, loader, file)
-            out.lines[key] = key_node.start_mark.line + 1
+                raise SpecError(f"{self.file}:{key_line}: duplicate key {key!r}")
+            out[key] = self.convert(value_node)
+            out.lines[key] = key_line
         return out
-    if isinstance(node, yaml.SequenceNode):
+
+    def _seq(self, node: yaml.SequenceNode) -> Seq:
         seq = Seq()
-        seq.file, seq.line, seq.lines = file, node.start_mark.line + 1, {}
+        seq.file, seq.line, seq.lines = self.file, node.start_mark.line + 1, {}
         for i, item in enumerate(node.value):
-            seq.append(_convert(item, loader, file))
+            seq.append(self.convert(item))
             seq.lines[i] = item.start_mark.line + 1
         return seq
-    return loader.construct_object(node)  # type: ignore[no-untyped-call]
 
 
 def loads(text: str, file: str = "<spec>") -> Node:
-    loader = yaml.SafeLoader(text)
+    try:  # the reader checks every character at construction: outside `loader`'s try
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        raise SpecError(f"{file}:{line}: not valid YAML/JSON: {e.reason} "
+                        f"(character {e.character:#x})") from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
@@ -76,12 +112,15 @@ def loads(text: str, file: str = "<spec>") -> Node:
         raise SpecError(f"{file}:{line}: not valid YAML/JSON: {e.problem}") from None
     except yaml.YAMLError as e:
         raise SpecError(f"{file}:0: not valid YAML/JSON: {e}") from None
+    except RecursionError:  # the composer recurses per nesting level
+        line = text.count("\n", 0, loader.get_mark().index) + 1
+        raise SpecError(f"{file}:{line}: nested too deeply to read") from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
     if root is None:
         raise SpecError(f"{file}:1: empty document")
     try:
-        doc = _convert(root, yaml.SafeLoader(""), file)
+        doc = _Converter(yaml.SafeLoader(""), file).convert(root)
     except yaml.constructor.ConstructorError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else 0
         raise SpecError(f"{file}:{line}: {e.problem}") from None
