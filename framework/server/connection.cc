@@ -262,7 +262,12 @@ void Connection::CheckTimeouts() {
   }
   session_->CheckTimeouts(now);
   if (idle() && now - last_active_ms_ > static_cast<int64_t>(config_.keepalive_timeout_s * 1000)) {
-    Close();
+    // Idle past the keep-alive timeout: HTTP/2 says so with a GOAWAY before closing (RFC
+    // 9113 section 6.8), so a client that was about to send knows nothing was processed.
+    draining_ = true;
+    session_->BeginDrain();
+    Flush();
+    if (state_ == State::kOpen) Close();
   }
 }
 
