@@ -432,9 +432,10 @@ class Emitter:
 
     def union_body(self, model: str, spec: Spec) -> str:
         variants = spec["variants"]
-        lines = ["  auto input = [&] { return validate::JsonInput(el); };"]
+        lines: list[str] = []
         if spec.get("discriminator"):
             d = spec["discriminator"]
+            lines.append("  auto input = [&] { return validate::JsonInput(el); };")
             lines.append("  simdjson::dom::element tag;\n"
                          "  if (el.type() != simdjson::dom::element_type::OBJECT ||\n"
                          f"      el.get_object().value_unsafe().at_key({cpp_string(d)}).get(tag) != "
