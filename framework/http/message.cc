@@ -6,6 +6,13 @@
 
 namespace databridge::http {
 
+bool IsSafeFieldText(absl::string_view s) {
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
 void HeaderMap::Add(absl::string_view name, absl::string_view value) {
   entries_.emplace_back(absl::AsciiStrToLower(name), std::string(value));
 }

@@ -16,6 +16,10 @@
 
 namespace databridge::http {
 
+// True when a field name or value holds no CR, LF or NUL, so it can be written as is (a
+// handler's "a\r\nb" would otherwise split the header section; RFC 9110 section 5.5).
+bool IsSafeFieldText(absl::string_view s);
+
 // Ordered header list; lookups are case-insensitive because names are lower-cased on Add.
 class HeaderMap {
  public:

@@ -13,13 +13,6 @@ namespace {
 
 Http1Codec* Self(llhttp_t* p) { return static_cast<Http1Codec*>(p->data); }
 
-bool SafeHeaderText(absl::string_view s) {
-  for (char c : s) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
 absl::Status Bad(absl::string_view why) { return MakeError(ErrorKind::kBadRequest, why); }
 
 absl::Status VersionNotSupported(int major, int minor) {
@@ -142,7 +135,7 @@ int Http1Codec::OnHeaderValueComplete(llhttp_t* p) {
   }
   // llhttp keeps an obsolete line folding's CRLF in the value; RFC 9112 section 5.2 lets a
   // server refuse it, and a folded value is a smuggling vector: refuse.
-  if (!SafeHeaderText(self->value_)) return self->Fail(Bad("obsolete line folding"));
+  if (!http::IsSafeFieldText(self->value_)) return self->Fail(Bad("obsolete line folding"));
   self->request_.headers.Add(self->field_, absl::StripTrailingAsciiWhitespace(self->value_));
   self->field_.clear();
   self->value_.clear();
@@ -285,7 +278,7 @@ void Http1Codec::EncodeResponse(const http::Response& response, bool head, bool 
   }
   for (const auto& [name, value] : response.headers.entries()) {
     // Never let a handler's header split the response (CR/LF injection).
-    if (!SafeHeaderText(name) || !SafeHeaderText(value) || name == "content-length" ||
+    if (!http::IsSafeFieldText(name) || !http::IsSafeFieldText(value) || name == "content-length" ||
         name == "transfer-encoding" || name == "connection") {
       continue;
     }

@@ -51,13 +51,6 @@ bool ForbiddenInHttp2(absl::string_view name) {
          name == "transfer-encoding" || name == "upgrade" || name == "content-length";
 }
 
-bool SafeFieldText(absl::string_view s) {
-  for (char c : s) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
 void SplitTarget(http::Request* r) {
   absl::string_view target = r->target;
   size_t q = target.find('?');
@@ -271,7 +264,8 @@ void Http2Codec::Submit(int32_t stream_id, const http::Response& response) {
   fields.emplace_back("date", std::string(http::HttpDate()));
   if (!response.content_type.empty()) fields.emplace_back("content-type", response.content_type);
   for (const auto& [name, value] : response.headers.entries()) {
-    if (ForbiddenInHttp2(name) || !SafeFieldText(name) || !SafeFieldText(value)) continue;
+    if (ForbiddenInHttp2(name) || !http::IsSafeFieldText(name) || !http::IsSafeFieldText(value))
+      continue;
     fields.emplace_back(name, value);
   }
   if (!bodyless && !response.streaming) {
@@ -316,7 +310,8 @@ ssize_t Http2Codec::ReadBody(nghttp2_session* session, int32_t stream_id, uint8_
     if (s->trailers.size() > 0) {
       std::vector<nghttp2_nv> nva;
       for (const auto& [name, value] : s->trailers.entries()) {
-        if (!ForbiddenInHttp2(name) && SafeFieldText(name) && SafeFieldText(value)) {
+        if (!ForbiddenInHttp2(name) && http::IsSafeFieldText(name) &&
+            http::IsSafeFieldText(value)) {
           nva.push_back(Nv(name, value));
         }
       }
