@@ -1,4 +1,4 @@
-"""Measurement harness shared by the benchmarks (DESIGN.md "Measuring performance honestly").
+"""Measurement harness shared by the benchmarks (docs/ARCHITECTURE.md, "Measuring").
 
 The server under test is pinned to one core and the load generator (wrk) to the other;
 servers run one at a time, alternating between ours and the peer each round. Reported per

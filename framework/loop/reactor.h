@@ -4,7 +4,7 @@
 //   r.Add(fd, EPOLLIN, /*token=*/id);
 //   r.Poll(/*timeout_ms=*/0, [&](uint64_t token, uint32_t events) { ... });
 // The epoll fd itself (fd()) becomes readable whenever any registered fd is ready, so an
-// outer loop (asyncio's selector) can wait on it: DESIGN.md's "loop is the master" model.
+// outer loop (asyncio's selector) can wait on it: docs/ARCHITECTURE.md's "the loop is the master".
 // Tokens are caller-chosen 64-bit ids; kTickToken is reserved for the timer.
 // Not thread-safe: every call happens on the owning thread.
 #ifndef DATABRIDGE_FRAMEWORK_LOOP_REACTOR_H_

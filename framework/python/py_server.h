@@ -6,7 +6,7 @@
 //   core.shutdown()          # from any thread; SIGINT/SIGTERM do the same
 // serve() starts `threads` native threads; each takes the GIL and calls run_worker, which
 // creates that thread's persistent asyncio loop, registers worker.fileno() with
-// loop.add_reader(..., worker.drain) and runs the loop (DESIGN.md threading model (b)).
+// loop.add_reader(..., worker.drain) and runs the loop (docs/ARCHITECTURE.md, "Threading").
 // drain() does I/O, parsing, routing and validation with the GIL released and takes it only
 // to run handlers. When serve() runs on the main thread it owns SIGINT/SIGTERM: the first
 // starts a graceful shutdown (stop accepting, finish in-flight requests, exit).

@@ -236,10 +236,23 @@ void Connection::BeginDrain() {
   // waiting for the request its client is sending: it gets that request answered (with
   // Connection: close), bounded by the request timeout and the grace period.
   if (state_ == State::kOpen && idle() && received_) {
-    Close();
+    CloseIdle();
     return;
   }
   if (session_) session_->BeginDrain();
+}
+
+void Connection::CloseIdle() {
+  // HTTP/2 says so with a GOAWAY(NO_ERROR) before closing (RFC 9113 section 6.8), so a client
+  // that was about to send knows nothing was processed. HTTP/1.1 has nothing to say and no
+  // response in flight to protect with a lingering close: it closes at once.
+  draining_ = true;
+  if (session_) {
+    session_->BeginDrain();
+    session_->Produce(&out_);
+  }
+  if (out_offset_ < out_.size()) Flush();  // writes the GOAWAY, then lingers
+  if (state_ == State::kOpen) Close();
 }
 
 void Connection::CheckTimeouts() {
@@ -262,12 +275,7 @@ void Connection::CheckTimeouts() {
   }
   session_->CheckTimeouts(now);
   if (idle() && now - last_active_ms_ > static_cast<int64_t>(config_.keepalive_timeout_s * 1000)) {
-    // Idle past the keep-alive timeout: HTTP/2 says so with a GOAWAY before closing (RFC
-    // 9113 section 6.8), so a client that was about to send knows nothing was processed.
-    draining_ = true;
-    session_->BeginDrain();
-    Flush();
-    if (state_ == State::kOpen) Close();
+    CloseIdle();
   }
 }
 

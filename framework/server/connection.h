@@ -71,6 +71,8 @@ class Connection : public SessionHost {
   bool ChooseProtocol(absl::string_view data);
   void Install(std::unique_ptr<Session> session);
   bool idle() const;
+  // Closes an idle connection (keep-alive timeout, shutdown), with a GOAWAY on HTTP/2.
+  void CloseIdle();
   void Close();
 
   const uint64_t id_;

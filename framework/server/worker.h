@@ -8,7 +8,7 @@
 //   worker.Complete(c.connection, c.sequence, response);
 //   worker.Flush();                         // no GIL: write everything answered
 // fd() is the reactor's epoll fd: readable whenever Poll has work, so an asyncio loop can
-// watch it with add_reader (DESIGN.md threading model (b)). Everything except
+// watch it with add_reader (docs/ARCHITECTURE.md, "Threading"). Everything except
 // RequestShutdown runs on the owning thread; RequestShutdown is thread-safe.
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_

@@ -51,15 +51,22 @@ for t in "${targets[@]}"; do
     *) cmd=("$bin/$pkg/$name") ;;
   esac
   log=$(mktemp)
-  if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  rc=0
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
     "${cmd[@]}" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$corpus/" "$work" "$corpus" >"$log" 2>&1; then
-    tail -60 "$log" >&2
-    echo "FAILED: $t (the input is saved under $corpus/; commit it)" >&2
-    status=1
-  fi
+    -interrupted_exitcode=130 -artifact_prefix="$corpus/" "$work" "$corpus" \
+    >"$log" 2>&1 || rc=$?
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs" "$log" |
     sed "s|^|$name: |" >&2 || true
+  if [ $rc -eq 130 ]; then  # SIGINT: libFuzzer stops cleanly and prints its stats
+    rm -f "$log"
+    echo "INTERRUPTED: $t (no failure; the remaining targets were not run)" >&2
+    exit 130
+  elif [ $rc -ne 0 ]; then
+    tail -60 "$log" >&2
+    echo "FAILED: $t (exit $rc; the input is saved under $corpus/; commit it)" >&2
+    status=1
+  fi
   rm -f "$log"
 done
 exit $status

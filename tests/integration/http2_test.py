@@ -311,3 +311,22 @@ def test_graceful_shutdown_sends_goaway_and_finishes_streams():
         assert conn.bodies[3] == b'{"slept_ms":300}'
         assert conn.closed
         assert server.proc.wait(timeout=5) == 0
+
+
+def test_graceful_shutdown_says_goaway_to_idle_connections():
+    # An idle keep-alive connection (its one request answered) closes at once on SIGTERM, and
+    # says GOAWAY(NO_ERROR) with the last stream it processed first (RFC 9113 section 6.8).
+    with hello_server("--graceful-timeout", "5") as server:
+        conn = H.RawH2(server.port)
+        conn.send(conn.headers(1, H.request_headers("/health")))
+        conn.read_frames(timeout=5, until=lambda fs: 1 in conn.bodies)
+        start = time.monotonic()
+        server.proc.send_signal(signal.SIGTERM)
+        frames = conn.read_frames(timeout=5, until=lambda fs: H.goaway_code(fs) is not None)
+        assert H.goaway_code(frames) == H.NO_ERROR
+        last_stream = next(int.from_bytes(p[:4], "big") & 0x7FFFFFFF
+                           for t, _, _, p in frames if t == H.GOAWAY)
+        assert last_stream == 1
+        conn.close()  # as clients do on a GOAWAY with nothing in flight: the server stops
+        assert server.proc.wait(timeout=5) == 0
+        assert time.monotonic() - start < 2

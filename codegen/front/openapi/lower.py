@@ -66,8 +66,9 @@ def _snake(name: str) -> str:
     return s + "_" if keyword.iskeyword(s) else s
 
 
-def _members(owner: Node, key: str) -> Node:
-    """owner[key] as a mapping: empty when absent, a located error when not a mapping."""
+def _members(owner: Node, key: str, names: bool = True) -> Node:
+    """owner[key] as a mapping: empty when absent, a located error when not a mapping or,
+    with `names`, when a key is not a string (YAML reads `1:`, `true:` and `:` otherwise)."""
     value = owner.get(key)
     if value is None and key not in owner:
         empty = Node()
@@ -75,6 +76,11 @@ def _members(owner: Node, key: str) -> Node:
         return empty
     if not isinstance(value, Node):
         raise owner.error(f"'{key}' must be a mapping", key)
+    if names:
+        for name in value:
+            if not isinstance(name, str):
+                raise value.error(f"the keys of '{key}' are names: {name!r} is not a string",
+                                  name)
     return value
 
 
@@ -154,7 +160,7 @@ class _Lowering:
                 if not isinstance(disc, Node) or not isinstance(disc.get("propertyName"), str):
                     raise schema.error("discriminator needs a 'propertyName'", "discriminator")
                 model.union.discriminator = disc["propertyName"]
-                mapping = _members(disc, "mapping")
+                mapping = _members(disc, "mapping", names=False)  # values, maybe `1:`
                 for value, ref in mapping.items():
                     _, target_name = self.resolve(_ref_node(mapping, value, ref), "schemas")
                     if target_name is None:
@@ -319,6 +325,9 @@ class _Lowering:
             t.array.CopyFrom(self.type_of(items, schema, "items", context + "Item"))
         elif types in ("string", "integer", "number", "boolean"):
             fmt = schema.get("format")
+            if fmt is not None and not isinstance(fmt, str):
+                raise schema.error(f"'format' must be a string, not {type(fmt).__name__}",
+                                   "format")
             scalar = _FORMATS.get((types, fmt))
             if scalar is None:
                 if fmt in _FREE_FORMATS or (fmt is not None and types == "string"):
@@ -442,7 +451,8 @@ class _Lowering:
             raise owner.error("a parameter needs 'name' and 'in'", index)
         where = p["in"]
         loc = {"path": ir.Parameter.PATH, "query": ir.Parameter.QUERY,
-               "header": ir.Parameter.HEADER, "cookie": ir.Parameter.COOKIE}.get(where)
+               "header": ir.Parameter.HEADER, "cookie": ir.Parameter.COOKIE}.get(
+                   where if isinstance(where, str) else "")
         if loc is None:
             raise p.error(f"unknown parameter location {where!r}", "in")
         name = str(p["name"])
@@ -494,7 +504,7 @@ class _Lowering:
                              f"{sorted(declared)} differ", method)
         if "requestBody" in raw:
             self.body(op, raw)
-        responses = _members(raw, "responses")
+        responses = _members(raw, "responses", names=False)  # `200:` reads as an int
         for status, resp in responses.items():
             resp_node, _ = self.resolve(resp, "responses")
             if not isinstance(resp_node, Node):
