@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from google.protobuf import text_format
 
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 
 def read_ir(path: str) -> ir.Service:

@@ -9,16 +9,49 @@
         return {"id": user_id}
 
     app.run(port=8000)
+
+The names below load their modules (and the native extension) on first use, as pydantic's
+do: the code generator imports the IR, type specs and OpenAPI emission from this package
+without the runtime.
 """
 
-from .applications import App
-from .decoding import decoder
-from .exceptions import HTTPException, RequestValidationError
-from .params import Body, Cookie, Field, Header, Path, Query
-from .requests import Headers, QueryParams, Request
-from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
-                        StreamingResponse)
-from .routing import APIRoute, Router
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .applications import App
+    from .decoding import decoder
+    from .exceptions import HTTPException, RequestValidationError
+    from .params import Body, Cookie, Field, Header, Path, Query
+    from .requests import Headers, QueryParams, Request
+    from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
+                            StreamingResponse)
+    from .routing import APIRoute, Router
+
+_MODULE_OF = {
+    "APIRoute": "routing",
+    "App": "applications",
+    "Body": "params",
+    "Cookie": "params",
+    "Field": "params",
+    "HTMLResponse": "responses",
+    "HTTPException": "exceptions",
+    "Header": "params",
+    "Headers": "requests",
+    "JSONResponse": "responses",
+    "Path": "params",
+    "PlainTextResponse": "responses",
+    "StreamingResponse": "responses",
+    "Query": "params",
+    "QueryParams": "requests",
+    "Request": "requests",
+    "RequestValidationError": "exceptions",
+    "Response": "responses",
+    "Router": "routing",
+    "decoder": "decoding",
+}
 
 __all__ = [
     "APIRoute",
@@ -33,13 +66,26 @@ __all__ = [
     "JSONResponse",
     "Path",
     "PlainTextResponse",
-    "StreamingResponse",
     "Query",
     "QueryParams",
     "Request",
     "RequestValidationError",
     "Response",
     "Router",
+    "StreamingResponse",
     "decoder",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once: later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

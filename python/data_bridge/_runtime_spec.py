@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.ir import ir_pb2 as ir
-from codegen.ir.type_specs import TypeSpecs
+import data_bridge.ir_pb2 as ir
+from data_bridge._type_specs import TypeSpecs
 
 from ._schema import Lowered
 

@@ -25,7 +25,7 @@ import typing
 import uuid
 from typing import Any, Callable, Sequence
 
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 from . import params as P
 from .requests import Request

@@ -15,7 +15,7 @@ import functools
 import sys
 from typing import Any
 
-from codegen.back.openapi.emit import to_openapi
+from data_bridge.openapi.utils import to_openapi
 
 from . import _core, _runtime
 from ._core import encode_json

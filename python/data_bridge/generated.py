@@ -11,7 +11,7 @@ import inspect
 import json
 from typing import Any, AsyncIterator, Callable, Optional
 
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 
 # gRPC status code -> HTTP status (the table of google/rpc/code.proto and grpc-gateway).

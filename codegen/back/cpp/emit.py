@@ -12,7 +12,7 @@ template), the JSON body's decoder and one text decoder per parameter. All of it
 registered in a validate::CompiledService table (`Service()`), which the runtime finds through the Python
 extension `<name>_native` that `--out-module` defines.
 
-The meaning of every constraint comes from codegen/ir/type_specs.py, the same lowering the
+The meaning of every constraint comes from data_bridge._type_specs, the same lowering the
 runtime's TypeSpec validators read, so compiled and interpreted paths agree (the shared
 vectors in tests/vectors run against both).
 """
@@ -26,8 +26,8 @@ import sys
 from typing import Any
 
 from codegen.ir import files
-from codegen.ir import ir_pb2 as ir
-from codegen.ir.type_specs import TypeSpecs
+import data_bridge.ir_pb2 as ir
+from data_bridge._type_specs import TypeSpecs
 
 Spec = dict[str, Any]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from codegen.back.openapi.emit import to_openapi
+from data_bridge.openapi.utils import to_openapi
 from codegen.front.openapi.document import load, loads
 from codegen.front.openapi.lower import lower
 

@@ -19,7 +19,7 @@ import keyword
 import re
 import textwrap
 
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 _SCALARS = {
     ir.BOOL: "bool", ir.INT32: "int", ir.INT64: "int", ir.UINT32: "int", ir.UINT64: "int",

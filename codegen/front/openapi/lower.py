@@ -22,7 +22,7 @@ import re
 from typing import Any, Iterable
 
 from codegen.front.openapi.document import Node, Seq, SpecError
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _FORMATS = {

@@ -13,7 +13,7 @@ from google.protobuf import text_format
 
 from codegen.front.openapi.document import SpecError, load, loads
 from codegen.front.openapi.lower import lower
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

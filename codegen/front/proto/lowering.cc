@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "codegen/ir/ir.pb.h"
+#include "proto/databridge/ir.pb.h"
 #include "google/api/annotations.pb.h"
 #include "google/api/http.pb.h"
 #include "proto/databridge/rules.pb.h"

@@ -21,7 +21,7 @@
 
 #include <string>
 
-#include "codegen/ir/ir.pb.h"
+#include "proto/databridge/ir.pb.h"
 
 namespace databridge::codegen {
 

@@ -1,5 +1,6 @@
-"""From codegen's IR to type specs: plain dicts saying how each value is validated (kind,
-constraints, fields, variants), with JSON Schema's meaning made exact (pydantic's rules).
+"""From the IR (data_bridge.ir_pb2) to type specs: plain dicts saying how each value is
+validated (kind, constraints, fields, variants), with JSON Schema's meaning made exact
+(pydantic's rules).
 The runtime reads them (python/data_bridge/_runtime_spec.py -> framework/python's
 spec_reader) and the C++ back end compiles them (codegen/back/cpp), so a spec validates the
 same whichever path serves it.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from codegen.ir import ir_pb2 as ir
+import data_bridge.ir_pb2 as ir
 
 _SCALARS = {
     ir.BOOL: "bool", ir.INT32: "int", ir.INT64: "int", ir.UINT32: "int", ir.UINT64: "int",
