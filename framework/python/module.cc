@@ -10,6 +10,7 @@
 #include "framework/python/py_grpc.h"
 #include "framework/python/py_server.h"
 #include "framework/python/request_data.h"
+#include "framework/python/settings_reader.h"
 
 namespace py = pybind11;
 using databridge::python::PyServer;
@@ -42,6 +43,10 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "data-bridge native runtime (HTTP/1.1 server, routing, validation, JSON)";
   if (!databridge::python::InitJsonEncoder()) throw py::error_already_set();
 
+  m.def(
+      "default_settings",
+      [] { return py::bytes(databridge::python::DefaultSettings().SerializeAsString()); },
+      "The C++ configs' defaults as a serialized settings.proto ServerSettings.");
   m.def("encode_json", &EncodeJsonBytes, py::arg("obj"),
         "Encode obj as compact UTF-8 JSON (as json.dumps(ensure_ascii=False, "
         "separators=(',', ':'), allow_nan=False)).");
@@ -82,7 +87,7 @@ PYBIND11_MODULE(_core, m) {
   databridge::python::BindGrpc(m);
 
   py::class_<PyServer>(m, "Server")
-      .def(py::init<py::dict, py::list, py::object, py::list>(), py::arg("config"),
+      .def(py::init<const py::bytes&, py::list, py::object, py::list>(), py::arg("settings"),
            py::arg("routes"), py::arg("runtime"), py::arg("models"))
       .def("bind", &PyServer::Bind)
       .def("serve", &PyServer::Serve, py::arg("run_worker"),

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "framework/python/settings_reader.h"
 #include "framework/python/spec_reader.h"
 
 namespace databridge::python {
@@ -75,24 +76,10 @@ void PyGrpcServer::OperationQueued(const rpc::GrpcCall& call) {
   if (server != nullptr) server->queues_[call.shard()]->OperationQueued();
 }
 
-PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
-  rpc::GrpcConfig c;
-  if (config.contains("host")) c.host = config["host"].cast<std::string>();
-  if (config.contains("port")) c.port = config["port"].cast<int>();
-  if (config.contains("max_receive_message_bytes")) {
-    c.max_receive_message_bytes = config["max_receive_message_bytes"].cast<int>();
-  }
-  if (config.contains("max_send_message_bytes")) {
-    c.max_send_message_bytes = config["max_send_message_bytes"].cast<int>();
-  }
-  if (config.contains("keepalive_time_ms")) {
-    c.keepalive_time_ms = config["keepalive_time_ms"].cast<int>();
-  }
-  if (config.contains("keepalive_timeout_ms")) {
-    c.keepalive_timeout_ms = config["keepalive_timeout_ms"].cast<int>();
-  }
-  if (config.contains("ssl_certfile")) c.tls_cert_file = config["ssl_certfile"].cast<std::string>();
-  if (config.contains("ssl_keyfile")) c.tls_key_file = config["ssl_keyfile"].cast<std::string>();
+PyGrpcServer::PyGrpcServer(const py::bytes& settings, py::list methods, int loops) {
+  absl::StatusOr<settings::ServerSettings> parsed = ParseSettings(std::string(settings));
+  if (!parsed.ok()) throw std::invalid_argument(std::string(parsed.status().message()));
+  rpc::GrpcConfig c = ToGrpcConfig(*parsed, std::max(loops, 1));
   std::vector<rpc::MethodSpec> specs;
   for (py::handle m : methods) {
     py::tuple t = m.cast<py::tuple>();  // (path, kind[, (message type, compiled ref)])
@@ -106,7 +93,6 @@ PyGrpcServer::PyGrpcServer(py::dict config, py::list methods, int loops) {
     }
     specs.push_back(std::move(spec));
   }
-  c.shards = std::max(loops, 1);
   server_ = std::make_unique<rpc::GrpcServer>(std::move(c), std::move(specs), this);
   for (int i = 0; i < std::max(loops, 1); ++i) {
     queues_.push_back(std::make_unique<GrpcQueue>(server_.get(), i));
@@ -230,7 +216,7 @@ void BindGrpc(py::module_& m) {
           py::arg("response"), py::arg("trailing") = py::none());
 
   py::class_<PyGrpcServer>(m, "GrpcServer")
-      .def(py::init<py::dict, py::list, int>(), py::arg("config"), py::arg("methods"),
+      .def(py::init<const py::bytes&, py::list, int>(), py::arg("settings"), py::arg("methods"),
            py::arg("loops"))
       .def("start", &PyGrpcServer::Start)
       .def("shutdown", &PyGrpcServer::Shutdown, py::arg("grace"))

@@ -55,7 +55,8 @@ class GrpcQueue {
 
 class PyGrpcServer final : public rpc::CallSink {
  public:
-  PyGrpcServer(pybind11::dict config, pybind11::list methods, int loops);
+  // settings: a serialized settings.proto ServerSettings; its host, grpc and TLS fields.
+  PyGrpcServer(const pybind11::bytes& settings, pybind11::list methods, int loops);
   int Start();
   void Shutdown(double grace_seconds);
   // After the binding layer queued an operation on `call` (GIL held).

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "framework/base/logging.h"
+#include "framework/python/settings_reader.h"
 #include "framework/python/spec_reader.h"
 
 namespace databridge::python {
@@ -38,8 +39,11 @@ void ThrowIfError(const absl::Status& s) {
 }
 }  // namespace
 
-PyServer::PyServer(py::dict config, py::list routes, py::object runtime, py::list models) {
-  server::RouteSet route_set(ReadConfig(config));
+PyServer::PyServer(const py::bytes& settings, py::list routes, py::object runtime,
+                   py::list models) {
+  absl::StatusOr<settings::ServerSettings> parsed = ParseSettings(std::string(settings));
+  ThrowIfError(parsed.status());
+  server::RouteSet route_set(ToServerConfig(*parsed));
   std::vector<PyEndpoint> py_endpoints;
   for (py::handle route : routes) {
     absl::StatusOr<server::Endpoint> ep = ReadEndpoint(route);

@@ -39,7 +39,8 @@ class PyWorker {
 
 class PyServer {
  public:
-  PyServer(pybind11::dict config, pybind11::list routes, pybind11::object runtime,
+  // settings: a serialized settings.proto ServerSettings (data_bridge.settings).
+  PyServer(const pybind11::bytes& settings, pybind11::list routes, pybind11::object runtime,
            pybind11::list models);
   int Bind();
   // before_shutdown (optional) runs, with the GIL, when SIGINT/SIGTERM arrives and before

@@ -227,33 +227,4 @@ absl::StatusOr<server::Endpoint> ReadEndpoint(py::handle handle) {
   return ep;
 }
 
-server::ServerConfig ReadConfig(py::handle handle) {
-  py::dict d = py::reinterpret_borrow<py::dict>(handle);
-  server::ServerConfig c;
-  if (d.contains("host")) c.host = d["host"].cast<std::string>();
-  if (d.contains("port")) c.port = d["port"].cast<int>();
-  if (d.contains("threads")) c.threads = d["threads"].cast<int>();
-  if (d.contains("max_body_bytes")) c.limits.max_body_bytes = d["max_body_bytes"].cast<size_t>();
-  if (d.contains("max_header_bytes")) {
-    c.limits.max_header_bytes = d["max_header_bytes"].cast<size_t>();
-  }
-  if (d.contains("max_request_line")) {
-    c.limits.max_request_line = d["max_request_line"].cast<size_t>();
-  }
-  if (d.contains("request_timeout")) c.request_timeout_s = d["request_timeout"].cast<double>();
-  if (d.contains("keepalive_timeout")) {
-    c.keepalive_timeout_s = d["keepalive_timeout"].cast<double>();
-  }
-  if (d.contains("graceful_timeout")) c.graceful_timeout_s = d["graceful_timeout"].cast<double>();
-  if (d.contains("ssl_certfile")) c.ssl_certfile = d["ssl_certfile"].cast<std::string>();
-  if (d.contains("ssl_keyfile")) c.ssl_keyfile = d["ssl_keyfile"].cast<std::string>();
-  if (d.contains("listen_fds")) {
-    for (py::handle fd : d["listen_fds"]) c.listen_fds.push_back(fd.cast<int>());
-  }
-  if (d.contains("http2_max_concurrent_streams")) {
-    c.http2.max_concurrent_streams = d["http2_max_concurrent_streams"].cast<uint32_t>();
-  }
-  return c;
-}
-
 }  // namespace databridge::python

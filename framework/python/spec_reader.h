@@ -21,7 +21,6 @@ namespace databridge::python {
 
 absl::StatusOr<validate::TypeSpecPtr> ReadTypeSpec(pybind11::handle spec);
 absl::StatusOr<server::Endpoint> ReadEndpoint(pybind11::handle route);
-server::ServerConfig ReadConfig(pybind11::handle config);
 
 // A generated decoder, from {"service": <capsule of a <name>_native module>, "type":
 // "createOrder.body", "models": [index in the binding layer's table per service model]}.

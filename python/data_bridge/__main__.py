@@ -8,12 +8,14 @@ import logging
 import sys
 from typing import Any, Sequence
 
+from .settings import ServerSettings
+
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--threads", type=int, default=1, help="I/O threads (default 1)")
-    parser.add_argument("--workers", type=int, default=1,
+    parser.add_argument("--host", default=None, help="default 127.0.0.1")
+    parser.add_argument("--port", type=int, default=None, help="default 8000")
+    parser.add_argument("--threads", type=int, default=None, help="I/O threads (default 1)")
+    parser.add_argument("--workers", type=int, default=None,
                         help="worker processes under a supervisor: dead ones replaced, SIGHUP "
                         "restarts them one at a time (default 1)")
     parser.add_argument("--max-body-bytes", type=int, default=None)
@@ -30,21 +32,19 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_app(app: Any, args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    app.run(
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        workers=args.workers,
-        max_body_bytes=args.max_body_bytes,
-        request_timeout=args.request_timeout,
-        keepalive_timeout=args.keepalive_timeout,
-        graceful_timeout=args.graceful_timeout,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        grpc_port=args.grpc_port,
-        grpc_max_receive_message_bytes=args.grpc_max_message_bytes,
-        grpc_max_send_message_bytes=args.grpc_max_message_bytes,
-    )
+    # A value argparse let through but the settings refuse (--port 70000) is a usage error.
+    try:
+        settings = ServerSettings.from_options(
+            "data_bridge serve", app.settings, host=args.host, port=args.port,
+            threads=args.threads, workers=args.workers, max_body_bytes=args.max_body_bytes,
+            request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
+            graceful_timeout=args.graceful_timeout, ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile, grpc_port=args.grpc_port,
+            grpc_max_receive_message_bytes=args.grpc_max_message_bytes,
+            grpc_max_send_message_bytes=args.grpc_max_message_bytes)
+    except (TypeError, ValueError) as e:
+        raise SystemExit(f"data_bridge serve: {e}") from None
+    app.run(settings=settings)
 
 
 def serve_app(app: Any, prog: str, argv: Sequence[str] | None = None) -> int:

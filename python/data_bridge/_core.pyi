@@ -3,6 +3,7 @@
 from typing import Any, Callable
 
 def encode_json(obj: Any) -> bytes: ...
+def default_settings() -> bytes: ...
 
 class Decoder:
     def __init__(self, spec: dict[str, Any], models: list[Any], error_class: Any,
@@ -34,7 +35,7 @@ class Worker:
 
 class Server:
     def __init__(
-        self, config: dict[str, Any], routes: list[dict[str, Any]], runtime: Any, models: list[Any]
+        self, settings: bytes, routes: list[dict[str, Any]], runtime: Any, models: list[Any]
     ) -> None: ...
     def bind(self) -> int: ...
     def serve(self, run_worker: Callable[[Worker], None],
@@ -70,7 +71,7 @@ class GrpcCall:
     def respond(self, response: bytes, trailing: list[tuple[str, Any]] | None = None) -> None: ...
 
 class GrpcServer:
-    def __init__(self, config: dict[str, Any],
+    def __init__(self, settings: bytes,
                  methods: list[tuple[str, int, tuple[str, dict[str, Any]] | None]],
                  loops: int) -> None: ...
     def start(self) -> int: ...

@@ -22,9 +22,7 @@ from ._core import encode_json
 from ._runtime_spec import runtime_routes
 from .responses import Response
 from .routing import Router
-
-
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+from .settings import ServerSettings
 
 
 class App(Router):
@@ -34,23 +32,22 @@ class App(Router):
         version: str = "0.1.0",
         description: str = "",
         *,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        request_timeout: float = 10.0,
-        keepalive_timeout: float = 5.0,
-        graceful_timeout: float = 10.0,
+        max_body_bytes: int | None = None,
+        request_timeout: float | None = None,
+        keepalive_timeout: float | None = None,
+        graceful_timeout: float | None = None,
         openapi_url: str | None = "/openapi.json",
+        settings: ServerSettings | None = None,
     ) -> None:
+        """The keyword settings (None: ServerSettings' default) apply over `settings`."""
         super().__init__()
         self.title = title
         self.version = version
         self.description = description
         self.openapi_url = openapi_url
-        self.settings: dict[str, Any] = {
-            "max_body_bytes": max_body_bytes,
-            "request_timeout": request_timeout,
-            "keepalive_timeout": keepalive_timeout,
-            "graceful_timeout": graceful_timeout,
-        }
+        self.settings = ServerSettings.from_options(
+            "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
+            keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
 
     def openapi(self) -> dict[str, Any]:
         """This app's OpenAPI 3.1 document (also served at /openapi.json)."""
@@ -58,11 +55,10 @@ class App(Router):
             self.lower(self.title, self.version, self.description).service)
         return document
 
-    def build(self, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, **settings: Any) -> Any:
+    def build(self, settings: ServerSettings | None = None,
+              listen_fds: tuple[int, ...] = ()) -> Any:
         """The native server for this app, not yet bound (see run / testing.serve)."""
-        config = dict(self.settings)
-        config.update({k: v for k, v in settings.items() if v is not None})
-        config.update(host=host, port=port, threads=threads)
+        settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description)
         routes, models = runtime_routes(lowered)
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
@@ -74,60 +70,72 @@ class App(Router):
 
             routes.append({"method": "GET", "path": self.openapi_url, "handler": openapi_json,
                            "status_code": 200, "params": []})
-        return _core.Server(config, routes, _runtime, models)
+        return _core.Server(settings.to_proto(listen_fds).SerializeToString(), routes, _runtime,
+                            models)
 
     def run(
         self,
-        host: str = "127.0.0.1",
-        port: int = 8000,
-        threads: int = 1,
-        workers: int = 1,
-        **settings: Any,
+        host: str | None = None,
+        port: int | None = None,
+        threads: int | None = None,
+        workers: int | None = None,
+        *,
+        settings: ServerSettings | None = None,
+        **options: Any,
     ) -> None:
         """Serve until SIGINT/SIGTERM, then shut down gracefully.
 
+        Arguments and options (data_bridge.settings.ServerSettings; None: the App's
+        settings) apply over `settings` (default: the App's); an unknown or mistyped one is a TypeError
+        or ValueError naming it, before anything starts. The defaults: 127.0.0.1:8000, one
+        I/O thread, one process.
         workers > 1 forks that many processes under a supervisor (data_bridge.supervisor),
         each running `threads` I/O threads on listening sockets the parent bound once (SO_
         REUSEPORT, one per thread): a worker that dies is logged and replaced, SIGTERM/SIGINT
         drain them all, SIGHUP restarts them one at a time without failing a request.
-        settings: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
-        ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), grpc_port (also serve the
-        proto services over gRPC, on that port) with grpc_max_receive_message_bytes,
-        grpc_max_send_message_bytes (4 MiB), grpc_keepalive_time_ms (2 h),
-        grpc_keepalive_timeout_ms (20 s); with ssl_certfile the gRPC port speaks TLS too.
+        Options: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
+        ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), http1 / http2 / grpc
+        (HTTP1Settings, HTTP2Settings, GRPCSettings) or their fields one by one: grpc_port
+        (also serve the proto services over gRPC, on that port; TLS too with ssl_certfile),
+        grpc_max_receive_message_bytes, grpc_max_send_message_bytes (4 MiB),
+        grpc_keepalive_time_ms (2 h), grpc_keepalive_timeout_ms (20 s),
+        http2_max_concurrent_streams (128), http1_max_header_bytes (32 KiB), ...
         """
-        if workers > 1:
+        resolved = ServerSettings.from_options("App.run", settings or self.settings, host=host,
+                                               port=port, threads=threads, workers=workers,
+                                               **options)
+        if resolved.workers > 1:
             from .supervisor import Supervisor
 
             def serve_one(listen_fds: list[int], ready_fd: int) -> None:
-                self.run(host, port, threads, 1, listen_fds=listen_fds, ready_fd=ready_fd,
-                         **settings)
+                self.serve(resolved, tuple(listen_fds), ready_fd)
 
-            code = Supervisor(serve_one, host=host, port=port, threads=threads,
-                              workers=workers).run()
+            code = Supervisor(serve_one, host=resolved.host, port=resolved.port,
+                              threads=resolved.threads, workers=resolved.workers).run()
             if code:
                 raise SystemExit(code)
             return
-        from .rpc import grpc_settings
+        self.serve(resolved)
+
+    def serve(self, settings: ServerSettings, listen_fds: tuple[int, ...] = (),
+              ready_fd: int | None = None) -> None:
+        """Serves in this process until SIGINT/SIGTERM (App.run without the supervisor)."""
         from .supervisor import notify_ready
 
-        ready_fd = settings.pop("ready_fd", None)
-        grpc_config = grpc_settings(settings)
-        grpc_port = grpc_config.pop("port", None)
-        server = self.build(host, port, threads, **settings)
+        server = self.build(settings, listen_fds)
         bound = server.bind()
-        grpc = (self.start_grpc(host, grpc_port, threads, **grpc_config)
-                if grpc_port is not None else None)
-        scheme = "https" if settings.get("ssl_certfile") else "http"
+        grpc = self.start_grpc(settings) if settings.grpc.port is not None else None
+        scheme = "https" if settings.ssl_certfile else "http"
+        threads = settings.threads
         print(
-            f"data-bridge: serving {self.title} on {scheme}://{host}:{bound} "
-            + (f"and gRPC on {host}:{grpc.port} " if grpc else "")
+            f"data-bridge: serving {self.title} on {scheme}://{settings.host}:{bound} "
+            + (f"and gRPC on {settings.host}:{grpc.port} " if grpc else "")
             + f"({threads} thread{'' if threads == 1 else 's'})",
             file=sys.stderr,
             flush=True,
         )
         notify_ready(ready_fd)
-        grace = float(settings.get("graceful_timeout") or 10.0)
+        grace = settings.graceful_timeout
         server.serve(functools.partial(_runtime.run_worker, grpc=grpc),
                      (lambda: grpc.shutdown(grace)) if grpc else None)
         if grpc:
@@ -138,12 +146,13 @@ class App(Router):
         """The RPCs of the proto services included in this app."""
         return [m for g in self.generated if hasattr(g, "grpc_methods") for m in g.grpc_methods()]
 
-    def start_grpc(self, host: str, port: int, threads: int, **settings: Any) -> Any:
-        """Starts the gRPC server for this app's proto services (data_bridge.rpc); its loops
-        attach when the HTTP server's I/O threads start (run_worker(..., grpc=...))."""
+    def start_grpc(self, settings: ServerSettings) -> Any:
+        """Starts the gRPC server for this app's proto services (data_bridge.rpc) on
+        settings.grpc.port; its loops attach when the HTTP server's I/O threads start
+        (run_worker(..., grpc=...))."""
         from .rpc import start_grpc
 
         methods = self.grpc_methods()
         if not methods:
             raise ValueError("grpc_port given, but the app has no proto services")
-        return start_grpc(methods, host, port, threads, **settings)
+        return start_grpc(methods, settings)

@@ -27,6 +27,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from . import _core, _runtime
 from .generated import ServicerContext, status_code_number
+from .settings import ServerSettings
 
 logger = logging.getLogger("data_bridge")
 
@@ -345,23 +346,11 @@ class GrpcDispatcher:
             await state.writable
 
 
-def grpc_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Takes the grpc_* server settings out of an App's settings, without their prefix
-    (grpc_max_receive_message_bytes -> max_receive_message_bytes). The gRPC port shares
-    the HTTP port's TLS certificate (ssl_certfile, ssl_keyfile), which stay in `settings`."""
-    out = {k[len("grpc_"):]: settings.pop(k) for k in list(settings) if k.startswith("grpc_")}
-    for key in ("ssl_certfile", "ssl_keyfile"):
-        if settings.get(key):
-            out[key] = settings[key]
-    return out
-
-
-def start_grpc(methods: list[GrpcMethod], host: str, port: int, loops: int,
-               **settings: Any) -> GrpcDispatcher:
-    """Starts gRPC C++ for these methods; the dispatcher's `port` is the bound port."""
-    config: dict[str, Any] = {"host": host, "port": port}
-    config.update({k: v for k, v in settings.items() if v is not None})
-    core = _core.GrpcServer(config, [(m.path, m.kind, m.rules) for m in methods], loops)
+def start_grpc(methods: list[GrpcMethod], settings: ServerSettings) -> GrpcDispatcher:
+    """Starts gRPC C++ for these methods on settings.grpc.port, one shard per I/O thread;
+    the dispatcher's `port` is the bound port."""
+    core = _core.GrpcServer(settings.to_proto().SerializeToString(),
+                            [(m.path, m.kind, m.rules) for m in methods], settings.threads)
     dispatcher = GrpcDispatcher(core, methods)
     dispatcher.port = core.start()
     return dispatcher

@@ -3,40 +3,47 @@
     with serve(app) as base_url:
         httpx.get(base_url + "/health")
     with serve_grpc(app) as (base_url, target):      # also its proto services over gRPC
-        grpc.insecure_channel(target)                # (grpc_* settings: see App.run)
+        grpc.insecure_channel(target)                # (options: see App.run)
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import threading
 from typing import Any, Iterator
 
 from . import _runtime
 from .applications import App
-from .rpc import grpc_settings
+from .settings import ServerSettings
 
 
 @contextlib.contextmanager
-def serve(app: App, threads: int = 1, **settings: Any) -> Iterator[str]:
-    with _serving(app, threads, False, settings) as (url, _):
+def serve(app: App, threads: int = 1, **options: Any) -> Iterator[str]:
+    """Serves `app` on 127.0.0.1, any free port; options as App.run's."""
+    with _serving(app, threads, False, options) as (url, _):
         yield url
 
 
 @contextlib.contextmanager
-def serve_grpc(app: App, threads: int = 1, **settings: Any) -> Iterator[tuple[str, str]]:
-    with _serving(app, threads, True, settings) as served:
+def serve_grpc(app: App, threads: int = 1, **options: Any) -> Iterator[tuple[str, str]]:
+    with _serving(app, threads, True, options) as served:
         yield served
 
 
 @contextlib.contextmanager
 def _serving(app: App, threads: int, grpc: bool,
-             settings: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    grpc_config = grpc_settings(settings)
-    server = app.build("127.0.0.1", 0, threads, **settings)
+             options: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    where = "serve_grpc" if grpc else "serve"
+    settings = ServerSettings.from_options(where, app.settings, host="127.0.0.1", port=0,
+                                           threads=threads, **options)
+    if grpc:
+        settings = dataclasses.replace(
+            settings, grpc=dataclasses.replace(settings.grpc, port=settings.grpc.port or 0))
+    server = app.build(settings)
     port = server.bind()
-    dispatcher = app.start_grpc("127.0.0.1", 0, threads, **grpc_config) if grpc else None
+    dispatcher = app.start_grpc(settings) if grpc else None
     run = functools.partial(_runtime.run_worker, grpc=dispatcher)
     thread = threading.Thread(target=server.serve, args=(run,), daemon=True)
     thread.start()

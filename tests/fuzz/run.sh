@@ -46,7 +46,8 @@ for t in "${targets[@]}"; do
   case " ${py_targets[*]} " in
     *" $t "*)  # from its runfiles (generated modules: ir_pb2), with the corpus in the tree
       rf="$bin/$pkg/$name.runfiles/data_bridge"
-      cmd=(env DATA_BRIDGE_FUZZ=1 PYTHONPATH="$rf" .tools/fuzz-venv/bin/python "$rf/$pkg/$name.py")
+      # The import roots py_binary would add: the workspace and python/ (data_bridge).
+      cmd=(env DATA_BRIDGE_FUZZ=1 PYTHONPATH="$rf:$rf/python" .tools/fuzz-venv/bin/python "$rf/$pkg/$name.py")
       ;;
     *) cmd=("$bin/$pkg/$name") ;;
   esac

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import httpx
 import pytest
 
-from tests.integration.support import hello_server
+from tests.integration.support import hello_server, server_env
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +210,13 @@ def test_curl_post_with_expect_continue(server):
     text, _, code = out.stdout.decode().rpartition("\n")
     assert code == "201"
     assert json.loads(text)["name"] == "big"
+
+
+def test_the_command_line_refuses_a_bad_setting_before_serving():
+    r = subprocess.run([sys.executable, "-m", "data_bridge", "serve", "examples.hello.app:app",
+                        "--port", "70000", "--threads", "2"],
+                       env=server_env(), capture_output=True, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith(
+        b"data_bridge serve: setting 'port' must be in 0..65535, not 70000")
+    assert b"serving" not in r.stderr

@@ -426,8 +426,8 @@ class _Lowering:
                                    "which RE2 (linear time) does not support", "pattern")
             try:
                 re.compile(pattern)
-            except re.error as e:
-                raise schema.error(f"invalid pattern {pattern!r}: {e}", "pattern") from None
+            except (re.error, OverflowError, RecursionError) as e:  # x{99999999999}, ((((...
+                raise schema.error(f"invalid pattern {pattern[:80]!r}: {e}", "pattern") from None
             c.pattern = pattern
         if schema.get("uniqueItems") is True:
             if types != "array":
