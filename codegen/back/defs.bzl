@@ -4,13 +4,14 @@
                              # tool //codegen:defs.bzl's data_bridge_service runs
 """
 
-def back_end(name):
+def back_end(name, srcs = []):
+    """srcs: the back end's modules besides __init__.py and emit.py."""
     native.py_library(
         name = name,
         srcs = [
             "__init__.py",
             "emit.py",
-        ],
+        ] + srcs,
         deps = [
             "//codegen/back:back_pkg",
             "//codegen/ir:ir_py",

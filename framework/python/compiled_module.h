@@ -2,7 +2,7 @@
 // loaded through (codegen/back/cpp writes one line using it). Importing `name` gives
 //   name.SERVICE   a capsule holding the validate::CompiledService
 //   name.MODELS    the service's model names, in the index order its Builder calls use
-// which python/data_bridge passes to the runtime (framework/python/spec_reader.cc).
+// which python/data_bridge passes to the runtime (framework/python/plan_reader.cc).
 // Plain CPython API: the generated module links no pybind11 and no runtime.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_COMPILED_MODULE_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_COMPILED_MODULE_H_

@@ -1,25 +1,34 @@
 #include "framework/python/decoder.h"
 
+#include <pybind11/stl.h>
+
 #include <optional>
 #include <string>
 
 #include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
+#include "framework/python/plan_reader.h"
 #include "framework/python/py_values.h"
-#include "framework/python/spec_reader.h"
 #include "framework/validate/validator.h"
 
 namespace databridge::python {
 
 namespace py = pybind11;
 
-Decoder::Decoder(py::handle spec, py::list models, py::object error_class, py::object compiled)
+Decoder::Decoder(const py::bytes& plan, int root, py::list models, py::object error_class,
+                 py::object compiled)
     : models_(models), error_class_(std::move(error_class)) {
-  auto read = ReadTypeSpec(spec);
-  if (!read.ok()) throw std::invalid_argument(std::string(read.status().message()));
-  spec_ = *read;
+  absl::StatusOr<plan::Plan> parsed = ParsePlan(std::string(plan));
+  if (!parsed.ok()) throw std::invalid_argument(std::string(parsed.status().message()));
+  auto types = ReadTypes(*parsed);
+  if (!types.ok()) throw std::invalid_argument(std::string(types.status().message()));
+  if (root < 0 || static_cast<size_t>(root) >= types->size()) {
+    throw std::invalid_argument("decoder: root type out of range");
+  }
+  spec_ = (*types)[root];
   if (!compiled.is_none()) {
-    auto ref = ReadCompiled(compiled);
+    auto t = compiled.cast<py::tuple>();  // (service capsule, type name, model indices)
+    auto ref = ReadCompiled(t[0].ptr(), t[1].cast<std::string>(), t[2].cast<std::vector<int>>());
     if (!ref.ok()) throw std::invalid_argument(std::string(ref.status().message()));
     if (ref->type->decode_json == nullptr) throw std::invalid_argument("not a JSON type");
     compiled_ = std::move(*ref);

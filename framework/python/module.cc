@@ -52,8 +52,9 @@ PYBIND11_MODULE(_core, m) {
         "separators=(',', ':'), allow_nan=False)).");
 
   py::class_<databridge::python::Decoder>(m, "Decoder")
-      .def(py::init<py::handle, py::list, py::object, py::object>(), py::arg("spec"),
-           py::arg("models"), py::arg("error_class"), py::arg("compiled") = py::none())
+      .def(py::init<const py::bytes&, int, py::list, py::object, py::object>(), py::arg("plan"),
+           py::arg("root"), py::arg("models"), py::arg("error_class"),
+           py::arg("compiled") = py::none())
       .def("decode", &databridge::python::Decoder::Decode, py::arg("data"))
       .def_property_readonly("compiled", &databridge::python::Decoder::compiled);
 
@@ -87,8 +88,10 @@ PYBIND11_MODULE(_core, m) {
   databridge::python::BindGrpc(m);
 
   py::class_<PyServer>(m, "Server")
-      .def(py::init<const py::bytes&, py::list, py::object, py::list>(), py::arg("settings"),
-           py::arg("routes"), py::arg("runtime"), py::arg("models"))
+      .def(py::init<const py::bytes&, const py::bytes&, py::list, py::list, py::list, py::object,
+                    py::list>(),
+           py::arg("settings"), py::arg("plan"), py::arg("handlers"), py::arg("defaults"),
+           py::arg("services"), py::arg("runtime"), py::arg("models"))
       .def("bind", &PyServer::Bind)
       .def("serve", &PyServer::Serve, py::arg("run_worker"),
            py::arg("before_shutdown") = py::none())

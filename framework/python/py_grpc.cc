@@ -6,8 +6,8 @@
 
 #include <string>
 
+#include "framework/python/plan_reader.h"
 #include "framework/python/settings_reader.h"
-#include "framework/python/spec_reader.h"
 
 namespace databridge::python {
 
@@ -82,11 +82,13 @@ PyGrpcServer::PyGrpcServer(const py::bytes& settings, py::list methods, int loop
   rpc::GrpcConfig c = ToGrpcConfig(*parsed, std::max(loops, 1));
   std::vector<rpc::MethodSpec> specs;
   for (py::handle m : methods) {
-    py::tuple t = m.cast<py::tuple>();  // (path, kind[, (message type, compiled ref)])
+    // (path, kind[, (message type, service capsule, type name, model indices)])
+    py::tuple t = m.cast<py::tuple>();
     rpc::MethodSpec spec{t[0].cast<std::string>(), static_cast<rpc::CallKind>(t[1].cast<int>())};
     if (t.size() > 2 && !t[2].is_none()) {
       py::tuple rules = t[2].cast<py::tuple>();
-      absl::StatusOr<CompiledRef> ref = ReadCompiled(rules[1]);
+      absl::StatusOr<CompiledRef> ref = ReadCompiled(rules[1].ptr(), rules[2].cast<std::string>(),
+                                                     rules[3].cast<std::vector<int>>());
       if (!ref.ok()) throw std::invalid_argument(std::string(ref.status().message()));
       spec.validator =
           std::make_shared<rpc::RequestValidator>(rules[0].cast<std::string>(), ref->type);

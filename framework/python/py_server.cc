@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "framework/base/logging.h"
+#include "framework/python/plan_reader.h"
 #include "framework/python/settings_reader.h"
-#include "framework/python/spec_reader.h"
 
 namespace databridge::python {
 
@@ -39,26 +39,40 @@ void ThrowIfError(const absl::Status& s) {
 }
 }  // namespace
 
-PyServer::PyServer(const py::bytes& settings, py::list routes, py::object runtime,
-                   py::list models) {
+PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list handlers,
+                   py::list defaults, py::list services, py::object runtime, py::list models) {
   absl::StatusOr<settings::ServerSettings> parsed = ParseSettings(std::string(settings));
   ThrowIfError(parsed.status());
   server::RouteSet route_set(ToServerConfig(*parsed));
+  absl::StatusOr<plan::Plan> p = ParsePlan(std::string(plan));
+  ThrowIfError(p.status());
+  absl::StatusOr<std::vector<validate::TypeSpecPtr>> types = ReadTypes(*p);
+  ThrowIfError(types.status());
+  std::vector<PyObject*> capsules;
+  for (py::handle s : services) capsules.push_back(s.ptr());
+  if (handlers.size() != static_cast<size_t>(p->routes_size()) ||
+      defaults.size() != handlers.size()) {
+    throw std::invalid_argument("serving plan: one handler and one defaults list per route");
+  }
   std::vector<PyEndpoint> py_endpoints;
-  for (py::handle route : routes) {
-    absl::StatusOr<server::Endpoint> ep = ReadEndpoint(route);
+  for (int i = 0; i < p->routes_size(); ++i) {
+    const plan::Route& route = p->routes(i);
+    absl::StatusOr<server::Endpoint> ep = ReadRoute(route, *types, capsules);
     ThrowIfError(ep.status());
     PyEndpoint pe;
-    py::dict d = py::reinterpret_borrow<py::dict>(route);
-    pe.handler = d["handler"];
-    pe.status_code = d["status_code"].cast<int>();
+    pe.handler = handlers[i];
+    pe.status_code = route.status_code();
     py::list names;
-    for (py::handle p : d["params"]) {
-      py::dict pd = py::reinterpret_borrow<py::dict>(p);
-      names.append(pd["name"]);
-      pe.defaults.push_back(pd.contains("default") ? py::object(pd["default"]) : py::object());
-    }
+    for (const plan::Param& param : route.params()) names.append(py::str(param.name()));
     pe.kwnames = py::tuple(names);
+    pe.defaults.resize(route.params_size());
+    for (py::handle d : defaults[i]) {  // (parameter index, default value)
+      auto [index, value] = d.cast<std::pair<int, py::object>>();
+      if (index < 0 || index >= route.params_size()) {
+        throw std::invalid_argument("serving plan: default for no parameter");
+      }
+      pe.defaults[index] = std::move(value);
+    }
     ThrowIfError(route_set.Add(*std::move(ep)));
     py_endpoints.push_back(std::move(pe));
   }

@@ -1,75 +1,123 @@
-"""From codegen's IR to the native runtime's route descriptions (the plain dicts that
-framework/python/spec_reader.cc reads at start-up). Every route source reaches the runtime
-this way, so decorator routes and spec-generated ones validate alike.
+"""From the IR to the serving plan (plan.proto) the native runtime reads at start-up
+(framework/python/plan_reader.cc). Every route source reaches the runtime this way, so
+decorator routes and spec-generated ones validate alike.
 
-    routes, models = runtime_routes(lowered)     # lowered: _schema.Lowered
-    _core.Server(config, routes, _runtime, models)
+    served = runtime_routes(lowered)     # lowered: _schema.Lowered
+    served.add_route("GET", "/openapi.json", openapi_json)
+    _core.Server(settings_bytes, *served.core_args(), _runtime)
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import data_bridge.ir_pb2 as ir
+import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
-from ._schema import Lowered
+from ._schema import Lowered, Models, type_of
 
-_SOURCES = {ir.Parameter.PATH: "path", ir.Parameter.QUERY: "query",
-            ir.Parameter.HEADER: "header", ir.Parameter.COOKIE: "cookie"}
-
-
-def _specs(lowered: Lowered) -> TypeSpecs:
-    return TypeSpecs(lowered.service.models, sorted(lowered.classes))
+_SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
+            ir.Parameter.HEADER: plan.Param.HEADER, ir.Parameter.COOKIE: plan.Param.COOKIE}
 
 
-def compiled_ref(native: Any, type_name: str, positions: dict[str, int]) -> dict[str, Any]:
-    """How the runtime finds a generated decoder: the service table, the type's name, and
+@dataclass
+class ServedRoutes:
+    """The plan and what travels beside it, in the order the plan's indices name."""
+
+    plan: Any  # plan_pb2.Plan
+    models: list[Any]  # model classes (TypeSpec.model)
+    handlers: list[Callable[..., Any]] = field(default_factory=list)  # one per route
+    defaults: list[list[tuple[int, Any]]] = field(default_factory=list)  # (param, default)
+    services: list[Any] = field(default_factory=list)  # compiled services (capsules)
+
+    def service_index(self, native: Any) -> int:
+        for i, s in enumerate(self.services):
+            if s is native.SERVICE:
+                return i
+        self.services.append(native.SERVICE)
+        return len(self.services) - 1
+
+    def add_route(self, method: str, path: str, handler: Callable[..., Any],
+                  status_code: int = 200) -> None:
+        """A route without parameters (the OpenAPI document)."""
+        self.plan.routes.add(method=method, path=path, status_code=status_code)
+        self.handlers.append(handler)
+        self.defaults.append([])
+
+    def paths(self) -> set[str]:
+        return {r.path for r in self.plan.routes}
+
+    def core_args(self) -> tuple[bytes, list[Any], list[Any], list[Any], list[Any]]:
+        return (self.plan.SerializeToString(), self.handlers, self.defaults, self.services,
+                self.models)
+
+
+def _specs(lowered: Lowered, table: Any) -> TypeSpecs:
+    return TypeSpecs(lowered.service.models, sorted(lowered.classes), table)
+
+
+def _compiled(out: Any, native: Any, type_name: str, positions: dict[str, int],
+              service: int) -> None:
+    """How the runtime finds a generated decoder: the service (index), the type's name, and
     where each of the service's models sits in the runtime's model list (-1: no class)."""
-    return {"service": native.SERVICE, "type": type_name,
-            "models": [positions.get(name, -1) for name in native.MODELS]}
+    out.service, out.type = service, type_name
+    out.models[:] = [positions.get(name, -1) for name in native.MODELS]
 
 
-def runtime_routes(lowered: Lowered) -> tuple[list[dict[str, Any]], list[Any]]:
-    conv = _specs(lowered)
-    routes = []
-    for plan in lowered.plans:
-        op = lowered.service.operations[plan["operation"]]
-        params = []
-        for arg in plan["args"]:
-            desc: dict[str, Any] = {"name": arg["name"]}
+def compiled_rules(native: Any, type_name: str) -> tuple[Any, str, list[int]]:
+    """A generated decoder as the gRPC server and Decoder take it: (service capsule, type
+    name, model indices); `native` has no model classes there (messages are protobuf's)."""
+    return native.SERVICE, type_name, [-1] * len(native.MODELS)
+
+
+def runtime_routes(lowered: Lowered) -> ServedRoutes:
+    served = ServedRoutes(plan.Plan(), [])
+    conv = _specs(lowered, served.plan.types)
+    for call in lowered.plans:
+        op = lowered.service.operations[call["operation"]]
+        route = served.plan.routes.add(method=op.method, path=op.path,
+                                       status_code=call["status_code"])
+        native = call.get("native")
+        defaults: list[tuple[int, Any]] = []
+        for i, arg in enumerate(call["args"]):
+            p = route.params.add(name=arg["name"])
             if arg["kind"] == "request":
-                desc.update(source="request", key=arg["name"], required=True)
+                p.source, p.key, p.required = plan.Param.REQUEST, arg["name"], True
             elif arg["kind"] == "body":
-                desc.update(source="body", key=arg["name"], required=op.body.required,
-                            type=conv.type_spec(op.body.type),
-                            media=[{ir.Body.JSON: "json", ir.Body.FORM: "form"}[m]
-                                   for m in op.body.media_types] or ["json"])
+                p.source, p.key, p.required = plan.Param.BODY, arg["name"], op.body.required
+                p.type = conv.type_spec(op.body.type)
+                media = set(op.body.media_types)
+                p.accepts_json = ir.Body.JSON in media or not media
+                p.accepts_form = ir.Body.FORM in media
             else:
-                p = op.parameters[arg["index"]]
-                desc.update(source=_SOURCES[p.location], key=p.wire_name, required=p.required,
-                            type=conv.type_spec(p.type))
-            native = plan.get("native")
+                param = op.parameters[arg["index"]]
+                p.source, p.key = _SOURCES[param.location], param.wire_name
+                p.required = param.required
+                p.type = conv.type_spec(param.type)
             if native is not None and "compiled" in arg:
-                desc["compiled"] = compiled_ref(native, arg["compiled"], conv.positions)
+                _compiled(p.compiled, native, arg["compiled"], conv.positions,
+                          served.service_index(native))
             if "default" in arg:
-                desc["default"] = arg["default"]
-            params.append(desc)
-        route = {"method": op.method, "path": op.path, "handler": plan["handler"],
-                 "status_code": plan["status_code"], "params": params}
-        if plan.get("native") is not None:  # registered from the generated route table
-            route["compiled"] = {"service": plan["native"].SERVICE,
-                                 "operation": plan["operation_id"]}
-        routes.append(route)
-    return routes, [lowered.classes[name] for name in conv.order]
+                defaults.append((i, arg["default"]))
+        if native is not None:  # registered from the generated route table
+            route.compiled_service = served.service_index(native)
+            route.operation = call["operation_id"]
+        served.handlers.append(call["handler"])
+        served.defaults.append(defaults)
+    served.models = [lowered.classes[name] for name in conv.order]
+    return served
 
 
-def type_runtime_spec(tp: Any) -> tuple[dict[str, Any], list[Any]]:
-    """The runtime spec of one Python type (for Decoder), with its model classes."""
-    from ._schema import Models, type_of
-
+def type_plan(tp: Any) -> tuple[bytes, int, list[Any], dict[str, int]]:
+    """One Python type as Decoder takes it: a plan holding its types, the root's index, its
+    model classes, and each model's position among them."""
     service = ir.Service()
     models = Models(service)
     t = type_of(tp, models)
-    conv = _specs(Lowered(service, [], models.classes))
-    return conv.type_spec(t), [models.classes[name] for name in conv.order]
+    table = plan.Plan()
+    conv = _specs(Lowered(service, [], models.classes), table.types)
+    root = conv.type_spec(t)
+    return (table.SerializeToString(), root, [models.classes[name] for name in conv.order],
+            conv.positions)

@@ -1,31 +1,34 @@
-"""From the IR (data_bridge.ir_pb2) to type specs: plain dicts saying how each value is
-validated (kind, constraints, fields, variants), with JSON Schema's meaning made exact
-(pydantic's rules).
-The runtime reads them (python/data_bridge/_runtime_spec.py -> framework/python's
-spec_reader) and the C++ back end compiles them (codegen/back/cpp), so a spec validates the
-same whichever path serves it.
+"""From the IR (data_bridge.ir_pb2) to type specs: plan.proto TypeSpec messages saying how
+each value is validated (kind, constraints, fields, variants), with JSON Schema's meaning
+made exact (pydantic's rules). The runtime reads them (the serving plan, built by
+_runtime_spec.py, read by framework/python/plan_reader.cc) and the C++ back end compiles
+them (codegen/back/cpp), so a spec validates the same whichever path serves it.
 
     specs = TypeSpecs(service.models, order=sorted(m.name for m in service.models))
-    specs.type_spec(op.body.type)   # {"kind": "object", "title": "Order", "fields": [...]}
-A model's dict is shared by every reference (a recursive model's dict contains itself).
+    i = specs.type_spec(op.body.type)   # an index into specs.types (a Plan's `types`)
+    specs.types[i]                      # TypeSpec(kind=OBJECT, title="Order", fields=[...])
+A model is one entry, shared by every reference (a recursive model's fields refer back to
+it); a reference with modifiers (nullable, constraints) is a modified copy.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import data_bridge.ir_pb2 as ir
+import data_bridge.plan_pb2 as plan
 
+_T = plan.TypeSpec
 _SCALARS = {
-    ir.BOOL: "bool", ir.INT32: "int", ir.INT64: "int", ir.UINT32: "int", ir.UINT64: "int",
-    ir.FLOAT: "float", ir.DOUBLE: "float", ir.STRING: "str", ir.UUID: "uuid",
+    ir.BOOL: _T.BOOL, ir.INT32: _T.INT, ir.INT64: _T.INT, ir.UINT32: _T.INT, ir.UINT64: _T.INT,
+    ir.FLOAT: _T.FLOAT, ir.DOUBLE: _T.FLOAT, ir.STRING: _T.STR, ir.UUID: _T.UUID,
     # Formats without a native check yet travel as strings.
-    ir.BYTES: "str", ir.BINARY: "str", ir.DATE: "str", ir.DATE_TIME: "str", ir.EMAIL: "str",
-    ir.URI: "str", ir.DURATION: "str",
+    ir.BYTES: _T.STR, ir.BINARY: _T.STR, ir.DATE: _T.STR, ir.DATE_TIME: _T.STR,
+    ir.EMAIL: _T.STR, ir.URI: _T.STR, ir.DURATION: _T.STR,
 }
-_FORMATS = {ir.DATE: "date", ir.DATE_TIME: "date-time", ir.EMAIL: "email", ir.URI: "uri",
-            ir.BYTES: "byte"}
+_FORMATS = {ir.DATE: _T.DATE, ir.DATE_TIME: _T.DATE_TIME, ir.EMAIL: _T.EMAIL, ir.URI: _T.URI,
+            ir.BYTES: _T.BASE64}
 
 
 def _canonical(json_text: str) -> str:
@@ -38,91 +41,116 @@ def _number_text(v: float) -> str:
     return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
 
 
-class TypeSpecs:
-    """The type specs of one service's models; `order` names the models in index order
-    (a spec's "model" is a position in it)."""
+def _bound(field: Any, v: float) -> None:
+    field.value, field.text = v, _number_text(v)
 
-    def __init__(self, models: Iterable[ir.Model], order: list[str]) -> None:
+
+class TypeSpecs:
+    """The type specs of one service's models, added to `table` (a Plan's `types`; default:
+    a fresh Plan's); `order` names the models in index order (a spec's `model` is a position
+    in it)."""
+
+    def __init__(self, models: Iterable[ir.Model], order: list[str],
+                 table: Optional[Any] = None) -> None:
         self.models = {m.name: m for m in models}
         self.order = order
         self.positions = {name: i for i, name in enumerate(self.order)}
-        # One spec dict per model, shared by every reference; a recursive model's dict
-        # contains itself, which the native reader follows by identity.
-        self.memo: dict[str, dict[str, Any]] = {}
+        self.types: Any = table if table is not None else plan.Plan().types
+        self.memo: dict[str, int] = {}  # model name -> its entry
+        self.building: dict[str, list[int]] = {}  # models being built -> copies waiting
 
     def index(self, name: str) -> int:
         return self.positions[name]
 
-    def type_spec(self, t: ir.Type) -> dict[str, Any]:
+    def _add(self) -> int:
+        self.types.add()
+        return len(self.types) - 1
+
+    def type_spec(self, t: ir.Type) -> int:
         kind = t.WhichOneof("kind")
-        spec: dict[str, Any]
-        if kind == "scalar":
-            spec = {"kind": _SCALARS[t.scalar]}
-            if t.scalar in _FORMATS:
-                spec["format"] = _FORMATS[t.scalar]
-        elif kind == "array":
-            spec = {"kind": "list", "items": self.type_spec(t.array)}
-        elif kind == "map":
-            spec = {"kind": "dict", "items": self.type_spec(t.map)}
-        elif kind == "model":
-            spec = self.model_spec(t.model)
-            if t.nullable or t.HasField("constraints"):
-                spec = dict(spec)  # modifiers below must not touch the shared dict
+        if kind == "model":
+            model = self.model_spec(t.model)
+            if not (t.nullable or t.HasField("constraints")):
+                return model
+            i = self._add()  # a copy: modifiers below must not touch the shared entry
+            if t.model in self.building:  # a recursive reference: copied once it is complete
+                self.building[t.model].append(i)
+            else:
+                self.types[i].CopyFrom(self.types[model])
+        elif kind in ("array", "map"):
+            items = self.type_spec(t.array if kind == "array" else t.map)
+            i = self._add()
+            self.types[i].kind = _T.LIST if kind == "array" else _T.DICT
+            self.types[i].items = items
         else:
-            spec = {"kind": "any"}
+            i = self._add()
+            if kind == "scalar":
+                self.types[i].kind = _SCALARS[t.scalar]
+                self.types[i].format = _FORMATS.get(t.scalar, _T.NO_FORMAT)
+        spec = self.types[i]
         if t.nullable:
-            spec["nullable"] = True
+            spec.nullable = True
         c = t.constraints
         if c.HasField("minimum"):
-            spec["gt" if c.exclusive_minimum else "ge"] = (c.minimum, _number_text(c.minimum))
+            _bound(spec.gt if c.exclusive_minimum else spec.ge, c.minimum)
         if c.HasField("maximum"):
-            spec["lt" if c.exclusive_maximum else "le"] = (c.maximum, _number_text(c.maximum))
+            _bound(spec.lt if c.exclusive_maximum else spec.le, c.maximum)
         if c.HasField("min_length"):
-            spec["min_length"] = c.min_length
+            spec.min_length = c.min_length
         if c.HasField("max_length"):
-            spec["max_length"] = c.max_length
+            spec.max_length = c.max_length
         if c.pattern:
-            spec["pattern"] = c.pattern
+            spec.pattern = c.pattern
         if c.HasField("multiple_of"):
-            spec["multiple_of"] = (c.multiple_of, _number_text(c.multiple_of))
+            _bound(spec.multiple_of, c.multiple_of)
         if c.unique_items:
-            spec["unique_items"] = True
+            spec.unique_items = True
         if c.enum_json:
-            spec["enum"] = [_canonical(v) for v in c.enum_json]
+            spec.enum_json[:] = [_canonical(v) for v in c.enum_json]
         if c.const_json:
-            spec["enum"] = [_canonical(c.const_json)]
-        return spec
+            spec.enum_json[:] = [_canonical(c.const_json)]
+        return i
 
-    def model_spec(self, name: str) -> dict[str, Any]:
+    def model_spec(self, name: str) -> int:
         if name in self.memo:
             return self.memo[name]
         model = self.models[name]
         which = model.WhichOneof("kind")
+        if which not in ("object", "enum", "union"):
+            raise TypeError(f"model {name}: not an object, enum or union")
+        i = self._add()
+        self.memo[name] = i  # before the members: they may refer back to it
+        self.building[name] = []
         if which == "enum":
             values = [json.loads(v.json) for v in model.enum.values]
-            kind = "str" if all(isinstance(v, str) for v in values) else "int"
-            return {"kind": kind, "enum": [_canonical(v.json) for v in model.enum.values],
-                    "enum_class": True, "model": self.index(name)}
-        if which == "union":
+            spec = self.types[i]
+            spec.kind = _T.STR if all(isinstance(v, str) for v in values) else _T.INT
+            spec.enum_json[:] = [_canonical(v.json) for v in model.enum.values]
+            spec.enum_class = True
+            spec.model = self.index(name)
+        elif which == "union":
             u = model.union
-            spec: dict[str, Any] = {"kind": "union", "variants": []}
-            self.memo[name] = spec
-            spec["variants"] = [self.type_spec(v) for v in u.variants]
+            variants = [self.type_spec(v) for v in u.variants]
+            spec = self.types[i]
+            spec.kind = _T.UNION
+            spec.variants[:] = variants
             if u.discriminator:
                 names = [v.model for v in u.variants]
-                spec["discriminator"] = u.discriminator
-                spec["mapping"] = {value: names.index(target)
-                                   for value, target in sorted(u.mapping.items())
-                                   if target in names}
-            return spec
-        if which != "object":
-            raise TypeError(f"model {name}: not an object, enum or union")
-        spec = {"kind": "object", "title": name, "fields": [], "model": self.index(name)}
-        self.memo[name] = spec  # before the fields: they may refer back to it
-        spec["fields"] = [{"name": f.name, "key": f.json_name, "required": f.required,
-                           "type": self.type_spec(f.type)} for f in model.object.fields]
-        if not model.object.allow_additional:
-            spec["forbid_extra"] = True
-        return spec
-
-
+                spec.discriminator = u.discriminator
+                for value, target in sorted(u.mapping.items()):
+                    if target in names:
+                        spec.mapping.add(value=value, variant=names.index(target))
+        else:
+            fields = [(f, self.type_spec(f.type)) for f in model.object.fields]
+            spec = self.types[i]
+            spec.kind, spec.title, spec.model = _T.OBJECT, name, self.index(name)
+            for f, type_index in fields:
+                spec.fields.add(name=f.name, key=f.json_name, required=f.required,
+                                type=type_index)
+            spec.forbid_extra = not model.object.allow_additional
+        for copy in self.building.pop(name):  # the model's entry, under the copy's modifiers
+            modifiers = plan.TypeSpec()
+            modifiers.CopyFrom(self.types[copy])
+            self.types[copy].CopyFrom(self.types[i])
+            self.types[copy].MergeFrom(modifiers)
+        return i

@@ -60,7 +60,7 @@ class App(Router):
         """The native server for this app, not yet bound (see run / testing.serve)."""
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description)
-        routes, models = runtime_routes(lowered)
+        served = runtime_routes(lowered)
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             document = Response(encode_json(to_openapi(lowered.service)),
                                 media_type="application/json")
@@ -68,10 +68,10 @@ class App(Router):
             def openapi_json() -> Response:
                 return document
 
-            routes.append({"method": "GET", "path": self.openapi_url, "handler": openapi_json,
-                           "status_code": 200, "params": []})
-        return _core.Server(settings.to_proto(listen_fds).SerializeToString(), routes, _runtime,
-                            models)
+            served.add_route("GET", self.openapi_url, openapi_json)
+        plan, handlers, defaults, services, models = served.core_args()
+        return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
+                            defaults, services, _runtime, models)
 
     def run(
         self,

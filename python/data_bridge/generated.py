@@ -13,6 +13,8 @@ from typing import Any, AsyncIterator, Callable, Optional
 
 import data_bridge.ir_pb2 as ir
 
+from ._runtime_spec import compiled_rules
+
 
 # gRPC status code -> HTTP status (the table of google/rpc/code.proto and grpc-gateway).
 _HTTP_FROM_GRPC = {0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429,
@@ -215,9 +217,7 @@ class ProtoRoutes(GeneratedRoutes):
         for rpc in self.service.rpcs:
             rules = None
             if self.native is not None and self._has_rules(rpc.request_model, set()):
-                from ._runtime_spec import compiled_ref
-
-                rules = (rpc.request, compiled_ref(self.native, rpc.request_model, {}))
+                rules = (rpc.request, *compiled_rules(self.native, rpc.request_model))
             out.append(GrpcMethod(
                 path=rpc.path,
                 kind=kinds[(rpc.client_streaming, rpc.server_streaming)],

@@ -46,8 +46,9 @@ class GrpcMethod:
     handler: Optional[Callable[..., Any]]  # None: not implemented (UNIMPLEMENTED)
     request_class: Any
     response_class: Any
-    # (message type, compiled ref): field rules checked natively on every request message.
-    rules: Optional[tuple[str, dict[str, Any]]] = None
+    # (message type, compiled service, type name, model indices): field rules checked
+    # natively on every request message.
+    rules: Optional[tuple[str, Any, str, list[int]]] = None
 
 
 class Metadatum(tuple):  # type: ignore[type-arg]

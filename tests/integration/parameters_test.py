@@ -71,6 +71,12 @@ class TreeNode:
     children: list["TreeNode"] = dataclasses.field(default_factory=list)
 
 
+@dataclasses.dataclass
+class Chain:
+    label: str
+    parent: Optional["Chain"] = None  # a nullable reference to the model being defined
+
+
 class Point(TypedDict):
     x: float
     y: float
@@ -188,6 +194,16 @@ def make_app() -> App:
     @app.get("/cookie")
     def cookie(session: Annotated[str, Cookie()], theme: Annotated[str, Cookie()] = "light") -> dict:
         return {"session": session, "theme": theme}
+
+    @app.post("/chain")
+    def chain(link: Chain) -> dict:
+        labels = []
+        node: Optional[Chain] = link
+        while node is not None:
+            assert isinstance(node, Chain)
+            labels.append(node.label)
+            node = node.parent
+        return {"labels": labels}
 
     @app.post("/tree")
     def tree(root: TreeNode) -> dict:
@@ -441,3 +457,16 @@ def test_recursive_models(client):
     for _ in range(200):
         deep = {"name": "x", "children": [deep]}
     assert client.post("/tree", json=deep).json() == {"nodes": 201}
+
+
+def test_nullable_reference_to_the_model_itself_is_validated_in_full(client):
+    good = {"label": "a", "parent": {"label": "b", "parent": None}}
+    assert client.post("/chain", json=good).json() == {"labels": ["a", "b"]}
+    r = client.post("/chain", json={"label": "a", "parent": {"label": 5}})
+    assert r.status_code == 422
+    assert [(e["loc"], e["type"]) for e in r.json()["detail"]] == [
+        (["body", "parent", "label"], "string_type")]
+    r = client.post("/chain", json={"label": "a", "parent": {}})
+    assert r.status_code == 422
+    assert [(e["loc"], e["type"]) for e in r.json()["detail"]] == [
+        (["body", "parent", "label"], "missing")]

@@ -27,6 +27,7 @@ from typing import Any
 
 from codegen.ir import files
 import data_bridge.ir_pb2 as ir
+from codegen.back.cpp.spec_dicts import SpecDicts
 from data_bridge._type_specs import TypeSpecs
 
 Spec = dict[str, Any]
@@ -72,7 +73,7 @@ class Emitter:
         self.name = name
         self.order = sorted(m.name for m in service.models)
         self.models = {m.name: m for m in service.models}
-        self.specs = TypeSpecs(service.models, self.order)
+        self.specs = SpecDicts(TypeSpecs(service.models, self.order))
         # Model specs by identity: a field's spec `is` its model's (or a modified copy).
         self.named: dict[int, str] = {}
         self.unions: dict[int, str] = {}  # id(variants list) -> union name
