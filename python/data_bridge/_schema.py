@@ -43,6 +43,7 @@ class Models:
         self.service = service
         self.classes: dict[str, Any] = {}
         self._names: dict[Any, str] = {}
+        self.types: dict[Any, ir.Type] = {}  # type_of's results by hint (start-up speed)
 
     def name_for(self, cls: Any) -> tuple[str, bool]:
         """The model name for cls, and whether it is new (to be defined)."""
@@ -54,6 +55,15 @@ class Models:
         self._names[cls] = name
         self.classes[name] = None
         return name, True
+
+    def mark(self) -> tuple[int, dict[str, Any], dict[Any, str]]:
+        return len(self.service.models), dict(self.classes), dict(self._names)
+
+    def rollback(self, mark: tuple[int, dict[str, Any], dict[Any, str]]) -> None:
+        """Forgets the models met since `mark` (a signature that failed half-way)."""
+        count, self.classes, self._names = mark[0], dict(mark[1]), dict(mark[2])
+        del self.service.models[count:]
+        self.types.clear()
 
 
 @dataclasses.dataclass
@@ -119,6 +129,21 @@ def _constrain(t: ir.Type, marker: P.Param | None) -> None:
 
 
 def type_of(tp: Any, models: Models, marker: P.Param | None = None) -> ir.Type:
+    """The IR type of a hint (a new message: the caller may change it)."""
+    if marker is not None:
+        return _type_of(tp, models, marker)
+    try:
+        known = models.types.get(tp)
+    except TypeError:  # an unhashable hint (Annotated with unhashable metadata)
+        return _type_of(tp, models, None)
+    if known is None:
+        known = models.types[tp] = _type_of(tp, models, None)
+    t = ir.Type()
+    t.CopyFrom(known)
+    return t
+
+
+def _type_of(tp: Any, models: Models, marker: P.Param | None) -> ir.Type:
     tp, inner = _split_annotated(tp)
     marker = marker or inner
     tp, nullable = _split_optional(tp)
@@ -222,10 +247,10 @@ def _default_json(value: Any) -> str:
 
 
 def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
-                    models: Models) -> list[dict[str, Any]]:
-    """Fills op's parameters and body from the signature; returns the call plan's args."""
+                    models: Models, hints: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fills op's parameters and body from the signature (and its resolved type hints);
+    returns the call plan's args."""
     signature = inspect.signature(endpoint)
-    hints = typing.get_type_hints(endpoint, include_extras=True)
     in_path = set(path_params(path))
     args: list[dict[str, Any]] = []
     for name, param in signature.parameters.items():
@@ -289,41 +314,77 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
     return args
 
 
-def _response(op: ir.Operation, endpoint: Callable[..., Any], status_code: int,
+def _response(op: ir.Operation, hints: dict[str, Any], status_code: int,
               models: Models) -> None:
     r = op.responses.add(status=status_code, description="Successful Response")
+    ret = hints.get("return")
+    if ret is None or ret is _NoneType:
+        return
+    mark = models.mark()
     try:
-        ret = typing.get_type_hints(endpoint, include_extras=True).get("return")
-        if ret is not None and ret is not _NoneType:
-            r.type.CopyFrom(type_of(ret, models))
-    except TypeError:
-        r.type.CopyFrom(ir.Type(any=True))  # responses may be anything a handler returns
+        r.type.CopyFrom(type_of(ret, models))
+    except TypeError:  # responses may be anything a handler returns
+        models.rollback(mark)
+        r.type.CopyFrom(ir.Type(any=True))
 
 
-def lower_routes(routes: Sequence[Any], title: str = "", version: str = "",
+@dataclasses.dataclass
+class RouteAnalysis:
+    """A route's signature analysed once, when it is declared (as FastAPI's
+    APIRoute.dependant): per method its operation (parameters, body, response; the id is
+    chosen when routes are put together) and the call plan's args. Its types name models
+    of the Models it was analysed with."""
+
+    operations: list[tuple[ir.Operation, list[dict[str, Any]]]]
+
+
+def analyse_route(route: Any, models: Models) -> RouteAnalysis:
+    """Raises TypeError for a signature the runtime cannot serve, leaving `models` as it
+    was."""
+    mark = models.mark()
+    try:
+        endpoint = route.endpoint
+        hints = typing.get_type_hints(endpoint, include_extras=True)
+        first = ir.Operation(path=route.path, summary=route.summary or "", tags=route.tags,
+                             description=inspect.getdoc(endpoint) or "")
+        args = lower_operation(first, route.path, endpoint, models, hints)
+        _response(first, hints, route.status_code, models)
+    except BaseException:
+        models.rollback(mark)
+        raise
+    operations = []
+    for i, method in enumerate(route.methods):
+        op = first
+        if i:
+            op = ir.Operation()
+            op.CopyFrom(first)
+        operations.append((op, args))
+    for (op, _), method in zip(operations, route.methods):
+        op.method = method
+    return RouteAnalysis(operations)
+
+
+def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version: str = "",
                  description: str = "") -> Lowered:
+    """The routes put together as one service, from their analyses (made now for a route
+    that has none) and the models they name."""
     service = ir.Service(name=re.sub(r"\W+", "_", title).strip("_").lower() or "app",
                          title=title, version=version, description=description)
-    models = Models(service)
     plans: list[dict[str, Any]] = []
     ids: set[str] = set()
     for route in routes:
-        for method in route.methods:
-            op = service.operations.add(method=method, path=route.path,
-                                        summary=route.summary or "", tags=route.tags,
-                                        description=inspect.getdoc(route.endpoint) or "")
+        analysis = getattr(route, "analysis", None) or analyse_route(route, models)
+        for template, args in analysis.operations:
+            op = service.operations.add()
+            op.CopyFrom(template)
             base = route.name or getattr(route.endpoint, "__name__", "operation")
-            op_id, n = base if len(route.methods) == 1 else f"{base}_{method.lower()}", 2
+            op_id, n = (base if len(route.methods) == 1 else f"{base}_{op.method.lower()}"), 2
             while op_id in ids:
                 op_id, n = f"{base}_{n}", n + 1
             ids.add(op_id)
             op.id = op_id
-            args = lower_operation(op, route.path, route.endpoint, models)
-            _response(op, route.endpoint, route.status_code, models)
             plans.append({"operation": len(service.operations) - 1, "handler": route.endpoint,
                           "status_code": route.status_code, "args": args})
     # Models in name order: the IR is deterministic whatever order routes met them.
-    ordered = sorted(service.models, key=lambda m: str(m.name))
-    del service.models[:]
-    service.models.extend(ordered)
-    return Lowered(service, plans, models.classes)
+    service.models.extend(sorted(models.service.models, key=lambda m: str(m.name)))
+    return Lowered(service, plans, dict(models.classes))

@@ -58,6 +58,7 @@ class TypeSpecs:
         self.types: Any = table if table is not None else plan.Plan().types
         self.memo: dict[str, int] = {}  # model name -> its entry
         self.building: dict[str, list[int]] = {}  # models being built -> copies waiting
+        self.shared: dict[bytes, int] = {}  # an IR type (serialized) -> its entry
 
     def index(self, name: str) -> int:
         return self.positions[name]
@@ -67,6 +68,13 @@ class TypeSpecs:
         return len(self.types) - 1
 
     def type_spec(self, t: ir.Type) -> int:
+        """The entry for `t`; equal types share one (a thousand `int` parameters: one)."""
+        key = t.SerializeToString(deterministic=True)
+        if key not in self.shared:
+            self.shared[key] = self._type_spec(t)
+        return self.shared[key]
+
+    def _type_spec(self, t: ir.Type) -> int:
         kind = t.WhichOneof("kind")
         if kind == "model":
             model = self.model_spec(t.model)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from data_bridge.openapi.utils import to_openapi
 
@@ -23,6 +23,19 @@ from ._runtime_spec import runtime_routes
 from .responses import Response
 from .routing import Router
 from .settings import ServerSettings
+
+
+def _document(service: Any) -> Callable[[], Response]:
+    """The handler serving `service`'s OpenAPI document, encoded once on first use."""
+    cached: list[Response] = []
+
+    def openapi_json() -> Response:
+        if not cached:
+            cached.append(Response(encode_json(to_openapi(service)),
+                                   media_type="application/json"))
+        return cached[0]
+
+    return openapi_json
 
 
 class App(Router):
@@ -62,13 +75,8 @@ class App(Router):
         lowered = self.lower(self.title, self.version, self.description)
         served = runtime_routes(lowered)
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
-            document = Response(encode_json(to_openapi(lowered.service)),
-                                media_type="application/json")
-
-            def openapi_json() -> Response:
-                return document
-
-            served.add_route("GET", self.openapi_url, openapi_json)
+            # Written when first asked for, as FastAPI does: start-up does not wait for it.
+            served.add_route("GET", self.openapi_url, _document(lowered.service))
         plan, handlers, defaults, services, models = served.core_args()
         return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
                             defaults, services, _runtime, models)

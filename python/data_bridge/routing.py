@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Sequence, TypeVar
 
+import data_bridge.ir_pb2 as ir
+
 from . import _schema
 from .generated import GeneratedRoutes
 
@@ -29,12 +31,17 @@ class APIRoute:
     summary: str | None = None
     tags: list[str] = dataclasses.field(default_factory=list)
     name: str | None = None
+    # The signature analysed once, when the route is added (as FastAPI's `dependant`):
+    # putting the app together, its OpenAPI document and serving all reuse it.
+    analysis: _schema.RouteAnalysis | None = dataclasses.field(
+        default=None, repr=False, compare=False)
 
 
 class Router:
     def __init__(self) -> None:
         self.routes: list[APIRoute] = []
         self.generated: list[GeneratedRoutes] = []
+        self.models = _schema.Models(ir.Service())  # the models the routes' types name
 
     def include(self, routes: "Router | GeneratedRoutes", prefix: str = "") -> None:
         """Mount another router's routes, or a generated service's operations."""
@@ -67,8 +74,8 @@ class Router:
             tags=list(tags or []),
             name=name or getattr(endpoint, "__name__", None),
         )
-        # Fail at declaration, not at start-up, for a bad signature.
-        _schema.lower_routes([route])
+        # Analysed now: a bad signature fails at declaration, not at start-up.
+        route.analysis = _schema.analyse_route(route, self.models)
         self.routes.append(route)
         return route
 
@@ -109,7 +116,7 @@ class Router:
     def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:
         """These routes (decorated and generated) in codegen's IR, with how to call each
         handler."""
-        lowered = _schema.lower_routes(self.routes, title, version, description)
+        lowered = _schema.lower_routes(self.routes, self.models, title, version, description)
         for g in self.generated:
             clash = {m.name for m in g.service.models} & {m.name for m in lowered.service.models}
             if clash:
