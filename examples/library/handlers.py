@@ -11,7 +11,7 @@ from typing import Any, AsyncIterator
 from google.protobuf import empty_pb2
 
 from data_bridge import App
-from data_bridge.generated import ServicerContext
+from data_bridge.rpc_context import ServicerContext
 from examples.library import library_api
 from examples.library import library_pb2 as pb2
 

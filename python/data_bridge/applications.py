@@ -22,7 +22,9 @@ from ._core import encode_json
 from ._runtime_spec import runtime_routes
 from .responses import Response
 from .routing import Router
+from .rpc import start_grpc
 from .settings import ServerSettings
+from .supervisor import Supervisor, notify_ready
 
 
 def _document(service: Any) -> Callable[[], Response]:
@@ -113,8 +115,6 @@ class App(Router):
                                                port=port, threads=threads, workers=workers,
                                                **options)
         if resolved.workers > 1:
-            from .supervisor import Supervisor
-
             def serve_one(listen_fds: list[int], ready_fd: int) -> None:
                 self.serve(resolved, tuple(listen_fds), ready_fd)
 
@@ -128,8 +128,6 @@ class App(Router):
     def serve(self, settings: ServerSettings, listen_fds: tuple[int, ...] = (),
               ready_fd: int | None = None) -> None:
         """Serves in this process until SIGINT/SIGTERM (App.run without the supervisor)."""
-        from .supervisor import notify_ready
-
         server = self.build(settings, listen_fds)
         bound = server.bind()
         grpc = self.start_grpc(settings) if settings.grpc.port is not None else None
@@ -158,8 +156,6 @@ class App(Router):
         """Starts the gRPC server for this app's proto services (data_bridge.rpc) on
         settings.grpc.port; its loops attach when the HTTP server's I/O threads start
         (run_worker(..., grpc=...))."""
-        from .rpc import start_grpc
-
         methods = self.grpc_methods()
         if not methods:
             raise ValueError("grpc_port given, but the app has no proto services")

@@ -11,16 +11,18 @@ import inspect
 import json
 from typing import Any, AsyncIterator, Callable, Optional
 
+from google.protobuf import empty_pb2, json_format
+
 import data_bridge.ir_pb2 as ir
 
+from ._core import encode_json
 from ._runtime_spec import compiled_rules
+from .responses import StreamingResponse
+from .rpc import BIDI_STREAMING, CLIENT_STREAMING, SERVER_STREAMING, UNARY, GrpcMethod
+from .rpc_context import RpcAbort, ServicerContext
 
 
 # gRPC status code -> HTTP status (the table of google/rpc/code.proto and grpc-gateway).
-_HTTP_FROM_GRPC = {0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429,
-                   9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401}
-
-
 # Model class -> (native module, model name, the service's classes by name): decoder(T)
 # finds a generated model's compiled decoder here.
 _COMPILED_MODELS: dict[Any, tuple[Any, str, dict[str, Any]]] = {}
@@ -85,19 +87,9 @@ class GeneratedRoutes:
         return out
 
 
-def status_code_number(code: Any) -> int:
-    """A status code as its number: an int, or grpc.StatusCode (value (number, name))."""
-    value = getattr(code, "value", code)
-    return int(value[0] if isinstance(value, tuple) else value)
-
-
 async def _ndjson(first: Any, messages: Any) -> AsyncIterator[bytes]:
     """A server stream's messages as JSON lines; an abort after the first message ends the
     stream with a line {"error": <google.rpc.Status>} (as grpc-gateway does)."""
-    from google.protobuf import json_format
-
-    from ._core import encode_json
-
     if first is None:
         return
     yield encode_json(json_format.MessageToDict(first)) + b"\n"
@@ -106,72 +98,6 @@ async def _ndjson(first: Any, messages: Any) -> AsyncIterator[bytes]:
             yield encode_json(json_format.MessageToDict(message)) + b"\n"
     except RpcAbort as e:
         yield encode_json({"error": e.status()}) + b"\n"
-
-
-class RpcAbort(Exception):
-    """A proto handler ended its call with a status (ServicerContext.abort over HTTP)."""
-
-    def __init__(self, code: int, message: str, details: Optional[bytes] = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.details = code, message, details
-
-    def response(self) -> Any:
-        """The HTTP answer: the gRPC-to-HTTP table's status, a google.rpc.Status JSON body
-        (as grpc-gateway writes it)."""
-        from .responses import JSONResponse
-
-        return JSONResponse(self.status(), status_code=_HTTP_FROM_GRPC.get(self.code, 500))
-
-    def status(self) -> dict[str, Any]:
-        """google.rpc.Status in its JSON form."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message, "details": []}
-        if self.details:
-            from google.protobuf import json_format
-            from google.rpc import error_details_pb2, status_pb2
-
-            assert error_details_pb2  # imported for its types: BadRequest, ErrorInfo, ...
-            try:
-                status = status_pb2.Status.FromString(self.details)
-                body["details"] = json_format.MessageToDict(status).get("details", [])
-            except Exception:  # noqa: BLE001 - details of a type unknown here: left out
-                body["details"] = []
-        return body
-
-
-class ServicerContext:
-    """The grpcio-shaped context handed to proto handlers. This one serves the HTTP
-    bindings: abort answers the gRPC code's HTTP status (google.rpc.Code's table) with a
-    google.rpc.Status JSON body; the gRPC server hands out data_bridge.rpc.GrpcContext,
-    which has the same methods."""
-
-    __slots__ = ()
-
-    def abort(self, code: Any, details: str = "") -> None:
-        """Ends the call with a gRPC status code (grpc.StatusCode or int)."""
-        raise RpcAbort(status_code_number(code), details)
-
-    def abort_with_status(self, status: Any) -> None:
-        trailing = dict(getattr(status, "trailing_metadata", None) or ())
-        raise RpcAbort(status_code_number(status.code), status.details or "",
-                       trailing.get("grpc-status-details-bin"))
-
-    def invocation_metadata(self) -> tuple[Any, ...]:
-        return ()
-
-    def send_initial_metadata(self, metadata: Any) -> None:
-        """Metadata has no HTTP form here: ignored."""
-
-    def set_trailing_metadata(self, metadata: Any) -> None:
-        """Metadata has no HTTP form here: ignored."""
-
-    def time_remaining(self) -> Optional[float]:
-        return None
-
-    def peer(self) -> str:
-        return ""
-
-    def cancelled(self) -> bool:
-        return False
 
 
 def _set_path(message: dict[str, Any], path: str, value: Any) -> None:
@@ -183,8 +109,6 @@ def _set_path(message: dict[str, Any], path: str, value: Any) -> None:
 
 def _message_class(pb2: Any, full_name: str, package: str) -> Any:
     if full_name == "google.protobuf.Empty":
-        from google.protobuf import empty_pb2
-
         return empty_pb2.Empty
     target = pb2
     for part in full_name[len(package) + 1:].split("."):
@@ -209,8 +133,6 @@ class ProtoRoutes(GeneratedRoutes):
 
     def grpc_methods(self) -> list[Any]:
         """Every RPC of the service, for the gRPC server (data_bridge.rpc)."""
-        from .rpc import BIDI_STREAMING, CLIENT_STREAMING, SERVER_STREAMING, UNARY, GrpcMethod
-
         kinds = {(False, False): UNARY, (True, False): CLIENT_STREAMING,
                  (False, True): SERVER_STREAMING, (True, True): BIDI_STREAMING}
         out = []
@@ -253,8 +175,6 @@ class ProtoRoutes(GeneratedRoutes):
         return out
 
     def _transcoder(self, op: ir.Operation) -> Callable[..., Any]:
-        from google.protobuf import json_format
-
         handler = getattr(self.handlers, op.handler or op.id)
         request_cls = _message_class(self.pb2, op.rpc_request, self.service.name)
         params = [(p.name, p.field_path or p.name) for p in op.parameters]
@@ -264,7 +184,6 @@ class ProtoRoutes(GeneratedRoutes):
         context = ServicerContext()
         name = op.handler or op.id
         streaming = any(r.name == name and r.server_streaming for r in self.service.rpcs)
-        from .responses import StreamingResponse
 
         async def transcode(**kwargs: Any) -> Any:
             message: dict[str, Any] = {}

@@ -4,6 +4,7 @@ extension."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -14,9 +15,13 @@ PACKAGE = os.path.dirname(os.path.abspath(data_bridge.__file__))
 
 
 def run(code: str) -> subprocess.CompletedProcess[str]:
-    # Only the package's parent on the path: no workspace root, so no codegen/ to find.
+    # The package's parent and its dependencies' folders (protobuf's google.rpc, ...) on the
+    # path, as an installation has them; no folder holding codegen/ (the workspace root).
+    path = [os.path.dirname(PACKAGE)] + [
+        p for p in sys.path if p and os.path.isdir(p) and not os.path.isdir(
+            os.path.join(p, "codegen")) and p != os.path.dirname(PACKAGE)]
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": os.path.dirname(PACKAGE)},
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
                           cwd="/", timeout=60)
 
 
@@ -54,3 +59,54 @@ def test_public_names_load_on_first_use() -> None:
             "else:\n"
             "    raise SystemExit('no AttributeError')\n")
     assert r.returncode == 0, r.stderr
+
+
+def _imports(tree: ast.Module, module: str) -> tuple[set[str], list[int]]:
+    """(package modules imported at the top level, lines of imports inside functions)."""
+    top: set[str] = set()
+    nested: list[int] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+            elif (node.module or "").startswith("data_bridge."):
+                names = [(node.module or "").split(".", 1)[1]]
+            else:
+                continue
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".", 1)[1] for a in node.names
+                     if a.name.startswith("data_bridge.")]
+        else:
+            continue
+        names = [n.split(".")[0] for n in names if n]
+        if node in tree.body:
+            top.update(names)
+        elif module != "__init__":  # __init__ imports for type checkers only
+            nested.append(node.lineno)
+    return top, nested
+
+
+def test_modules_import_each_other_one_way_and_at_the_top() -> None:
+    graph: dict[str, set[str]] = {}
+    for name in sorted(os.listdir(PACKAGE)):
+        if not name.endswith(".py") or name.endswith("_test.py"):
+            continue
+        module = name[:-3]
+        with open(os.path.join(PACKAGE, name)) as f:
+            top, nested = _imports(ast.parse(f.read()), module)
+        assert not nested, f"{name}: imports inside functions at lines {nested}"
+        graph[module] = {m for m in top if m != module}
+    seen: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(m: str, path: list[str]) -> None:
+        if seen.get(m) == 1:
+            raise AssertionError("import cycle: " + " -> ".join(path[path.index(m):] + [m]))
+        if seen.get(m) == 2 or m not in graph:
+            return
+        seen[m] = 1
+        for n in sorted(graph[m]):
+            visit(n, path + [m])
+        seen[m] = 2
+
+    for m in sorted(graph):
+        visit(m, [])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from . import _core, _runtime
-from .generated import ServicerContext, status_code_number
+from .rpc_context import ServicerContext, status_code_number
 from .settings import ServerSettings
 
 logger = logging.getLogger("data_bridge")
