@@ -54,6 +54,18 @@ ErrorKind KindOf(const absl::Status& status) {
 
 int HttpStatusFor(ErrorKind kind) { return Row(kind).http_status; }
 
+int HttpStatusForCode(int code) {
+  // Indexed by google.rpc.Code: OK, CANCELLED (499: client closed), UNKNOWN, INVALID_ARGUMENT,
+  // DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
+  // FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE,
+  // DATA_LOSS, UNAUTHENTICATED.
+  static constexpr int kHttp[] = {200, 499, 500, 400, 504, 404, 409, 403, 429,
+                                  400, 409, 400, 501, 500, 503, 500, 401};
+  static_assert(sizeof(kHttp) / sizeof(kHttp[0]) ==
+                static_cast<int>(absl::StatusCode::kUnauthenticated) + 1);
+  return code >= 0 && code < static_cast<int>(sizeof(kHttp) / sizeof(kHttp[0])) ? kHttp[code] : 500;
+}
+
 bool IsClientError(ErrorKind kind) {
   int s = Row(kind).http_status;
   return s >= 400 && s < 500;

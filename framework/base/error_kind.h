@@ -1,4 +1,6 @@
-// ErrorKind: the one table of error classes, mapped to HTTP statuses (and later gRPC codes).
+// ErrorKind: the one table of error classes, mapped to HTTP statuses and gRPC codes
+// (absl::StatusCode, whose numbers are google.rpc.Code's), and the table of what each gRPC
+// code answers over HTTP.
 //
 // Errors are classified where they are created:
 //   return MakeError(ErrorKind::kHeaderTooLarge, "header section over 32768 bytes");
@@ -37,6 +39,11 @@ ErrorKind KindOf(const absl::Status& status);
 
 // HTTP status code for a kind (RFC 9110 section 15).
 int HttpStatusFor(ErrorKind kind);
+
+// The HTTP status a gRPC status code answers with over HTTP (google/rpc/code.proto's
+// mapping, as grpc-gateway uses it). absl::StatusCode's numbers are google.rpc.Code's; an
+// unknown number is 500. The Python package reads this table (_core.http_status_for_code).
+int HttpStatusForCode(int code);
 
 // True when the error is the client's (4xx).
 bool IsClientError(ErrorKind kind);

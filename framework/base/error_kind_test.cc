@@ -31,5 +31,18 @@ TEST(ErrorKind, TableMatchesRfcStatuses) {
   EXPECT_TRUE(IsClientError(ErrorKind::kValidation));
 }
 
+TEST(ErrorKindTest, GrpcCodesAnswerGoogleRpcCodesHttpStatus) {
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kOk)), 200);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kCancelled)), 499);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kInvalidArgument)), 400);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kNotFound)), 404);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kResourceExhausted)), 429);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kUnimplemented)), 501);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kUnavailable)), 503);
+  EXPECT_EQ(HttpStatusForCode(static_cast<int>(absl::StatusCode::kUnauthenticated)), 401);
+  EXPECT_EQ(HttpStatusForCode(17), 500);  // not a code
+  EXPECT_EQ(HttpStatusForCode(-1), 500);
+}
+
 }  // namespace
 }  // namespace databridge

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "grpc/health/v1/health.pb.h"
 
 namespace databridge::rpc {
@@ -12,7 +13,7 @@ namespace {
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 
-constexpr int kNotFound = 5;  // grpc::StatusCode::NOT_FOUND
+constexpr int kNotFound = static_cast<int>(absl::StatusCode::kNotFound);
 
 }  // namespace
 

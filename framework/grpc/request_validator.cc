@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "framework/json/json_reader.h"
 #include "google/rpc/error_details.pb.h"
@@ -71,7 +72,7 @@ bool RequestValidator::Check(const std::string& bytes, std::string* message,
     v->set_description(e.msg);
   }
   google::rpc::Status status;
-  status.set_code(3);  // INVALID_ARGUMENT
+  status.set_code(static_cast<int>(absl::StatusCode::kInvalidArgument));
   *message =
       absl::StrCat(errors.size(), " field violation", errors.size() == 1 ? "" : "s", ": ",
                    bad.field_violations(0).field(), ": ", bad.field_violations(0).description());

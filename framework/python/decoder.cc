@@ -59,8 +59,8 @@ py::object Decoder::Decode(py::bytes data) const {
     }
   }
   if (!errors.empty()) {
-    std::string body = validate::ErrorsToJson(errors);
-    py::object detail = py::module_::import("json").attr("loads")(py::str(body))["detail"];
+    py::object detail =
+        py::module_::import("json").attr("loads")(py::str(validate::ErrorsJson(errors)));
     PyErr_SetObject(error_class_.ptr(), error_class_(detail).ptr());
     throw py::error_already_set();
   }

@@ -109,12 +109,8 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
     validate::Errors errors;
     validate::AddError(validate::Location({"body"}), "value_error", "Value error, " + message,
                        "null", &errors);
-    http::Response r;
-    r.status = 422;
-    r.content_type = "application/json";
-    r.body = validate::ErrorsToJson(errors);
     for (size_t i = 0; i < built; ++i) Py_DECREF(argv[i + 1]);
-    worker->Complete(call.connection, call.sequence, r);
+    worker->Complete(call.connection, call.sequence, server::ValidationErrorResponse(errors));
     return;
   }
   for (size_t i = 0; i < built; ++i) Py_DECREF(argv[i + 1]);
@@ -318,15 +314,15 @@ http::Response Invoker::ExceptionToResponse(const char* where) {
   Py_XDECREF(tb);
 
   if (PyObject_IsInstance(exc.ptr(), runtime_.http_exception_class.ptr()) == 1) {
-    http::Response r;
     PyObject* status = Attr(exc.ptr(), "status_code");
     PyObject* detail = Attr(exc.ptr(), "detail");
     PyObject* headers = Attr(exc.ptr(), "headers");
-    r.status = status && PyLong_Check(status) ? static_cast<int>(PyLong_AsLong(status)) : 500;
-    r.content_type = "application/json";
-    PyObject* body = Py_BuildValue("{s:O}", "detail", detail ? detail : Py_None);
-    bool ok = body && EncodeJson(body, &r.body) && CopyHeaders(headers, &r);
-    Py_XDECREF(body);
+    std::string detail_json;
+    bool ok = EncodeJson(detail ? detail : Py_None, &detail_json);
+    http::Response r = server::DetailResponse(
+        status && PyLong_Check(status) ? static_cast<int>(PyLong_AsLong(status)) : 500,
+        detail_json);
+    ok = ok && CopyHeaders(headers, &r);
     Py_XDECREF(status);
     Py_XDECREF(detail);
     Py_XDECREF(headers);
@@ -337,15 +333,11 @@ http::Response Invoker::ExceptionToResponse(const char* where) {
     return ExceptionToResponse("HTTPException");
   }
   if (PyObject_IsInstance(exc.ptr(), runtime_.validation_error_class.ptr()) == 1) {
-    http::Response r;
-    r.status = 422;
-    r.content_type = "application/json";
     PyObject* errors = PyObject_CallMethod(exc.ptr(), "errors", nullptr);
-    PyObject* body = errors ? Py_BuildValue("{s:O}", "detail", errors) : nullptr;
-    bool ok = body && EncodeJson(body, &r.body);
+    std::string errors_json;
+    bool ok = errors && EncodeJson(errors, &errors_json);
     Py_XDECREF(errors);
-    Py_XDECREF(body);
-    if (ok) return r;
+    if (ok) return server::DetailResponse(422, errors_json);
     PyErr_Clear();
     return InternalError();
   }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "framework/base/error_kind.h"
 #include "framework/python/decoder.h"
 #include "framework/python/json_encoder.h"
 #include "framework/python/py_grpc.h"
@@ -47,6 +48,8 @@ PYBIND11_MODULE(_core, m) {
       "default_settings",
       [] { return py::bytes(databridge::python::DefaultSettings().SerializeAsString()); },
       "The C++ configs' defaults as a serialized settings.proto ServerSettings.");
+  m.def("http_status_for_code", &databridge::HttpStatusForCode, py::arg("code"),
+        "The HTTP status a gRPC status code (google.rpc.Code) answers with over HTTP.");
   m.def("encode_json", &EncodeJsonBytes, py::arg("obj"),
         "Encode obj as compact UTF-8 JSON (as json.dumps(ensure_ascii=False, "
         "separators=(',', ':'), allow_nan=False)).");

@@ -4,14 +4,25 @@
 
 namespace databridge::server {
 
-http::Response ErrorResponse(int status, absl::string_view detail) {
+http::Response DetailResponse(int status, absl::string_view detail_json) {
   http::Response r;
   r.status = status;
   r.content_type = "application/json";
+  r.body.reserve(detail_json.size() + 11);
   r.body = "{\"detail\":";
-  json::AppendJsonString(detail, &r.body);
+  r.body.append(detail_json.data(), detail_json.size());
   r.body += "}";
   return r;
+}
+
+http::Response ErrorResponse(int status, absl::string_view detail) {
+  std::string text;
+  json::AppendJsonString(detail, &text);
+  return DetailResponse(status, text);
+}
+
+http::Response ValidationErrorResponse(const validate::Errors& errors) {
+  return DetailResponse(422, validate::ErrorsJson(errors));
 }
 
 }  // namespace databridge::server

@@ -12,5 +12,16 @@ TEST(ErrorResponse, FastApiShapeWithEscapedDetail) {
   EXPECT_EQ(r.content_type, "application/json");
 }
 
+TEST(ErrorResponse, ValidationErrorsAre422WithTheirList) {
+  validate::Errors errors;
+  validate::AddError(validate::Location({"body", "n"}), "int_type",
+                     "Input should be a valid integer", "\"x\"", &errors);
+  http::Response r = ValidationErrorResponse(errors);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.body, R"({"detail":[{"type":"int_type","loc":["body","n"],)"
+                    R"("msg":"Input should be a valid integer","input":"x"}]})");
+  EXPECT_EQ(DetailResponse(403, R"({"why":"no"})").body, R"({"detail":{"why":"no"}})");
+}
+
 }  // namespace
 }  // namespace databridge::server

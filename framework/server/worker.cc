@@ -146,11 +146,7 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     return;
   }
   if (!bound.errors.empty()) {
-    http::Response r;
-    r.status = 422;
-    r.content_type = "application/json";
-    r.body = validate::ErrorsToJson(bound.errors);
-    connection->Respond(sequence, r);
+    connection->Respond(sequence, ValidationErrorResponse(bound.errors));
     return;
   }
   Call call;

@@ -32,8 +32,8 @@ void AddError(const Location& loc, absl::string_view type, absl::string_view msg
                                     std::move(input_json), std::move(ctx_json)});
 }
 
-std::string ErrorsToJson(const Errors& errors) {
-  std::string out = "{\"detail\":[";
+std::string ErrorsJson(const Errors& errors) {
+  std::string out = "[";
   for (size_t i = 0; i < errors.size(); ++i) {
     const ValidationError& e = errors[i];
     if (i > 0) out.push_back(',');
@@ -42,7 +42,7 @@ std::string ErrorsToJson(const Errors& errors) {
     if (!e.ctx_json.empty()) absl::StrAppend(&out, ",\"ctx\":", e.ctx_json);
     out.push_back('}');
   }
-  out += "]}";
+  out += "]";
   return out;
 }
 

@@ -4,7 +4,8 @@
 //
 //   Location loc({"query", "limit"});
 //   errors.push_back(MakeError(loc, "missing", "Field required", "null"));
-//   std::string body = ErrorsToJson(errors);   // {"detail":[...]}
+//   std::string list = ErrorsJson(errors);   // [{...},...]: server::ValidationErrorResponse
+//                                            // makes the 422 body of it
 // Plain values; built on I/O threads without the GIL.
 #ifndef DATABRIDGE_FRAMEWORK_VALIDATE_VALIDATION_ERROR_H_
 #define DATABRIDGE_FRAMEWORK_VALIDATE_VALIDATION_ERROR_H_
@@ -50,8 +51,8 @@ using Errors = std::vector<ValidationError>;
 void AddError(const Location& loc, absl::string_view type, absl::string_view msg,
               std::string input_json, Errors* errors, std::string ctx_json = "");
 
-// {"detail":[{...},...]}
-std::string ErrorsToJson(const Errors& errors);
+// [{"type":...,"loc":...,"msg":...,"input":...[,"ctx":...]},...]
+std::string ErrorsJson(const Errors& errors);
 
 }  // namespace databridge::validate
 

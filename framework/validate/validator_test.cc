@@ -180,12 +180,11 @@ TEST(ValidateJson, OptionalEnumAcceptsNull) {
   EXPECT_EQ(errors[0].msg, "Input should be 'open' or 'closed'");
 }
 
-TEST(ErrorsToJson, FastApiShape) {
+TEST(ErrorsJson, FastApiShape) {
   Errors errors;
   AddError(Location({"query", "q"}), "missing", "Field required", "null", &errors);
-  EXPECT_EQ(
-      ErrorsToJson(errors),
-      R"({"detail":[{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}]})");
+  EXPECT_EQ(ErrorsJson(errors),
+            R"([{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}])");
 }
 
 }  // namespace

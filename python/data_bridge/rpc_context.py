@@ -1,6 +1,7 @@
 """What a proto handler sees of its call, shared by the HTTP bindings of proto services
 (generated.py) and the gRPC server (rpc.py): the grpcio-shaped ServicerContext, the RpcAbort
-its abort raises, and how a gRPC status answers over HTTP.
+its abort raises, and how a gRPC status answers over HTTP (the runtime's one table,
+framework/base/error_kind.h).
 
     raise RpcAbort(5, "no such book")          # context.abort(grpc.StatusCode.NOT_FOUND, ...)
     RpcAbort(5, "no such book").response()     # 404, {"code": 5, "message": ..., "details": []}
@@ -13,12 +14,9 @@ from typing import Any, Optional
 from google.protobuf import json_format
 from google.rpc import error_details_pb2, status_pb2
 
+from . import _core
 from .responses import JSONResponse
 
-# google.rpc.Code -> HTTP status (google/rpc/code.proto's documented mapping, as
-# grpc-gateway answers).
-_HTTP_FROM_GRPC = {0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429,
-                   9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401}
 
 
 def status_code_number(code: Any) -> int:
@@ -37,7 +35,7 @@ class RpcAbort(Exception):
     def response(self) -> Any:
         """The HTTP answer: the gRPC-to-HTTP table's status, a google.rpc.Status JSON body
         (as grpc-gateway writes it)."""
-        return JSONResponse(self.status(), status_code=_HTTP_FROM_GRPC.get(self.code, 500))
+        return JSONResponse(self.status(), status_code=_core.http_status_for_code(self.code))
 
     def status(self) -> dict[str, Any]:
         """google.rpc.Status in its JSON form."""
