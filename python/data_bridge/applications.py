@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from typing import Any, Callable
 
@@ -22,7 +21,7 @@ from ._core import encode_json
 from ._runtime_spec import runtime_routes
 from .responses import Response
 from .routing import Router
-from .rpc import start_grpc
+from .server import Server
 from .settings import ServerSettings
 from .supervisor import Supervisor, notify_ready
 
@@ -128,35 +127,21 @@ class App(Router):
     def serve(self, settings: ServerSettings, listen_fds: tuple[int, ...] = (),
               ready_fd: int | None = None) -> None:
         """Serves in this process until SIGINT/SIGTERM (App.run without the supervisor)."""
-        server = self.build(settings, listen_fds)
-        bound = server.bind()
-        grpc = self.start_grpc(settings) if settings.grpc.port is not None else None
+        server = Server(self, settings, listen_fds)
+        server.start()
         scheme = "https" if settings.ssl_certfile else "http"
         threads = settings.threads
         print(
-            f"data-bridge: serving {self.title} on {scheme}://{settings.host}:{bound} "
-            + (f"and gRPC on {settings.host}:{grpc.port} " if grpc else "")
+            f"data-bridge: serving {self.title} on {scheme}://{settings.host}:{server.port} "
+            + (f"and gRPC on {settings.host}:{server.grpc_port} " if server.grpc_port else "")
             + f"({threads} thread{'' if threads == 1 else 's'})",
             file=sys.stderr,
             flush=True,
         )
         notify_ready(ready_fd)
-        grace = settings.graceful_timeout
-        server.serve(functools.partial(_runtime.run_worker, grpc=grpc),
-                     (lambda: grpc.shutdown(grace)) if grpc else None)
-        if grpc:
-            grpc.shutdown(0)
+        server.serve()
         print("data-bridge: stopped", file=sys.stderr, flush=True)
 
     def grpc_methods(self) -> list[Any]:
         """The RPCs of the proto services included in this app."""
         return [m for g in self.generated if hasattr(g, "grpc_methods") for m in g.grpc_methods()]
-
-    def start_grpc(self, settings: ServerSettings) -> Any:
-        """Starts the gRPC server for this app's proto services (data_bridge.rpc) on
-        settings.grpc.port; its loops attach when the HTTP server's I/O threads start
-        (run_worker(..., grpc=...))."""
-        methods = self.grpc_methods()
-        if not methods:
-            raise ValueError("grpc_port given, but the app has no proto services")
-        return start_grpc(methods, settings)

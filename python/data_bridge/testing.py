@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import threading
 from typing import Any, Iterator
 
-from . import _runtime
 from .applications import App
+from .server import Server
 from .settings import ServerSettings
 
 
@@ -41,16 +40,13 @@ def _serving(app: App, threads: int, grpc: bool,
     if grpc:
         settings = dataclasses.replace(
             settings, grpc=dataclasses.replace(settings.grpc, port=settings.grpc.port or 0))
-    server = app.build(settings)
-    port = server.bind()
-    dispatcher = app.start_grpc(settings) if grpc else None
-    run = functools.partial(_runtime.run_worker, grpc=dispatcher)
-    thread = threading.Thread(target=server.serve, args=(run,), daemon=True)
+    server = Server(app, settings)
+    server.start()
+    thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{port}", f"127.0.0.1:{dispatcher.port}" if dispatcher else ""
+        yield (f"http://127.0.0.1:{server.port}",
+               f"127.0.0.1:{server.grpc_port}" if server.grpc_port is not None else "")
     finally:
-        if dispatcher is not None:
-            dispatcher.shutdown(5.0)
         server.shutdown()
         thread.join(timeout=30)

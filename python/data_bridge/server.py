@@ -1,0 +1,74 @@
+"""Server: one App served, its HTTP server and (with a gRPC port set) its gRPC server
+started, drained and stopped together. App.run, the command line, every worker process of the
+supervisor and data_bridge.testing all serve through it.
+
+    server = Server(app, settings)       # settings: data_bridge.settings.ServerSettings
+    server.start()                        # binds; server.port, server.grpc_port
+    server.serve()                        # blocks: on the main thread SIGTERM/SIGINT drain
+    server.shutdown()                     # any thread: drain gRPC (its calls need the loops),
+                                          # then HTTP; serve() returns when both are done
+Draining: the gRPC server turns NOT_SERVING, refuses new calls and gives those in flight the
+graceful timeout while the I/O threads' loops still run; then the HTTP server stops
+accepting, answers what it has (Connection: close, GOAWAY) and closes, within the same
+timeout.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Optional
+
+from . import _runtime
+from .rpc import GrpcDispatcher, start_grpc
+from .settings import ServerSettings
+
+
+class Server:
+    def __init__(self, app: Any, settings: ServerSettings,
+                 listen_fds: tuple[int, ...] = ()) -> None:
+        self.app = app
+        self.settings = settings
+        self.listen_fds = listen_fds
+        self.port = 0
+        self.grpc_port: Optional[int] = None
+        self._http: Any = None
+        self._grpc: Optional[GrpcDispatcher] = None
+        self._drain_lock = threading.Lock()
+        self._drained = False
+
+    def start(self) -> None:
+        """Builds and binds the HTTP server, and starts gRPC when settings.grpc.port is set
+        (its calls are served once serve() runs the loops)."""
+        self._http = self.app.build(self.settings, self.listen_fds)
+        self.port = self._http.bind()
+        if self.settings.grpc.port is not None:
+            methods = self.app.grpc_methods()
+            if not methods:
+                raise ValueError("grpc_port given, but the app has no proto services")
+            self._grpc = start_grpc(methods, self.settings)
+            self.grpc_port = self._grpc.port
+
+    def serve(self) -> None:
+        """Runs the I/O threads until shutdown() (or, on the main thread, SIGTERM/SIGINT)."""
+        if self._http is None:
+            self.start()
+        http = self._http
+        assert http is not None
+        http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc),
+                         self._drain_grpc)
+        if self._grpc is not None:
+            self._grpc.shutdown(0)  # after a drain: nothing left; otherwise stop at once
+
+    def shutdown(self) -> None:
+        """Drains gRPC, then HTTP; thread-safe, and once is enough."""
+        self._drain_grpc()
+        if self._http is not None:
+            self._http.shutdown()
+
+    def _drain_grpc(self) -> None:
+        with self._drain_lock:
+            if self._drained or self._grpc is None:
+                return
+            self._drained = True
+        self._grpc.shutdown(self.settings.graceful_timeout)
