@@ -6,12 +6,12 @@
 #include <string>
 
 #include "framework/base/error_kind.h"
-#include "framework/python/decoder.h"
+#include "framework/python/internal/decoder.h"
+#include "framework/python/internal/py_grpc.h"
+#include "framework/python/internal/py_server.h"
+#include "framework/python/internal/request_data.h"
+#include "framework/python/internal/settings_reader.h"
 #include "framework/python/json_encoder.h"
-#include "framework/python/py_grpc.h"
-#include "framework/python/py_server.h"
-#include "framework/python/request_data.h"
-#include "framework/python/settings_reader.h"
 
 namespace py = pybind11;
 using databridge::python::PyServer;

@@ -1,6 +1,6 @@
 // Server: binds one SO_REUSEPORT listener per I/O thread and owns the Workers that serve
 // them. It does not run threads itself: the binding layer runs each Worker on a thread
-// with that thread's asyncio loop (see framework/python/serve.h).
+// with that thread's asyncio loop (see framework/python/internal/py_server.h).
 //
 //   RouteSet routes(config);  routes.Add(...);
 //   Server server(std::move(routes));

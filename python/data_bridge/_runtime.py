@@ -1,7 +1,7 @@
 """What the native runtime calls back into: one asyncio loop per I/O thread, coroutine
 continuation as tasks, request objects, exception logging.
 
-The native side (framework/python/py_server.cc) starts each I/O thread and calls
+The native side (framework/python/internal/py_server.cc) starts each I/O thread and calls
 run_worker(worker) on it. The loop is the master (docs/ARCHITECTURE.md, "Threading"): the
 worker's epoll fd is registered with loop.add_reader, and worker.drain does the I/O,
 parsing, routing and validation with the GIL released.

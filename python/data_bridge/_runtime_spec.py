@@ -1,6 +1,6 @@
 """From the IR to the serving plan (plan.proto) the native runtime reads at start-up
-(framework/python/plan_reader.cc). Every route source reaches the runtime this way, so
-decorator routes and spec-generated ones validate alike.
+(framework/python/internal/plan_reader.cc). Every route source reaches the runtime this
+way, so decorator routes and spec-generated ones validate alike.
 
     served = runtime_routes(lowered)     # lowered: _schema.Lowered
     served.add_route("GET", "/openapi.json", openapi_json)

@@ -1,8 +1,8 @@
 """From the IR (data_bridge.ir_pb2) to type specs: plan.proto TypeSpec messages saying how
 each value is validated (kind, constraints, fields, variants), with JSON Schema's meaning
 made exact (pydantic's rules). The runtime reads them (the serving plan, built by
-_runtime_spec.py, read by framework/python/plan_reader.cc) and the C++ back end compiles
-them (codegen/back/cpp), so a spec validates the same whichever path serves it.
+_runtime_spec.py, read by framework/python/internal/plan_reader.cc) and the C++ back end
+compiles them (codegen/back/cpp), so a spec validates the same whichever path serves it.
 
     specs = TypeSpecs(service.models, order=sorted(m.name for m in service.models))
     i = specs.type_spec(op.body.type)   # an index into specs.types (a Plan's `types`)

@@ -6,15 +6,15 @@
 // With a generated decoder (codegen/back/cpp) the JSON goes straight into its typed struct;
 // otherwise the TypeSpec validators build a Value tree. Large documents are parsed and
 // validated with the GIL released; building the objects takes it.
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_DECODER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_DECODER_H_
 
 #include <pybind11/pybind11.h>
 
 #include <vector>
 
-#include "framework/python/plan_reader.h"
-#include "framework/python/py_values.h"
+#include "framework/python/internal/plan_reader.h"
+#include "framework/python/internal/py_values.h"
 #include "framework/validate/type_spec.h"
 
 namespace databridge::python {
@@ -38,4 +38,4 @@ class Decoder {
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_DECODER_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_DECODER_H_

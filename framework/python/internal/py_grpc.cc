@@ -1,4 +1,4 @@
-#include "framework/python/py_grpc.h"
+#include "framework/python/internal/py_grpc.h"
 
 #include <pybind11/stl.h>
 #include <sys/eventfd.h>
@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "framework/python/plan_reader.h"
-#include "framework/python/settings_reader.h"
+#include "framework/python/internal/plan_reader.h"
+#include "framework/python/internal/settings_reader.h"
 
 namespace databridge::python {
 

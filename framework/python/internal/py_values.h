@@ -7,8 +7,8 @@
 // BuildCompiled does the same for a generated decoder's typed value (compiled.h).
 // A ModelTable caches, per class, what building an instance needs (field names, defaults,
 // an Enum's value map). Caller holds the GIL; tables are used under the GIL only.
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_VALUES_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_PY_VALUES_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_VALUES_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_VALUES_H_
 
 #include <Python.h>
 #include <pybind11/pybind11.h>
@@ -62,4 +62,4 @@ PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_PY_VALUES_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_VALUES_H_

@@ -3,8 +3,8 @@
 // so handlers that never touch headers never pay for them.
 //   req = RequestData(...); req.method; req.headers -> [(name, value), ...]
 // Immutable; accessed with the GIL held.
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_REQUEST_DATA_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_REQUEST_DATA_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_REQUEST_DATA_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_REQUEST_DATA_H_
 
 #include <memory>
 #include <string>
@@ -22,4 +22,4 @@ struct RequestData {
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_REQUEST_DATA_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_REQUEST_DATA_H_

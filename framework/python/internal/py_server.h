@@ -10,15 +10,15 @@
 // drain() does I/O, parsing, routing and validation with the GIL released and takes it only
 // to run handlers. When serve() runs on the main thread it owns SIGINT/SIGTERM: the first
 // starts a graceful shutdown (stop accepting, finish in-flight requests, exit).
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_SERVER_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_PY_SERVER_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_SERVER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_SERVER_H_
 
 #include <pybind11/pybind11.h>
 
 #include <memory>
 #include <vector>
 
-#include "framework/python/invoker.h"
+#include "framework/python/internal/invoker.h"
 #include "framework/server/server.h"
 
 namespace databridge::python {
@@ -62,4 +62,4 @@ class PyServer {
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_PY_SERVER_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_SERVER_H_

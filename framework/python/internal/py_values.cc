@@ -1,4 +1,4 @@
-#include "framework/python/py_values.h"
+#include "framework/python/internal/py_values.h"
 
 namespace databridge::python {
 

@@ -11,8 +11,8 @@
 // piece, from a task on the same loop; its head goes with the first piece, so a body that
 // fails before producing anything is still a 500.
 // Thread-safe under the GIL; one Invoker serves every worker of a server.
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_INVOKER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_INVOKER_H_
 
 #include <pybind11/pybind11.h>
 
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "framework/http/message.h"
-#include "framework/python/py_values.h"
+#include "framework/python/internal/py_values.h"
 #include "framework/server/endpoint.h"
 #include "framework/server/worker.h"
 
@@ -88,4 +88,4 @@ class Invoker {
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INVOKER_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_INVOKER_H_

@@ -1,4 +1,4 @@
-#include "framework/python/plan_reader.h"
+#include "framework/python/internal/plan_reader.h"
 
 #include <memory>
 #include <utility>

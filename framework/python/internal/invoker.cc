@@ -1,11 +1,11 @@
-#include "framework/python/invoker.h"
+#include "framework/python/internal/invoker.h"
 
 #include <string>
 
 #include "framework/http/status_line.h"
+#include "framework/python/internal/py_values.h"
+#include "framework/python/internal/request_data.h"
 #include "framework/python/json_encoder.h"
-#include "framework/python/py_values.h"
-#include "framework/python/request_data.h"
 #include "framework/server/error_response.h"
 #include "framework/validate/validation_error.h"
 

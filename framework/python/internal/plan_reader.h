@@ -8,8 +8,8 @@
 //   ASSIGN_OR_RETURN(server::Endpoint ep, ReadRoute(p.routes(0), types, services));
 // A type entry referred to twice is one TypeSpec; a recursive model refers back to itself.
 // Start-up only; caller holds the GIL (services are Python capsules).
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_PLAN_READER_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_PLAN_READER_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PLAN_READER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PLAN_READER_H_
 
 #include <Python.h>
 
@@ -47,4 +47,4 @@ absl::StatusOr<server::Endpoint> ReadRoute(const plan::Route& route,
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_PLAN_READER_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PLAN_READER_H_

@@ -1,4 +1,4 @@
-#include "framework/python/py_server.h"
+#include "framework/python/internal/py_server.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "framework/base/logging.h"
-#include "framework/python/plan_reader.h"
-#include "framework/python/settings_reader.h"
+#include "framework/python/internal/plan_reader.h"
+#include "framework/python/internal/settings_reader.h"
 
 namespace databridge::python {
 

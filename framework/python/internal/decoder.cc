@@ -1,4 +1,4 @@
-#include "framework/python/decoder.h"
+#include "framework/python/internal/decoder.h"
 
 #include <pybind11/stl.h>
 
@@ -7,8 +7,8 @@
 
 #include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
-#include "framework/python/plan_reader.h"
-#include "framework/python/py_values.h"
+#include "framework/python/internal/plan_reader.h"
+#include "framework/python/internal/py_values.h"
 #include "framework/validate/validator.h"
 
 namespace databridge::python {

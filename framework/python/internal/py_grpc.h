@@ -10,8 +10,8 @@
 // list, drained with the GIL held into [(kind, call, message bytes or None), ...]; gRPC's
 // threads never take the GIL. Operations a loop's handlers queue are kicked to their shard
 // once per loop iteration (loop.call_soon(queue.flush)).
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_GRPC_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_GRPC_H_
 
 #include <pybind11/pybind11.h>
 
@@ -74,4 +74,4 @@ void BindGrpc(pybind11::module_& m);
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_PY_GRPC_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_GRPC_H_

@@ -1,4 +1,4 @@
-#include "framework/python/settings_reader.h"
+#include "framework/python/internal/settings_reader.h"
 
 #include "absl/status/status.h"
 

@@ -7,8 +7,8 @@
 //   rpc::GrpcConfig grpc = ToGrpcConfig(s, /*shards=*/threads);
 // DefaultSettings() is the C++ structs' defaults in the same message, so the package's
 // defaults can be checked against them. Pure functions; start-up only.
-#ifndef DATABRIDGE_FRAMEWORK_PYTHON_SETTINGS_READER_H_
-#define DATABRIDGE_FRAMEWORK_PYTHON_SETTINGS_READER_H_
+#ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_SETTINGS_READER_H_
+#define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_SETTINGS_READER_H_
 
 #include <string>
 
@@ -27,4 +27,4 @@ settings::ServerSettings DefaultSettings();
 
 }  // namespace databridge::python
 
-#endif  // DATABRIDGE_FRAMEWORK_PYTHON_SETTINGS_READER_H_
+#endif  // DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_SETTINGS_READER_H_
