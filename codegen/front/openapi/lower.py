@@ -16,6 +16,7 @@ Every refusal is a SpecError `file:line: what is wrong`.
 
 from __future__ import annotations
 
+import datetime
 import json
 import keyword
 import re
@@ -84,8 +85,22 @@ def _members(owner: Node, key: str, names: bool = True) -> Node:
     return value
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+def _iso(value: Any) -> str:
+    """YAML 1.1 reads `2020-01-01` as a date; JSON (and YAML 1.2) has the text."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def _json(value: Any, owner: Node | Seq, key: Any) -> str:
+    """A value of the document as JSON text; what JSON cannot hold (!!binary, .nan, keys of
+    mixed types) is a located error."""
+    try:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False,
+                          default=_iso)
+    except (TypeError, ValueError) as e:
+        what = f"item {key} of the list" if isinstance(owner, Seq) else repr(key)
+        raise owner.error(f"{what} is not a JSON value: {e}", key) from None
 
 
 class _Lowering:
@@ -177,7 +192,7 @@ class _Lowering:
             for i, value in enumerate(values):
                 label = value if isinstance(value, str) else f"V{value}"
                 model.enum.values.add(name=_IDENT.sub("_", str(label)).upper().strip("_") or f"V{i}",
-                                      json=_json(value))
+                                      json=_json(value, values, i))
         else:
             merged = self.object_schema(schema)
             self.object_model(model, name, merged)
@@ -353,7 +368,7 @@ class _Lowering:
 
     def defaults(self, t: ir.Type, schema: Node) -> None:
         if "default" in schema:
-            t.default_json = _json(schema["default"])
+            t.default_json = _json(schema["default"], schema, "default")
 
     def constraints(self, t: ir.Type, schema: Node, types: Any) -> None:
         c = t.constraints
@@ -437,11 +452,11 @@ class _Lowering:
             values = schema["enum"]
             if not isinstance(values, Seq) or not values:
                 raise schema.error("'enum' needs a non-empty list", "enum")
-            c.enum_json.extend(_json(v) for v in values)
+            c.enum_json.extend(_json(v, values, i) for i, v in enumerate(values))
         if "const" in schema:
             if not self.v31:
                 raise schema.error("'const' is OpenAPI 3.1 (JSON Schema 2020-12)", "const")
-            c.const_json = _json(schema["const"])
+            c.const_json = _json(schema["const"], schema, "const")
 
     # --- operations -------------------------------------------------------------------
 

@@ -111,6 +111,12 @@ def bad(body: str, version: str = "3.1.0") -> str:
         ("paths: [1]\n", "3.1.0", "bad.yaml:3: the document needs 'paths'"),
         ("paths: {}\n", "2.0", "bad.yaml:1: unsupported 'openapi' version 2.0: need 3.0.x or 3.1.x"),
         ("paths:\n  /a: {get: {}}\n  /a: {put: {}}\n", "3.1.0", "bad.yaml:5: duplicate key '/a'"),
+        ("paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: string, default: !!binary aGk=}}\n",
+         "3.1.0", "bad.yaml:7: 'default' is not a JSON value: bytes is not a JSON value"),
+        ("paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: number, enum: [1, .nan]}}\n",
+         "3.1.0", "bad.yaml:7: item 1 of the list is not a JSON value: Out of range float values are not JSON compliant"),
+        ("paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query, schema: {type: object, default: {1: a, b: c}}}\n",
+         "3.1.0", "bad.yaml:7: 'default' is not a JSON value: '<' not supported between instances of 'str' and 'int'"),
         ("paths: {/a: [\n", "3.1.0", "bad.yaml:4: not valid YAML/JSON: " + (
             "did not find expected node content" if yaml.__with_libyaml__
             else "expected the node content, but found '<stream end>'")),
@@ -118,3 +124,11 @@ def bad(body: str, version: str = "3.1.0") -> str:
 )
 def test_invalid_specs_name_file_and_line(body, version, expected):
     assert bad(body, version) == expected
+
+
+def test_yaml_dates_are_their_json_text():
+    text = ("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n"
+            "      parameters:\n        - {name: d, in: query, schema: {type: string,"
+            " format: date, default: 2020-01-01}}\n")
+    [p] = lower(loads(text, "d.yaml")).operations[0].parameters
+    assert p.type.default_json == '"2020-01-01"'  # as YAML 1.2 and JSON read it
