@@ -1,5 +1,7 @@
 #include "framework/server/http1_session.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -56,6 +58,7 @@ void Http1Session::FirstLine::Scan(absl::string_view data) {
   // Look across the previous read's last bytes, so "HTTP/" split over two reads counts.
   std::string window = tail + std::string(line);
   if (absl::StrContains(absl::AsciiStrToLower(window), "http/")) http = true;
+  spaces += static_cast<size_t>(std::count(line.begin(), line.end(), ' '));
   tail = window.substr(window.size() > 4 ? window.size() - 4 : 0);
   scanned += line.size();
   if (eol != absl::string_view::npos) done = true;
@@ -68,10 +71,12 @@ absl::Status Http1Session::Refuse(const absl::Status& status) {
     first_line_error_ = status;
     return absl::OkStatus();
   }
-  if (next_sequence_ == 0 && !first_line_.http) {
-    // The connection's first line carries no HTTP version at all (nor is it the HTTP/2
-    // preface): an HTTP answer would mean nothing to the peer, so close without one, as an
-    // HTTP/2 endpoint does on an invalid connection preface (RFC 9113 section 3.4).
+  if (next_sequence_ == 0 && !first_line_.http && first_line_.spaces >= 2) {
+    // The connection's first line has a request line's three words but no HTTP version:
+    // the shape of an HTTP/2 connection preface that is not one ("PRI * HTTP/2.0" is the
+    // only one), from a peer that speaks HTTP/2 and would read an HTTP/1.1 answer as a
+    // broken frame. Close without one, as an HTTP/2 endpoint does on an invalid preface
+    // (RFC 9113 section 3.4). Anything else is a malformed HTTP/1.1 request: answered.
     finished_ = true;
     return status;
   }

@@ -6,8 +6,9 @@
 //   s.Respond(sequence, response);        // any order; written in request order
 // Also recognises `Upgrade: h2c` (RFC 7540 section 3.2) and hands over to HTTP/2.
 // Malformed requests are answered (400, 413, 431, 505, ...) and the connection closed,
-// however the bytes were split; only a connection whose very first line has no HTTP
-// version at all is closed without an answer (it is not talking HTTP/1.x).
+// however the bytes were split (`GARBAGE\r\n\r\n` too); only a connection whose very first
+// line has three words and no HTTP version, the shape of an HTTP/2 connection preface that
+// is not one, is closed without an answer (RFC 9113 section 3.4).
 // Used only on its connection's I/O thread.
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_HTTP1_SESSION_H_
@@ -65,13 +66,15 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
     void Scan(absl::string_view data);
     bool done = false;  // its LF was seen
     bool http = false;  // it carries "HTTP/" (any case): an HTTP/1.x attempt
+    size_t spaces = 0;  // two or more: a request line's shape (method target version)
     size_t scanned = 0;
     std::string tail;  // the last bytes before the current read
   };
 
   absl::Status FeedBuffered();
   // A parse error: answered (4xx, then close), or the connection closed without an answer
-  // when its first line is no HTTP/1.x at all.
+  // when its first line has a request line's shape but no HTTP version (a broken HTTP/2
+  // connection preface).
   absl::Status Refuse(const absl::Status& status);
   absl::Status DecideFirstLineError(bool timed_out);
   void RespondError(const absl::Status& status);

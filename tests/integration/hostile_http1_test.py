@@ -115,6 +115,9 @@ CASES = [
     Case("cr in a field value", GET + b"X-A: a\rb\r\n\r\n", 400),
     Case("no colon", GET + b"No-Colon\r\n\r\n", 400),
     Case("empty field name", GET + b": v\r\n\r\n", 400),
+    # Not HTTP at all, as the connection's first bytes: a malformed request all the same.
+    Case("garbage first", b"GARBAGE\r\n\r\n", 400),
+    Case("a bare word and a header", b"HELLO\r\nHost: t\r\n\r\n", 400),
     # Errors after an earlier request on the same connection are answered too.
     Case("garbage after a request", GET + b"\r\nGARBAGE\r\n\r\n", 400, responses=2),
     Case("bad header after a request", GET + b"\r\n" + GET + b"X-A: a\x00\r\n\r\n", 400,

@@ -85,14 +85,25 @@ def test_malformed_request_400(server):
         assert b"Connection: close" in data
 
 
-def test_bytes_that_are_not_http_are_closed_without_answer(server):
-    # The connection's first line has no HTTP version and is not the HTTP/2 preface (h2spec's
-    # 3.5 case): nothing to answer in, whole or split anywhere. Later on a connection, the
-    # same bytes are a malformed request and get a 400 (test_malformed_request_400).
-    for junk in (b"GARBAGE\r\n\r\n", b"INVALID CONNECTION PREFACE\r\n\r\n", b"\x16\x03\x01\x00\x05hello\n"):
-        assert raw_exchange(server.port, junk) == b""
+def test_a_broken_http2_preface_is_closed_without_answer(server):
+    # The connection's first line has a request line's three words and no HTTP version: the
+    # shape of an HTTP/2 connection preface that is not one (h2spec's 3.5 case), from a peer
+    # that would read an HTTP/1.1 answer as a broken frame. Closed, whole or split anywhere.
+    junk = b"INVALID CONNECTION PREFACE\r\n\r\n"
+    assert raw_exchange(server.port, junk) == b""
+    for cut in range(1, len(junk)):
+        assert raw_exchange(server.port, [junk[:cut], junk[cut:]]) == b"", cut
+
+
+def test_other_bytes_that_are_not_http_get_400(server):
+    # Anything else is a malformed HTTP/1.1 request, first on the connection or not, however
+    # it is split (nginx and uvicorn answer these with 400 too).
+    for junk in (b"GARBAGE\r\n\r\n", b"\x16\x03\x01\x00\x05hello\n\r\n"):
+        data = raw_exchange(server.port, junk)
+        assert data.startswith(b"HTTP/1.1 400 "), (junk, data)
         for cut in range(1, len(junk)):
-            assert raw_exchange(server.port, [junk[:cut], junk[cut:]]) == b"", (junk, cut)
+            data = raw_exchange(server.port, [junk[:cut], junk[cut:]])
+            assert data.startswith(b"HTTP/1.1 400 "), (junk, cut, data)
 
 
 def test_content_length_with_chunked_is_rejected(server):
