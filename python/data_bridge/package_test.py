@@ -14,12 +14,13 @@ import data_bridge
 PACKAGE = os.path.dirname(os.path.abspath(data_bridge.__file__))
 
 
-def run(code: str) -> subprocess.CompletedProcess[str]:
-    # The package's parent and its dependencies' folders (protobuf's google.rpc, ...) on the
-    # path, as an installation has them; no folder holding codegen/ (the workspace root).
+def run(code: str, without: str = "codegen") -> subprocess.CompletedProcess[str]:
+    # The package's parent and its dependencies' folders (googleapis' google/rpc, ...) on the
+    # path, as an installation has them, but no folder holding `without` (the workspace
+    # root, for codegen/).
     path = [os.path.dirname(PACKAGE)] + [
-        p for p in sys.path if p and os.path.isdir(p) and not os.path.isdir(
-            os.path.join(p, "codegen")) and p != os.path.dirname(PACKAGE)]
+        p for p in sys.path if p and os.path.isdir(p) and not os.path.exists(
+            os.path.join(p, without)) and p != os.path.dirname(PACKAGE)]
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
                           cwd="/", timeout=60)
@@ -34,6 +35,15 @@ def test_every_runtime_module_imports_without_codegen() -> None:
             "importlib.import_module('data_bridge.openapi.utils')\n"
             "assert not [m for m in sys.modules if m.split('.')[0] == 'codegen'], 'codegen'\n")
     r = run(code)
+    assert r.returncode == 0, r.stderr
+
+
+def test_serving_needs_no_googleapis_protos() -> None:
+    # google.rpc (googleapis-common-protos) gives gRPC errors their rich details; an app
+    # without it still serves, gRPC included.
+    r = run("import sys\n"
+            "import data_bridge.applications, data_bridge.rpc, data_bridge.testing\n"
+            "assert 'google.rpc' not in sys.modules\n", without=os.path.join("google", "rpc"))
     assert r.returncode == 0, r.stderr
 
 
@@ -65,6 +75,9 @@ def _imports(tree: ast.Module, module: str) -> tuple[set[str], list[int]]:
     """(package modules imported at the top level, lines of imports inside functions)."""
     top: set[str] = set()
     nested: list[int] = []
+    in_functions = {id(n) for f in ast.walk(tree)
+                    if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    for n in ast.walk(f)}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level == 1:
@@ -79,9 +92,10 @@ def _imports(tree: ast.Module, module: str) -> tuple[set[str], list[int]]:
         else:
             continue
         names = [n.split(".")[0] for n in names if n]
-        if node in tree.body:
-            top.update(names)
-        elif module != "__init__":  # __init__ imports for type checkers only
+        if id(node) not in in_functions:
+            if node in tree.body:  # (not the TYPE_CHECKING block of __init__)
+                top.update(names)
+        else:
             nested.append(node.lineno)
     return top, nested
 

@@ -25,8 +25,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
-from google.rpc import code_pb2
-
 from . import _core, _runtime
 from .rpc_context import ServicerContext, status_code_number
 from .settings import ServerSettings
@@ -37,8 +35,9 @@ logger = logging.getLogger("data_bridge")
 UNARY, CLIENT_STREAMING, SERVER_STREAMING, BIDI_STREAMING = range(4)
 _START, _MESSAGE, _HALF_CLOSE, _CANCELLED, _WRITABLE = range(5)
 
-OK, UNKNOWN, UNIMPLEMENTED, INTERNAL = code_pb2.OK, code_pb2.UNKNOWN, code_pb2.UNIMPLEMENTED, \
-    code_pb2.INTERNAL  # google.rpc.Code: grpc.StatusCode's numbers
+# google.rpc.Code numbers (grpc.StatusCode's); google/rpc/code.proto is not a dependency of
+# the runtime (googleapis' protos are needed only for rich error details).
+OK, UNKNOWN, UNIMPLEMENTED, INTERNAL = 0, 2, 12, 13
 _WRITE_AHEAD = 64  # response messages handed over together; twice that queued: wait
 
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from google.protobuf import json_format
-from google.rpc import error_details_pb2, status_pb2
+
+try:  # googleapis' protos (googleapis-common-protos): only rich error details need them
+    from google.rpc import error_details_pb2, status_pb2
+except ImportError:
+    error_details_pb2 = status_pb2 = None
 
 from . import _core
 from .responses import JSONResponse
@@ -40,7 +44,7 @@ class RpcAbort(Exception):
     def status(self) -> dict[str, Any]:
         """google.rpc.Status in its JSON form."""
         body: dict[str, Any] = {"code": self.code, "message": self.message, "details": []}
-        if self.details:
+        if self.details and status_pb2 is not None:
             assert error_details_pb2  # imported for its types: BadRequest, ErrorInfo, ...
             try:
                 status = status_pb2.Status.FromString(self.details)
