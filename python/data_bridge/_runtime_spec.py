@@ -46,9 +46,6 @@ class ServedRoutes:
         self.handlers.append(handler)
         self.defaults.append([])
 
-    def paths(self) -> set[str]:
-        return {r.path for r in self.plan.routes}
-
     def core_args(self) -> tuple[bytes, list[Any], list[Any], list[Any], list[Any]]:
         return (self.plan.SerializeToString(), self.handlers, self.defaults, self.services,
                 self.models)
@@ -58,18 +55,17 @@ def _specs(lowered: Lowered, table: Any) -> TypeSpecs:
     return TypeSpecs(lowered.service.models, sorted(lowered.classes), table)
 
 
-def _compiled(out: Any, native: Any, type_name: str, positions: dict[str, int],
-              service: int) -> None:
-    """How the runtime finds a generated decoder: the service (index), the type's name, and
-    where each of the service's models sits in the runtime's model list (-1: no class)."""
-    out.service, out.type = service, type_name
-    out.models[:] = [positions.get(name, -1) for name in native.MODELS]
+def _model_map(native: Any, positions: dict[str, int]) -> list[int]:
+    """Where each of a generated service's models sits in the runtime's model list (-1: no
+    class)."""
+    return [positions.get(name, -1) for name in native.MODELS]
 
 
-def compiled_rules(native: Any, type_name: str) -> tuple[Any, str, list[int]]:
-    """A generated decoder as the gRPC server and Decoder take it: (service capsule, type
-    name, model indices); `native` has no model classes there (messages are protobuf's)."""
-    return native.SERVICE, type_name, [-1] * len(native.MODELS)
+def compiled_rules(native: Any, type_name: str,
+                   positions: dict[str, int] | None = None) -> tuple[Any, str, list[int]]:
+    """How the runtime finds a generated decoder: (the service capsule, the type's name,
+    the model map; no positions, as for gRPC, whose messages are protobuf's: all -1)."""
+    return native.SERVICE, type_name, _model_map(native, positions or {})
 
 
 def runtime_routes(lowered: Lowered) -> ServedRoutes:
@@ -97,8 +93,9 @@ def runtime_routes(lowered: Lowered) -> ServedRoutes:
                 p.required = param.required
                 p.type = conv.type_spec(param.type)
             if native is not None and "compiled" in arg:
-                _compiled(p.compiled, native, arg["compiled"], conv.positions,
-                          served.service_index(native))
+                p.compiled.service = served.service_index(native)
+                p.compiled.type = arg["compiled"]
+                p.compiled.models[:] = _model_map(native, conv.positions)
             if "default" in arg:
                 defaults.append((i, arg["default"]))
         if native is not None:  # registered from the generated route table
@@ -110,14 +107,13 @@ def runtime_routes(lowered: Lowered) -> ServedRoutes:
     return served
 
 
-def type_plan(tp: Any) -> tuple[bytes, int, list[Any], dict[str, int]]:
-    """One Python type as Decoder takes it: a plan holding its types, the root's index, its
-    model classes, and each model's position among them."""
+def type_plan(tp: Any) -> tuple[bytes, int, list[Any]]:
+    """One Python type as Decoder takes it: a plan holding its types, the root's index and
+    its model classes."""
     service = ir.Service()
     models = Models(service)
     t = type_of(tp, models)
     table = plan.Plan()
     conv = _specs(Lowered(service, [], models.classes), table.types)
     root = conv.type_spec(t)
-    return (table.SerializeToString(), root, [models.classes[name] for name in conv.order],
-            conv.positions)
+    return table.SerializeToString(), root, [models.classes[name] for name in conv.order]

@@ -352,16 +352,12 @@ def analyse_route(route: Any, models: Models) -> RouteAnalysis:
     except BaseException:
         models.rollback(mark)
         raise
-    operations = []
-    for i, method in enumerate(route.methods):
-        op = first
-        if i:
-            op = ir.Operation()
+    ops = [first] + [ir.Operation() for _ in route.methods[1:]]
+    for op, method in zip(ops, route.methods):
+        if op is not first:
             op.CopyFrom(first)
-        operations.append((op, args))
-    for (op, _), method in zip(operations, route.methods):
         op.method = method
-    return RouteAnalysis(operations)
+    return RouteAnalysis([(op, args) for op in ops])
 
 
 def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version: str = "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _core
-from ._runtime_spec import type_plan
+from ._runtime_spec import compiled_rules, type_plan
 from .exceptions import RequestValidationError
 from .generated import compiled_model
 
@@ -18,13 +18,12 @@ from .generated import compiled_model
 def decoder(tp: Any) -> _core.Decoder:
     """A decoder for tp; a model generated from a spec decodes with its compiled validator
     (decoder(T).compiled is True), anything else with the type specs of its hints."""
-    table, root, models, _ = type_plan(tp)
+    table, root, models = type_plan(tp)
     found = compiled_model(tp)
     if found is not None:
         native, name, classes = found
         order = sorted(n for n, c in classes.items() if c is not None)
-        positions = {n: i for i, n in enumerate(order)}
-        compiled = (native.SERVICE, name, [positions.get(m, -1) for m in native.MODELS])
+        compiled = compiled_rules(native, name, {n: i for i, n in enumerate(order)})
         return _core.Decoder(table, root, [classes[n] for n in order], RequestValidationError,
                              compiled)
     return _core.Decoder(table, root, models, RequestValidationError)

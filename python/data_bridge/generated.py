@@ -22,7 +22,6 @@ from .rpc import BIDI_STREAMING, CLIENT_STREAMING, SERVER_STREAMING, UNARY, Grpc
 from .rpc_context import RpcAbort, ServicerContext
 
 
-# gRPC status code -> HTTP status (the table of google/rpc/code.proto and grpc-gateway).
 # Model class -> (native module, model name, the service's classes by name): decoder(T)
 # finds a generated model's compiled decoder here.
 _COMPILED_MODELS: dict[Any, tuple[Any, str, dict[str, Any]]] = {}

@@ -55,8 +55,7 @@ class Server:
             self.start()
         http = self._http
         assert http is not None
-        http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc),
-                         self._drain_grpc)
+        http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc), self._drain_grpc)
         if self._grpc is not None:
             self._grpc.shutdown(0)  # after a drain: nothing left; otherwise stop at once
 

@@ -85,15 +85,15 @@ class ServerSettings:
         """`base` (default: the defaults) with the App.run-style options applied; None
         values mean "not given". `where` names the caller in errors."""
         top: dict[str, Any] = {}
-        nested: dict[str, dict[str, Any]] = {"http1": {}, "http2": {}, "grpc": {}}
-        own = {f.name for f in dataclasses.fields(cls)}
+        nested: dict[str, dict[str, Any]] = {group: {} for group in _GROUPS}
+        own = _field_names(cls)
         for name, value in options.items():
             if value is None:
                 continue
             prefix, _, rest = name.partition("_")
             if name in own:
                 top[name] = value
-            elif prefix in nested and rest in _field_names(type(getattr(_DEFAULTS, prefix))):
+            elif prefix in _GROUPS and rest in _field_names(_GROUPS[prefix]):
                 nested[prefix][rest] = value
             else:
                 raise TypeError(f"{where}: unknown setting {name!r}{_suggest(name)}")
@@ -105,28 +105,18 @@ class ServerSettings:
         return dataclasses.replace(settings, **top)
 
     def to_proto(self, listen_fds: tuple[int, ...] = ()) -> Any:
-        """The settings.proto message the runtime reads."""
-        h1, h2, g = self.http1, self.http2, self.grpc
+        """The settings.proto message the runtime reads: its fields are the dataclasses'
+        (workers stays here: the supervisor's), None is "" and a gRPC port None is off."""
+        grpc = dataclasses.asdict(self.grpc)
+        grpc.update(enabled=self.grpc.port is not None, port=self.grpc.port or 0)
+        top = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+               if f.name not in _GROUPS and f.name != "workers"}
         return pb.ServerSettings(
-            host=self.host, port=self.port, threads=self.threads,
-            max_body_bytes=self.max_body_bytes, request_timeout=self.request_timeout,
-            keepalive_timeout=self.keepalive_timeout, graceful_timeout=self.graceful_timeout,
-            ssl_certfile=self.ssl_certfile or "", ssl_keyfile=self.ssl_keyfile or "",
+            **{k: "" if v is None else v for k, v in top.items()},
             listen_fds=list(listen_fds),
-            http1=pb.Http1Settings(
-                max_request_line=h1.max_request_line, max_header_bytes=h1.max_header_bytes,
-                max_headers=h1.max_headers, max_pipelined=h1.max_pipelined,
-                h2c_upgrade=h1.h2c_upgrade),
-            http2=pb.Http2Settings(
-                max_concurrent_streams=h2.max_concurrent_streams,
-                initial_window_size=h2.initial_window_size,
-                connection_window_size=h2.connection_window_size),
-            grpc=pb.GrpcSettings(
-                enabled=g.port is not None, port=g.port or 0,
-                max_receive_message_bytes=g.max_receive_message_bytes,
-                max_send_message_bytes=g.max_send_message_bytes,
-                keepalive_time_ms=g.keepalive_time_ms,
-                keepalive_timeout_ms=g.keepalive_timeout_ms))
+            http1=pb.Http1Settings(**dataclasses.asdict(self.http1)),
+            http2=pb.Http2Settings(**dataclasses.asdict(self.http2)),
+            grpc=pb.GrpcSettings(**grpc))
 
 
 def _field_names(cls: type) -> set[str]:
@@ -135,8 +125,8 @@ def _field_names(cls: type) -> set[str]:
 
 def _all_option_names() -> list[str]:
     names = sorted(_field_names(ServerSettings))
-    for group in ("http1", "http2", "grpc"):
-        names += [f"{group}_{n}" for n in sorted(_field_names(type(getattr(_DEFAULTS, group))))]
+    for group, cls in _GROUPS.items():
+        names += [f"{group}_{n}" for n in sorted(_field_names(cls))]
     return names
 
 
@@ -153,7 +143,7 @@ _GROUP_MAX = {"http1": 2**32 - 1, "http2": 2**31 - 1, "grpc": 2**31 - 1}
 
 
 def _check(obj: Any) -> None:
-    group = _GROUP.get(type(obj))
+    group = next((g for g, cls in _GROUPS.items() if type(obj) is cls), None)
     hints = get_type_hints(type(obj))
     for f in dataclasses.fields(obj):
         value, hint = getattr(obj, f.name), hints[f.name]
@@ -186,5 +176,5 @@ def _check(obj: Any) -> None:
                             f"{type(value).__name__}")
 
 
-_GROUP = {HTTP1Settings: "http1", HTTP2Settings: "http2", GRPCSettings: "grpc"}
+_GROUPS = {"http1": HTTP1Settings, "http2": HTTP2Settings, "grpc": GRPCSettings}
 _DEFAULTS = ServerSettings()

@@ -121,12 +121,16 @@ absl::StatusOr<std::vector<validate::TypeSpecPtr>> ReadTypes(const plan::Plan& p
   return std::vector<validate::TypeSpecPtr>(all.begin(), all.end());
 }
 
-absl::StatusOr<CompiledRef> ReadCompiled(PyObject* capsule, const std::string& type,
-                                         std::vector<int> models) {
-  auto* service = static_cast<const validate::CompiledService*>(
-      PyCapsule_GetPointer(capsule, kCompiledCapsule));
+namespace {
+
+// The compiled service in `capsule` (a <name>_native module's SERVICE), generated for this
+// runtime's ABI.
+absl::StatusOr<const validate::CompiledService*> ServiceIn(PyObject* capsule) {
+  auto* service = capsule == nullptr ? nullptr
+                                     : static_cast<const validate::CompiledService*>(
+                                           PyCapsule_GetPointer(capsule, kCompiledCapsule));
   if (service == nullptr) {
-    PyErr_Clear();
+    if (capsule != nullptr) PyErr_Clear();
     return absl::InvalidArgumentError("not a compiled service (a <name>_native module's SERVICE)");
   }
   if (service->abi != validate::kCompiledAbi) {
@@ -134,6 +138,16 @@ absl::StatusOr<CompiledRef> ReadCompiled(PyObject* capsule, const std::string& t
         absl::StrCat("compiled service ", service->name, " was generated for ABI ", service->abi,
                      ", this runtime reads ", validate::kCompiledAbi, ": rebuild it"));
   }
+  return service;
+}
+
+}  // namespace
+
+absl::StatusOr<CompiledRef> ReadCompiled(PyObject* capsule, const std::string& type,
+                                         std::vector<int> models) {
+  absl::StatusOr<const validate::CompiledService*> found = ServiceIn(capsule);
+  if (!found.ok()) return found.status();
+  const validate::CompiledService* service = *found;
   CompiledRef ref;
   ref.type = service->Find(type);
   if (ref.type == nullptr) {
@@ -159,15 +173,10 @@ absl::StatusOr<server::Endpoint> ReadRoute(const plan::Route& route,
   ep.method = route.method();
   ep.path = route.path();
   if (route.has_compiled_service()) {  // a generated operation: its route from the table
-    PyObject* capsule = service_at(route.compiled_service());
-    const validate::CompiledService* service = nullptr;
-    if (capsule != nullptr) {
-      service = static_cast<const validate::CompiledService*>(
-          PyCapsule_GetPointer(capsule, kCompiledCapsule));
-      if (service == nullptr) PyErr_Clear();  // not a compiled service's capsule
-    }
-    const validate::CompiledRoute* compiled =
-        service != nullptr ? service->FindRoute(route.operation()) : nullptr;
+    absl::StatusOr<const validate::CompiledService*> service =
+        ServiceIn(service_at(route.compiled_service()));
+    if (!service.ok()) return service.status();
+    const validate::CompiledRoute* compiled = (*service)->FindRoute(route.operation());
     if (compiled == nullptr) {
       return absl::NotFoundError(
           absl::StrCat("no compiled route for operation ", route.operation()));
