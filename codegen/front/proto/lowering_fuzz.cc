@@ -3,6 +3,10 @@
 // google/api, google/protobuf and databridge rules files). Whatever the source — bad http
 // rules, unterminated path templates, recursive messages, maps, well-known types, streaming
 // methods — lowering either succeeds with output that prints, or fails with "file:line: ...".
+//
+// The importable files are copied once into a pool of their own with no fallback database:
+// a pool over generated_pool() would record every unknown name an input looks up in the
+// generated pool's known-bad sets, which never shrink, and memory would grow with the run.
 #include <google/protobuf/compiler/parser.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
@@ -27,6 +31,37 @@ class Quiet : public pb::io::ErrorCollector, public pb::DescriptorPool::ErrorCol
                 const std::string&) override {}
 };
 
+// What an input may import: the files protoc-gen-ir's users import, and their dependencies.
+constexpr const char* kImportable[] = {
+    "google/api/annotations.proto",     "google/api/http.proto",
+    "proto/databridge/rules.proto",     "google/protobuf/any.proto",
+    "google/protobuf/duration.proto",   "google/protobuf/empty.proto",
+    "google/protobuf/field_mask.proto", "google/protobuf/struct.proto",
+    "google/protobuf/timestamp.proto",  "google/protobuf/wrappers.proto",
+    "google/protobuf/descriptor.proto",
+};
+
+void CopyInto(const pb::FileDescriptor* file, pb::DescriptorPool* pool) {
+  if (file == nullptr || pool->FindFileByName(file->name()) != nullptr) return;
+  for (int i = 0; i < file->dependency_count(); ++i) CopyInto(file->dependency(i), pool);
+  pb::FileDescriptorProto proto;
+  file->CopyTo(&proto);
+  if (pool->BuildFile(proto) == nullptr) std::abort();
+}
+
+const pb::DescriptorPool* Importable() {
+  static const pb::DescriptorPool* pool = [] {
+    auto* built = new pb::DescriptorPool();
+    for (const char* name : kImportable) {
+      const pb::FileDescriptor* file = pb::DescriptorPool::generated_pool()->FindFileByName(name);
+      if (file == nullptr) std::abort();  // not linked in: the harness would test less
+      CopyInto(file, built);
+    }
+    return built;
+  }();
+  return pool;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -38,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parser.RecordErrorsTo(&quiet);
   if (!parser.Parse(&tokenizer, &proto)) return 0;
   proto.set_name("fuzz.proto");
-  pb::DescriptorPool pool(pb::DescriptorPool::generated_pool());
+  pb::DescriptorPool pool(Importable());
   const pb::FileDescriptor* file = pool.BuildFileCollectingErrors(proto, &quiet);
   if (file == nullptr) return 0;
   databridge::ir::Service service;
