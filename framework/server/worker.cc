@@ -75,7 +75,43 @@ void Worker::Poll(std::vector<Call>* calls) {
     if ((events & EPOLLOUT) && !c->closed()) c->OnWritable();
     Touch(c);
   });
+  CheckWatches();
   calls_ = nullptr;
+}
+
+int64_t Worker::BodyHeld(uint64_t connection, uint64_t sequence) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end() || it->second->closed()) return -1;
+  return it->second->SendBody(sequence, "", false);
+}
+
+int64_t Worker::WatchBody(uint64_t connection, uint64_t sequence, int64_t below, void* cookie) {
+  int64_t held = BodyHeld(connection, sequence);
+  if (held <= below) return held;
+  watches_.push_back({connection, sequence, below, cookie});
+  return kWatching;
+}
+
+bool Worker::CheckWatches() {
+  bool found = false;
+  for (size_t i = 0; i < watches_.size();) {
+    const Watch& w = watches_[i];
+    int64_t held = BodyHeld(w.connection, w.sequence);
+    if (held > w.below) {
+      ++i;
+      continue;
+    }
+    writable_.push_back({w.connection, w.sequence, held, w.cookie});
+    watches_[i] = watches_.back();
+    watches_.pop_back();
+    found = true;
+  }
+  return found;
+}
+
+void Worker::TakeWritable(std::vector<Writable>* out) {
+  for (Writable& w : writable_) out->push_back(w);
+  writable_.clear();
 }
 
 void Worker::Accept() {
@@ -225,6 +261,8 @@ void Worker::Flush() {
     }
     UpdateInterest(c);
   }
+  // Written outside Poll: a watch that drained now is handed out by the next one.
+  if (!watches_.empty() && CheckWatches()) mailbox_.Wake();
   if (draining_ && connections_.empty()) finished_ = true;
 }
 

@@ -8,14 +8,17 @@
 //   worker.Complete(c.connection, c.sequence, response);
 //   worker.Flush();                         // no GIL: write everything answered
 // fd() is the reactor's epoll fd: readable whenever Poll has work, so an asyncio loop can
-// watch it with add_reader (docs/ARCHITECTURE.md, "Threading"). Everything except
-// RequestShutdown runs on the owning thread; RequestShutdown is thread-safe.
+// watch it with add_reader (docs/ARCHITECTURE.md, "Threading"). RequestShutdown and Post are
+// thread-safe; everything else runs on the owning thread.
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_WORKER_H_
 
 #include <atomic>
+#include <climits>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -45,10 +48,28 @@ class Worker : public ConnectionOwner {
   // client is gone, stop producing) and AbortBody. Flush afterwards, as after Complete.
   int64_t SendBody(uint64_t connection, uint64_t sequence, absl::string_view data, bool end);
   void AbortBody(uint64_t connection, uint64_t sequence);
+
+  // Backpressure for a streaming body without polling: its producer waits until the client
+  // has taken enough. Returns the bytes still held if that is at most `below` already (or
+  // -1: nobody reads them); otherwise kWatching, and once it is so (or the client is gone)
+  // a later Poll hands out {connection, sequence, held, cookie} through TakeWritable.
+  // Every watch is handed out in the end: when the worker finishes, no connection is left.
+  static constexpr int64_t kWatching = INT64_MAX;
+  struct Writable {
+    uint64_t connection;
+    uint64_t sequence;
+    int64_t held;
+    void* cookie;  // the caller's, given to WatchBody
+  };
+  int64_t WatchBody(uint64_t connection, uint64_t sequence, int64_t below, void* cookie);
+  void TakeWritable(std::vector<Writable>* out);
   void Flush();
 
   // Thread-safe: stop accepting, finish what is in flight (up to the grace period), close.
   void RequestShutdown();
+  // Thread-safe: runs `fn` on the owning thread, within its next Poll (in post order).
+  // How other threads hand this loop work, e.g. the gRPC shard serving the same loop.
+  void Post(std::function<void()> fn) { mailbox_.Post(std::move(fn)); }
   // True once shutdown has finished: no listener, no connections.
   bool finished() const { return finished_; }
 
@@ -63,6 +84,9 @@ class Worker : public ConnectionOwner {
   void Sweep();
   void Touch(Connection* c);
   void UpdateInterest(Connection* c);
+  int64_t BodyHeld(uint64_t connection, uint64_t sequence);
+  // Moves the watches whose bodies drained (or whose clients left) to writable_.
+  bool CheckWatches();
 
   const RouteSet& routes_;
   int listen_fd_;
@@ -74,6 +98,14 @@ class Worker : public ConnectionOwner {
   absl::flat_hash_set<uint64_t> dirty_;               // connections to flush, each once per Flush
   std::vector<Call>* calls_ = nullptr;                // Poll's output while it runs
   std::vector<Call> deferred_;                        // dispatched outside Poll
+  struct Watch {
+    uint64_t connection;
+    uint64_t sequence;
+    int64_t below;
+    void* cookie;
+  };
+  std::vector<Watch> watches_;
+  std::vector<Writable> writable_;
   uint64_t next_id_ = 16;
   bool draining_ = false;
   bool finished_ = false;

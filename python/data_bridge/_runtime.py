@@ -99,9 +99,10 @@ def spawn(
     return task
 
 
-# Bytes of a streaming body the client has not taken yet past which its producer waits.
+# Bytes of a streaming body the client has not taken yet past which its producer waits,
+# and how few must be left before it goes on (the worker reports that: no polling).
 _HIGH_WATER = 256 * 1024
-_BACKOFF = 0.005  # seconds between looks while it waits
+_LOW_WATER = _HIGH_WATER // 2
 
 
 def stream_body(loop: asyncio.AbstractEventLoop, writer: Any, response: StreamingResponse) -> None:
@@ -137,9 +138,8 @@ async def _pump(writer: Any, content: Any, charset: str) -> None:
                                     "not bytes or str")
                 item = bytes(item)
             held = writer.send(item)
-            while held > _HIGH_WATER:  # the client reads slower than we produce
-                await asyncio.sleep(_BACKOFF)
-                held = writer.send(b"")
+            if held > _HIGH_WATER:  # the client reads slower than we produce
+                held = await writer.drained(_LOW_WATER)
             if held < 0:
                 return  # nobody reads it any more (client gone, stream reset, HEAD)
         writer.send(b"", True)
@@ -157,13 +157,14 @@ async def _pump(writer: Any, content: Any, charset: str) -> None:
 
 def run_worker(worker: Any, grpc: Any = None) -> None:
     """Body of one I/O thread: a persistent asyncio loop driving the native worker (and,
-    with `grpc` (a data_bridge.rpc.GrpcDispatcher), one share of the gRPC calls)."""
+    with `grpc` (a data_bridge.rpc.GrpcServer), one shard of the gRPC calls, whose events
+    arrive through the worker's own wake-ups)."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     worker.attach(loop)
     loop.add_reader(worker.fileno(), worker.drain)
     if grpc is not None:
-        grpc.attach(loop)
+        grpc.attach(worker)
     try:
         loop.run_forever()
     finally:
@@ -173,6 +174,8 @@ def run_worker(worker: Any, grpc: Any = None) -> None:
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
+        if grpc is not None:
+            grpc.detach(worker)
         worker.attach(None)
         asyncio.set_event_loop(None)
         loop.close()

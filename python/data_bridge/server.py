@@ -20,7 +20,7 @@ import threading
 from typing import Any, Optional
 
 from . import _runtime
-from .rpc import GrpcDispatcher, start_grpc
+from .rpc import GrpcServer, start_grpc
 from .settings import ServerSettings
 
 
@@ -33,7 +33,7 @@ class Server:
         self.port = 0
         self.grpc_port: Optional[int] = None
         self._http: Any = None
-        self._grpc: Optional[GrpcDispatcher] = None
+        self._grpc: Optional[GrpcServer] = None
         self._drain_lock = threading.Lock()
         self._drained = False
 

@@ -101,3 +101,28 @@ async def endless(name: str) -> StreamingResponse:
 @app.get("/closed/{name}")
 async def was_closed(name: str) -> dict[str, bool]:
     return {"closed": name in closed}
+
+
+produced: dict[str, int] = {}
+
+
+@app.get("/flood/{name}")
+async def flood(name: str) -> StreamingResponse:
+    """64 KiB pieces without pause, as fast as the client takes them (at most 1 GiB)."""
+    piece = b"f" * 65536
+
+    async def produce() -> AsyncIterator[bytes]:
+        produced[name] = 0
+        try:
+            for _ in range(16384):
+                yield piece
+                produced[name] += len(piece)
+        finally:
+            closed.add(name)
+
+    return StreamingResponse(produce())
+
+
+@app.get("/produced/{name}")
+async def produced_so_far(name: str) -> dict[str, int]:
+    return {"bytes": produced.get(name, -1)}

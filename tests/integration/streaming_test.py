@@ -137,3 +137,62 @@ def test_http10_bodies_end_with_the_connection(server):
     assert b"transfer-encoding" not in head.lower() and b"content-length" not in head.lower()
     assert b"connection: close" in head.lower()
     assert len(body) == 100000
+
+
+def _produced(server, name: str) -> int:
+    return int(httpx.get(f"{server.url}/produced/{name}").json()["bytes"])
+
+
+def _wait_closed(server, name: str) -> None:
+    deadline = time.monotonic() + 5
+    while not httpx.get(f"{server.url}/closed/{name}").json()["closed"]:
+        assert time.monotonic() < deadline, f"producer still running ({name})"
+        time.sleep(0.05)
+
+
+def _settled(server, name: str) -> int:
+    """What the producer made once it stopped making more (it waits for the reader)."""
+    last, deadline = -2, time.monotonic() + 5
+    while True:
+        now = _produced(server, name)
+        if now == last and now > 0:
+            return now
+        assert time.monotonic() < deadline, f"producer of {name} never waited"
+        last = now
+        time.sleep(0.3)
+
+
+def test_a_paused_http11_reader_holds_the_producer_back_then_lets_it_go(server):
+    """Backpressure is an event, not a poll: while the client reads nothing the producer
+    stays at a bounded lead; reading resumes it; leaving while it waits closes it."""
+    name = "paused-h1"
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    s.connect(("127.0.0.1", server.port))
+    s.sendall(f"GET /flood/{name} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+    assert s.recv(65536).startswith(b"HTTP/1.1 200")
+    lead = _settled(server, name)
+    assert lead < 64 * 1024 * 1024  # high-water mark plus socket buffers, not the whole body
+    got = 0
+    while got < 2 * lead:  # reading frees room: the producer goes on
+        got += len(s.recv(1 << 20))
+    assert _produced(server, name) > lead
+    s.close()  # while it waits again
+    _wait_closed(server, name)
+
+
+def test_a_paused_http2_reader_holds_the_producer_back(server):
+    name = "paused-h2"
+    with httpx.Client(base_url=server.url, http1=False, http2=True, timeout=10) as c:
+        with c.stream("GET", f"/flood/{name}") as r:
+            pieces = r.iter_bytes()
+            next(pieces)
+            lead = _settled(server, name)
+            assert lead < 64 * 1024 * 1024
+            got = 0
+            for piece in pieces:
+                got += len(piece)
+                if got > 2 * lead:
+                    break
+            assert _produced(server, name) > lead
+    _wait_closed(server, name)

@@ -1,8 +1,10 @@
 #include "framework/python/internal/invoker.h"
 
+#include <memory>
 #include <string>
 
 #include "framework/http/status_line.h"
+#include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_values.h"
 #include "framework/python/internal/request_data.h"
 #include "framework/python/json_encoder.h"
@@ -139,7 +141,8 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
     worker->Complete(connection, sequence, r);
     return;
   }
-  py::object writer = py::cast(BodyWriter{worker, connection, sequence, std::move(r)});
+  py::object writer = py::cast(BodyWriter{worker, connection, sequence, std::move(r),
+                                          py::reinterpret_borrow<py::object>(loop)});
   PyObject* started = PyObject_CallFunctionObjArgs(runtime_.stream_body.ptr(), loop.ptr(),
                                                    writer.ptr(), result, nullptr);
   if (started == nullptr) {
@@ -169,6 +172,31 @@ int64_t BodyWriter::Send(py::bytes data, bool end) {
   return held;
 }
 
+py::object BodyWriter::Drained(int64_t below) {
+  py::object future = loop.attr("create_future")();
+  int64_t held = head ? 0 : worker->WatchBody(connection, sequence, below, future.ptr());
+  if (held == server::Worker::kWatching) {
+    future.inc_ref();  // the worker's cookie, until ResolveWritable
+  } else {
+    future.attr("set_result")(held);
+  }
+  return future;
+}
+
+void ResolveWritable(const std::vector<server::Worker::Writable>& writable) {
+  for (const server::Worker::Writable& w : writable) {
+    py::object future = py::reinterpret_steal<py::object>(static_cast<PyObject*>(w.cookie));
+    PyObject* done = PyObject_CallMethod(future.ptr(), "done", nullptr);
+    if (done == Py_False) {  // not cancelled meanwhile (its task was)
+      PyObject* r =
+          PyObject_CallMethod(future.ptr(), "set_result", "L", static_cast<long long>(w.held));
+      Py_XDECREF(r);
+    }
+    Py_XDECREF(done);
+    PyErr_Clear();
+  }
+}
+
 void BodyWriter::Abort() {
   py::gil_scoped_release release;
   if (head) {  // nothing was sent: the failure can still be told
@@ -183,62 +211,32 @@ void BodyWriter::Abort() {
 void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* worker,
                    py::handle loop) {
   // Each request runs in its own copy of the context (contextvars do not leak between
-  // requests); the first step runs now, without an event-loop turn.
-  PyObject* context = PyContext_CopyCurrent();
-  if (context == nullptr || PyContext_Enter(context) != 0) {
-    Py_XDECREF(context);
+  // requests).
+  PyObject* context = NewCallContext();
+  if (context == nullptr) {
     Py_DECREF(coro);
     worker->Complete(call.connection, call.sequence, ExceptionToResponse("context"));
     return;
   }
-  PyObject* yielded = nullptr;
-  PySendResult sent = PyIter_Send(coro, Py_None, &yielded);
-  PyContext_Exit(context);
-  const int status_code = endpoints_[call.endpoint->id].status_code;
-  if (sent == PYGEN_RETURN) {
-    Answer(worker, call.connection, call.sequence, yielded, status_code, loop);
-    Py_DECREF(yielded);
-    Py_DECREF(coro);
-    Py_DECREF(context);
-    return;
-  }
-  if (sent == PYGEN_ERROR) {
-    Py_DECREF(coro);
-    Py_DECREF(context);
-    worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
-    return;
-  }
-  // Suspended on `yielded` (a future, or None for a bare yield): continue as a Task.
-  const uint64_t connection = call.connection, sequence = call.sequence;
-  py::cpp_function on_done([this, worker, connection, sequence, status_code,
-                            loop_ref = py::reinterpret_borrow<py::object>(loop)](py::handle task) {
-    PyObject* cancelled = PyObject_CallMethod(task.ptr(), "cancelled", nullptr);
-    const bool was_cancelled = cancelled == Py_True;
-    Py_XDECREF(cancelled);
-    if (was_cancelled) {  // shutdown past its grace period, or the loop closing
-      worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
-      worker->Flush();
-      return;
-    }
-    PyObject* result = PyObject_CallMethod(task.ptr(), "result", nullptr);
-    if (result == nullptr) {
-      worker->Complete(connection, sequence, ExceptionToResponse("handler"));
-    } else {
-      Answer(worker, connection, sequence, result, status_code, loop_ref);
-      Py_DECREF(result);
-    }
-    worker->Flush();
-  });
-  py::object coro_obj = py::reinterpret_steal<py::object>(coro);
-  py::object pending = py::reinterpret_steal<py::object>(yielded);
   py::object ctx = py::reinterpret_steal<py::object>(context);
-  PyObject* task = PyObject_CallFunctionObjArgs(runtime_.spawn.ptr(), loop.ptr(), coro_obj.ptr(),
-                                                pending.ptr(), ctx.ptr(), on_done.ptr(), nullptr);
-  if (task == nullptr) {
-    worker->Complete(call.connection, call.sequence, ExceptionToResponse("spawn"));
-    return;
-  }
-  Py_DECREF(task);
+  const int status_code = endpoints_[call.endpoint->id].status_code;
+  const uint64_t connection = call.connection, sequence = call.sequence;
+  // Finished in the first step: PyWorker::Drain flushes; from a Task: flush here.
+  auto first_step = std::make_shared<bool>(true);
+  RunCoroutine(
+      runtime_.spawn, coro, context, loop,
+      [this, worker, connection, sequence, status_code, first_step,
+       loop_ref = py::reinterpret_borrow<py::object>(loop)](Outcome outcome, PyObject* value) {
+        if (outcome == Outcome::kCancelled) {  // shutdown past its grace period
+          worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
+        } else if (outcome == Outcome::kRaised) {
+          worker->Complete(connection, sequence, ExceptionToResponse("handler"));
+        } else {
+          Answer(worker, connection, sequence, value, status_code, loop_ref);
+        }
+        if (!*first_step) worker->Flush();
+      });
+  *first_step = false;
 }
 
 http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {

@@ -48,18 +48,26 @@ struct PyEndpoint {
 
 // What a streaming response's body is sent through (data_bridge._core.BodyWriter), on the
 // loop of the worker that owns the connection:
-//   held = writer.send(b"piece")   # bytes still unsent; -1: nobody reads them, stop
-//   writer.send(b"", True)         # the end          writer.abort(): it failed midway
+//   held = writer.send(b"piece")         # bytes still unsent; -1: nobody reads them, stop
+//   held = await writer.drained(below)   # once at most `below` are (or -1): no polling
+//   writer.send(b"", True)               # the end          writer.abort(): it failed midway
 // The response's head waits in `head` for the first send (an end at once is an ordinary
-// response with a Content-Length); an abort before it answers 500 instead.
+// response with a Content-Length); an abort before it answers 500 instead. drained's
+// future is resolved by PyWorker::Drain when the worker reports the body writable
+// (Worker::WatchBody).
 struct BodyWriter {
   server::Worker* worker;
   uint64_t connection;
   uint64_t sequence;
   std::optional<http::Response> head;
+  pybind11::object loop;
   int64_t Send(pybind11::bytes data, bool end);
+  pybind11::object Drained(int64_t below);
   void Abort();
 };
+
+// Resolves the futures of BodyWriter::drained the worker reports (GIL held).
+void ResolveWritable(const std::vector<server::Worker::Writable>& writable);
 
 class Invoker {
  public:

@@ -1,15 +1,17 @@
 // PyGrpcServer: framework/grpc's server as Python sees it (data_bridge._core.GrpcServer),
-// delivering each call's events to the asyncio loop that serves it.
+// its calls served on the HTTP server's loops by GrpcShard (grpc_runner.h).
 //
-//   core = _core.GrpcServer(config, [("/pkg.Svc/Method", kind), ...], loops=threads)
+//   core = _core.GrpcServer(settings, methods, loops=threads, runtime=data_bridge.rpc)
 //   port = core.start()
-//   for q in core.queues(): loop.add_reader(q.fileno(), handle, q.drain())   # one per loop
+//   core.attach(worker)         # on each I/O thread (run_worker): shard i joins its loop
+//   core.detach(worker)         # before that loop closes
 //   core.shutdown(grace_seconds)
-// The server has one shard per loop, and queue i gets shard i's calls: a call's events and
-// operations stay with one gRPC thread and one loop. A queue is an eventfd plus a locked
-// list, drained with the GIL held into [(kind, call, message bytes or None), ...]; gRPC's
-// threads never take the GIL. Operations a loop's handlers queue are kicked to their shard
-// once per loop iteration (loop.call_soon(queue.flush)).
+// methods: [(path, kind, rules or None, handler or None, request class, response class)].
+// The server has one shard per loop: a call's events and operations stay with one gRPC
+// thread and one loop. Events reach the loop through its worker's mailbox (one wake-up fd
+// per loop); gRPC's threads never take the GIL. Operations queued while the worker drains
+// are kicked to the shard once, after it; those queued from other loop callbacks (a Task,
+// a handler's context) once per loop iteration.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_GRPC_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_GRPC_H_
 
@@ -20,56 +22,35 @@
 #include <vector>
 
 #include "framework/grpc/grpc_server.h"
+#include "framework/python/internal/grpc_runner.h"
+#include "framework/python/internal/py_server.h"
 
 namespace databridge::python {
-
-class GrpcQueue {
- public:
-  // Events of `server`'s shard `shard`.
-  GrpcQueue(rpc::GrpcServer* server, int shard);
-  ~GrpcQueue();
-  GrpcQueue(const GrpcQueue&) = delete;
-  GrpcQueue& operator=(const GrpcQueue&) = delete;
-
-  int fileno() const { return fd_; }
-  void Push(rpc::CallEvent event);  // any thread
-  pybind11::list Drain();           // GIL held
-  // The loop this queue's calls run on.
-  void Attach(pybind11::object loop);
-  // After a handler queued an operation (GIL held): a flush at the end of this loop
-  // iteration, or one now when no loop is attached.
-  void OperationQueued();
-  void Flush();                                       // GIL held
-  void Detach() { call_soon_ = pybind11::object(); }  // GIL held: drops the loop
-
- private:
-  int fd_;
-  rpc::GrpcServer* const server_;
-  const int shard_;
-  pybind11::object call_soon_;
-  pybind11::object flush_;  // this queue's bound Flush
-  bool flush_scheduled_ = false;
-  std::mutex mu_;
-  std::vector<rpc::CallEvent> events_;
-};
 
 class PyGrpcServer final : public rpc::CallSink {
  public:
   // settings: a serialized settings.proto ServerSettings; its host, grpc and TLS fields.
-  PyGrpcServer(const pybind11::bytes& settings, pybind11::list methods, int loops);
+  PyGrpcServer(const pybind11::bytes& settings, pybind11::list methods, int loops,
+               pybind11::object runtime);
+  ~PyGrpcServer() override;
   int Start();
   void Shutdown(double grace_seconds);
+  // The next free shard serves its calls on `worker`'s loop (GIL held, on that loop's thread).
+  void Attach(PyWorker& worker);
+  void Detach(PyWorker& worker);
   // After the binding layer queued an operation on `call` (GIL held).
   static void OperationQueued(const rpc::GrpcCall& call);
-  pybind11::list queues();
   void Post(rpc::CallEvent event) override;
 
  private:
-  std::vector<std::unique_ptr<GrpcQueue>> queues_;
+  std::vector<GrpcMethodPy> methods_;
+  GrpcRuntime runtime_;
   std::unique_ptr<rpc::GrpcServer> server_;
+  std::vector<std::unique_ptr<GrpcShard>> shards_;
+  std::mutex mu_;  // Attach/Detach from several loops' threads
 };
 
-// Binds GrpcServer, GrpcQueue and GrpcCall into module `m`.
+// Binds GrpcServer, GrpcShard and GrpcCall into module `m`.
 void BindGrpc(pybind11::module_& m);
 
 }  // namespace databridge::python

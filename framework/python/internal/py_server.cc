@@ -20,12 +20,25 @@ void PyWorker::Drain() {
   {
     py::gil_scoped_release release;
     worker_->Poll(&calls_);
+    worker_->TakeWritable(&writable_);
+  }
+  if (!writable_.empty()) {  // streaming bodies whose clients caught up: their pumps go on
+    ResolveWritable(writable_);
+    writable_.clear();
   }
   for (server::Call& call : calls_) invoker_->Invoke(call, worker_, loop_);
   calls_.clear();
+  LoopGuest* guest = guest_;
+  if (guest != nullptr) guest->RunReady();
   {
     py::gil_scoped_release release;
     worker_->Flush();
+    if (guest != nullptr) guest->Kick();
+    if (worker_->finished()) worker_->TakeWritable(&writable_);  // the last ones: -1
+  }
+  if (!writable_.empty()) {
+    ResolveWritable(writable_);
+    writable_.clear();
   }
   if (worker_->finished() && loop_) {
     loop_.attr("remove_reader")(worker_->fd());

@@ -23,18 +23,33 @@
 
 namespace databridge::python {
 
+// Work another server has for this worker's loop (the gRPC shard of the same loop), which
+// reaches it through the worker's mailbox and is done in its drain.
+class LoopGuest {
+ public:
+  virtual ~LoopGuest() = default;
+  virtual void RunReady() = 0;  // GIL held, after the worker's calls
+  virtual void Kick() = 0;      // GIL released, after the worker's flush
+};
+
 class PyWorker {
  public:
   PyWorker(server::Worker* worker, Invoker* invoker) : worker_(worker), invoker_(invoker) {}
   int fileno() const { return worker_->fd(); }
   void Attach(pybind11::object loop) { loop_ = std::move(loop); }
   void Drain();
+  server::Worker* worker() const { return worker_; }
+  const pybind11::object& loop() const { return loop_; }
+  LoopGuest* guest() const { return guest_; }
+  void SetGuest(LoopGuest* guest) { guest_ = guest; }
 
  private:
   server::Worker* worker_;
   Invoker* invoker_;
+  LoopGuest* guest_ = nullptr;
   pybind11::object loop_;
   std::vector<server::Call> calls_;
+  std::vector<server::Worker::Writable> writable_;
 };
 
 class PyServer {
