@@ -5,10 +5,12 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <memory>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "framework/json/json_reader.h"
+#include "framework/validate/validator.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -16,59 +18,48 @@ namespace databridge::rpc {
 
 namespace pb = ::google::protobuf;
 
-namespace {
-
-// ["book","authors",0,"displayName"] -> book.authors[0].displayName
-std::string FieldPath(const std::string& loc_json) {
-  auto root = json::JsonReader::ForThisThread().Parse(loc_json);
-  std::string out;
-  if (!root.ok()) return loc_json;
-  simdjson::dom::array parts;
-  if (root->get_array().get(parts) != simdjson::SUCCESS) return loc_json;
-  for (simdjson::dom::element part : parts) {
-    if (part.is_int64()) {
-      absl::StrAppend(&out, "[", part.get_int64().value_unsafe(), "]");
-    } else if (part.is_string()) {
-      std::string_view key = part.get_string().value_unsafe();
-      absl::StrAppend(&out, out.empty() ? "" : ".", absl::string_view(key.data(), key.size()));
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-RequestValidator::RequestValidator(std::string message_type, const validate::CompiledType* compiled)
-    : message_type_(std::move(message_type)), compiled_(compiled) {
+RequestValidator::RequestValidator(std::string message_type, validate::TypeSpecPtr spec)
+    : message_type_(std::move(message_type)), spec_(std::move(spec)) {
   const pb::Descriptor* d =
       pb::DescriptorPool::generated_pool()->FindMessageTypeByName(message_type_);
-  if (d != nullptr) prototype_ = pb::MessageFactory::generated_factory()->GetPrototype(d);
+  if (d == nullptr || spec_ == nullptr) return;
+  prototype_ = pb::MessageFactory::generated_factory()->GetPrototype(d);
+  checker_ = MessageChecker::Build(d, *spec_);
 }
 
 RequestValidator::~RequestValidator() = default;
 
+bool RequestValidator::CheckJson(const pb::Message& request, validate::Errors* errors) const {
+  std::string json;
+  if (!pb::util::MessageToJsonString(request, &json).ok()) return true;  // no JSON form
+  // The JSON text must outlive the parse: the reader keeps views into its own copy.
+  auto root = json::JsonReader::ForThisThread().Parse(json);
+  if (!root.ok()) return true;
+  validate::Location loc;
+  validate::ValidateJson(*spec_, *root, loc, errors);
+  return errors->empty();
+}
+
 bool RequestValidator::Check(const std::string& bytes, std::string* message,
                              std::string* details) const {
-  if (prototype_ == nullptr || compiled_ == nullptr || compiled_->decode_json == nullptr) {
-    return true;  // nothing to check against
-  }
+  if (prototype_ == nullptr) return true;  // nothing to check against
   std::unique_ptr<pb::Message> request(prototype_->New());
   if (!request->ParseFromString(bytes)) {
     *message = absl::StrCat("malformed request message (", message_type_, ")");
     return false;
   }
-  std::string json;
-  if (!pb::util::MessageToJsonString(*request, &json).ok()) return true;
-  // The JSON text must outlive the parse: the reader keeps views into its own copy.
-  auto root = json::JsonReader::ForThisThread().Parse(json);
-  if (!root.ok()) return true;
   validate::Errors errors;
-  validate::Location loc;
-  if (compiled_->decode_json(*root, loc, &errors) != nullptr && errors.empty()) return true;
+  MessageChecker::Result checked =
+      checker_ ? checker_->Check(*request, &errors) : MessageChecker::Result::kUndecided;
+  if (checked == MessageChecker::Result::kOk) return true;
+  if (checked == MessageChecker::Result::kUndecided) {
+    errors.clear();
+    if (CheckJson(*request, &errors)) return true;
+  }
   google::rpc::BadRequest bad;
   for (const validate::ValidationError& e : errors) {
     google::rpc::BadRequest::FieldViolation* v = bad.add_field_violations();
-    v->set_field(FieldPath(e.loc_json));
+    v->set_field(validate::FieldPath(e.loc));
     v->set_description(e.msg);
   }
   google::rpc::Status status;

@@ -120,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   for (const auto& e : r.errors) {
-    if (e.loc_json.empty() || e.type.empty()) std::abort();
+    if (e.loc.empty() || e.type.empty()) std::abort();
   }
   return 0;
 }

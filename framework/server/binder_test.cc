@@ -45,8 +45,8 @@ TEST(Bind, CollectsAllErrors) {
   http::Request req;
   BindResult r = Bind(SearchEndpoint(), req, {{"user_id", "x"}});
   ASSERT_EQ(r.errors.size(), 2u);
-  EXPECT_EQ(r.errors[0].loc_json, R"(["path","user_id"])");
-  EXPECT_EQ(r.errors[1].loc_json, R"(["query","q"])");
+  EXPECT_EQ(validate::LocJson(r.errors[0].loc), R"(["path","user_id"])");
+  EXPECT_EQ(validate::LocJson(r.errors[1].loc), R"(["query","q"])");
   EXPECT_EQ(r.errors[1].type, "missing");
   EXPECT_EQ(r.args[2].kind, validate::Value::Kind::kMissing);
 }
@@ -57,7 +57,7 @@ TEST(Bind, JsonBody) {
   http::Request req;
   BindResult missing = Bind(ep, req, {});
   ASSERT_EQ(missing.errors.size(), 1u);
-  EXPECT_EQ(missing.errors[0].loc_json, R"(["body"])");
+  EXPECT_EQ(validate::LocJson(missing.errors[0].loc), R"(["body"])");
   req.body = "{\"a\": 1";
   BindResult bad = Bind(ep, req, {});
   ASSERT_EQ(bad.errors.size(), 1u);

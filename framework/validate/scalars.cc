@@ -508,4 +508,59 @@ std::string TagText(element tag) {
   return tag.type() == element_type::STRING ? std::string(JsonText(tag)) : JsonInput(tag);
 }
 
+bool CheckBounds(const TypeSpec& spec, double v, InputFn input, const Location& loc,
+                 Errors* errors) {
+  bool ok = true;
+  auto fail = [&](BoundKind kind, const Bound& b) {
+    ReportBound(kind, b.text, input, loc, errors);
+    ok = false;
+  };
+  if (spec.gt && !(v > spec.gt->value)) fail(BoundKind::kGt, *spec.gt);
+  if (spec.ge && !(v >= spec.ge->value)) fail(BoundKind::kGe, *spec.ge);
+  if (spec.lt && !(v < spec.lt->value)) fail(BoundKind::kLt, *spec.lt);
+  if (spec.le && !(v <= spec.le->value)) fail(BoundKind::kLe, *spec.le);
+  if (spec.multiple_of && !IsMultipleOf(v, spec.multiple_of->value)) {
+    fail(BoundKind::kMultipleOf, *spec.multiple_of);
+  }
+  return ok;
+}
+
+bool CheckString(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
+                 Errors* errors) {
+  bool ok = true;
+  if (spec.min_length || spec.max_length) {
+    size_t n = CodePoints(s);
+    if (spec.min_length && n < *spec.min_length) {
+      ReportStringLength(false, *spec.min_length, input, loc, errors);
+      ok = false;
+    }
+    if (spec.max_length && n > *spec.max_length) {
+      ReportStringLength(true, *spec.max_length, input, loc, errors);
+      ok = false;
+    }
+  }
+  if (spec.format != StringFormat::kNone && !CheckFormat(spec.format, s, input, loc, errors)) {
+    ok = false;
+  }
+  if (spec.pattern && !RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *spec.pattern)) {
+    ReportPattern(spec.pattern_text, input, loc, errors);
+    ok = false;
+  }
+  return ok;
+}
+
+bool CheckItems(const TypeSpec& spec, size_t n, InputFn input, const Location& loc,
+                Errors* errors) {
+  bool ok = true;
+  if (spec.min_length && n < *spec.min_length) {
+    ReportItemCount(false, *spec.min_length, n, input, loc, errors);
+    ok = false;
+  }
+  if (spec.max_length && n > *spec.max_length) {
+    ReportItemCount(true, *spec.max_length, n, input, loc, errors);
+    ok = false;
+  }
+  return ok;
+}
+
 }  // namespace databridge::validate

@@ -57,6 +57,15 @@ bool TextInt(absl::string_view text, const Location& loc, Errors* errors, int64_
 bool TextFloat(absl::string_view text, const Location& loc, Errors* errors, double* out);
 bool TextUuid(absl::string_view text, const Location& loc, Errors* errors, std::string* out);
 
+// A value already of the spec's type against the spec's constraints (bounds, multiple_of;
+// lengths, format, pattern; item counts), every violation reported; false if any. The
+// TypeSpec validators and the gRPC message checker (whose values protobuf parsed) share them.
+bool CheckBounds(const TypeSpec& spec, double v, InputFn input, const Location& loc,
+                 Errors* errors);
+bool CheckString(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
+                 Errors* errors);
+bool CheckItems(const TypeSpec& spec, size_t n, InputFn input, const Location& loc, Errors* errors);
+
 // Numeric constraints: the caller compares; these report ("greater than or equal to 1").
 enum class BoundKind { kGt, kGe, kLt, kLe, kMultipleOf };
 void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input, const Location& loc,

@@ -18,8 +18,15 @@
 namespace databridge::validate {
 
 // A path of keys and indices: ["body", "tags", 0]. Keys are views: they must outlive the
-// Location (spec keys, JSON keys of the document being validated, literals); the JSON text
-// is built only when an error is reported.
+// Location (spec keys, JSON keys of the document being validated, literals); an error
+// keeps its own copy (LocPart), made only when one is reported.
+// One step of an error's location, owned: a key or an index.
+struct LocPart {
+  std::string key;
+  size_t index = 0;
+  bool is_index = false;
+};
+
 class Location {
  public:
   Location() = default;
@@ -27,7 +34,8 @@ class Location {
   void PushKey(absl::string_view key) { parts_.push_back(Part{key, 0, false}); }
   void PushIndex(size_t index) { parts_.push_back(Part{{}, index, true}); }
   void Pop() { parts_.pop_back(); }
-  std::string ToJson() const;
+  // The path as an error keeps it (built only when an error is reported).
+  std::vector<LocPart> Parts() const;
 
  private:
   struct Part {
@@ -39,14 +47,19 @@ class Location {
 };
 
 struct ValidationError {
-  std::string loc_json;  // ["query","limit"]
-  std::string type;      // pydantic error type
+  std::vector<LocPart> loc;  // query, limit
+  std::string type;          // pydantic error type
   std::string msg;
   std::string input_json;  // the offending input as JSON ("null" when absent)
   std::string ctx_json;    // {"ge":1} or empty
 };
 
 using Errors = std::vector<ValidationError>;
+
+// ["query","limit"]: the location as FastAPI's 422 body writes it.
+std::string LocJson(const std::vector<LocPart>& loc);
+// book.authors[0].displayName: as google.rpc.BadRequest's field paths are written.
+std::string FieldPath(const std::vector<LocPart>& loc);
 
 void AddError(const Location& loc, absl::string_view type, absl::string_view msg,
               std::string input_json, Errors* errors, std::string ctx_json = "");

@@ -38,7 +38,7 @@ TEST(ValidateText, IntWithBounds) {
   Text(*s, "101", &errors);
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].type, "int_parsing");
-  EXPECT_EQ(errors[0].loc_json, "[\"query\",\"p\"]");
+  EXPECT_EQ(validate::LocJson(errors[0].loc), "[\"query\",\"p\"]");
   EXPECT_EQ(errors[0].input_json, "\"abc\"");
   EXPECT_EQ(errors[1].type, "greater_than_equal");
   EXPECT_EQ(errors[1].msg, "Input should be greater than or equal to 1");
@@ -89,7 +89,7 @@ TEST(ValidateTexts, ListTakesAllScalarTakesLast) {
   Location loc({"query", "n"});
   Value v = ValidateTexts(*list, {"1", "2", "x"}, loc, &errors);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].loc_json, "[\"query\",\"n\",2]");
+  EXPECT_EQ(validate::LocJson(errors[0].loc), "[\"query\",\"n\",2]");
   errors.clear();
   v = ValidateTexts(*Spec(TypeKind::kInt), {"1", "2"}, loc, &errors);
   EXPECT_EQ(v.i, 2);
@@ -124,12 +124,12 @@ TEST(ValidateJson, ReportsEveryViolationWithLocation) {
   Errors errors;
   Json(*ItemSpec(), R"({"name": "", "price": -1, "tags": ["a", 2]})", &errors);
   ASSERT_EQ(errors.size(), 3u);
-  EXPECT_EQ(errors[0].loc_json, "[\"body\",\"name\"]");
+  EXPECT_EQ(validate::LocJson(errors[0].loc), "[\"body\",\"name\"]");
   EXPECT_EQ(errors[0].type, "string_too_short");
   EXPECT_EQ(errors[0].msg, "String should have at least 1 character");
   EXPECT_EQ(errors[1].type, "greater_than");
   EXPECT_EQ(errors[1].input_json, "-1");
-  EXPECT_EQ(errors[2].loc_json, "[\"body\",\"tags\",1]");
+  EXPECT_EQ(validate::LocJson(errors[2].loc), "[\"body\",\"tags\",1]");
   EXPECT_EQ(errors[2].type, "string_type");
 }
 
@@ -138,7 +138,7 @@ TEST(ValidateJson, MissingAndWrongShape) {
   Json(*ItemSpec(), R"({"name": "x"})", &errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].type, "missing");
-  EXPECT_EQ(errors[0].loc_json, "[\"body\",\"price\"]");
+  EXPECT_EQ(validate::LocJson(errors[0].loc), "[\"body\",\"price\"]");
   EXPECT_EQ(errors[0].input_json, R"({"name":"x"})");
   errors.clear();
   Json(*ItemSpec(), "[1]", &errors);
@@ -219,7 +219,7 @@ TEST(ValidateJson, DiscriminatedUnion) {
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].type, "union_tag_invalid");
   EXPECT_EQ(errors[1].type, "union_tag_not_found");
-  EXPECT_EQ(errors[2].loc_json, R"(["body","dog","n"])");
+  EXPECT_EQ(validate::LocJson(errors[2].loc), R"(["body","dog","n"])");
 }
 
 TEST(ValidateJson, UntaggedUnionTakesFirstMatch) {

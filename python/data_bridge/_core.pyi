@@ -74,7 +74,7 @@ class GrpcServer:
     # class); runtime: data_bridge.rpc (GrpcContext, RequestStream, AbortError, spawn,
     # log_exception).
     def __init__(self, settings: bytes,
-                 methods: list[tuple[str, int, tuple[str, Any, str, list[int]] | None,
+                 methods: list[tuple[str, int, tuple[str, bytes, int] | None,
                                      Callable[..., Any] | None, Any, Any]],
                  loops: int, runtime: Any) -> None: ...
     def start(self) -> int: ...

@@ -10,7 +10,7 @@ way, so decorator routes and spec-generated ones validate alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
@@ -62,10 +62,20 @@ def _model_map(native: Any, positions: dict[str, int]) -> list[int]:
 
 
 def compiled_rules(native: Any, type_name: str,
-                   positions: dict[str, int] | None = None) -> tuple[Any, str, list[int]]:
+                   positions: dict[str, int]) -> tuple[Any, str, list[int]]:
     """How the runtime finds a generated decoder: (the service capsule, the type's name,
-    the model map; no positions, as for gRPC, whose messages are protobuf's: all -1)."""
-    return native.SERVICE, type_name, _model_map(native, positions or {})
+    the model map)."""
+    return native.SERVICE, type_name, _model_map(native, positions)
+
+
+def message_plan(models: Iterable[ir.Model], name: str) -> tuple[bytes, int]:
+    """One model's type specs as the gRPC server checks its messages' field rules with:
+    a plan holding them and the model's index (its messages are protobuf's: no classes)."""
+    models = list(models)
+    table = plan.Plan()
+    conv = TypeSpecs(models, sorted(m.name for m in models), table.types)
+    root = conv.model_spec(name)
+    return table.SerializeToString(), root
 
 
 def runtime_routes(lowered: Lowered) -> ServedRoutes:

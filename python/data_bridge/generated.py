@@ -16,7 +16,7 @@ from google.protobuf import empty_pb2, json_format
 import data_bridge.ir_pb2 as ir
 
 from ._core import encode_json
-from ._runtime_spec import compiled_rules
+from ._runtime_spec import message_plan
 from .responses import StreamingResponse
 from .rpc import BIDI_STREAMING, CLIENT_STREAMING, SERVER_STREAMING, UNARY, GrpcMethod
 from .rpc_context import RpcAbort, ServicerContext
@@ -138,7 +138,8 @@ class ProtoRoutes(GeneratedRoutes):
         for rpc in self.service.rpcs:
             rules = None
             if self.native is not None and self._has_rules(rpc.request_model, set()):
-                rules = (rpc.request, *compiled_rules(self.native, rpc.request_model))
+                # Checked on the message (the C++ descriptors come with the native module).
+                rules = (rpc.request, *message_plan(self.service.models, rpc.request_model))
             out.append(GrpcMethod(
                 path=rpc.path,
                 kind=kinds[(rpc.client_streaming, rpc.server_streaming)],

@@ -50,9 +50,9 @@ class GrpcMethod:
     handler: Optional[Callable[..., Any]]  # None: not implemented (UNIMPLEMENTED)
     request_class: Any
     response_class: Any
-    # (message type, compiled service, type name, model indices): field rules checked
-    # natively on every request message.
-    rules: Optional[tuple[str, Any, str, list[int]]] = None
+    # (message type, plan.proto Plan bytes, the request model's index in it): field rules
+    # checked natively on every request message.
+    rules: Optional[tuple[str, bytes, int]] = None
 
 
 class Metadatum(tuple):  # type: ignore[type-arg]

@@ -114,7 +114,7 @@ class Checker final : public databridge::validate::Builder {
 };
 
 void CheckErrors(const Errors& errors) {
-  for (const auto& e : errors) Check(!e.type.empty() && e.loc_json.size() >= 2);
+  for (const auto& e : errors) Check(!e.type.empty() && !e.msg.empty());
 }
 
 void Run(const CompiledService& service, const CompiledType& type, absl::string_view input) {

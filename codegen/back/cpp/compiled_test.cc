@@ -21,7 +21,7 @@ simdjson::dom::element Parse(const std::string& text) {
 
 std::string Summary(const Errors& errors) {
   std::string out;
-  for (const auto& e : errors) out += e.type + "@" + e.loc_json + " ";
+  for (const auto& e : errors) out += e.type + "@" + databridge::validate::LocJson(e.loc) + " ";
   return out;
 }
 

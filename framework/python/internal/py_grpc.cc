@@ -25,17 +25,22 @@ PyGrpcServer::PyGrpcServer(const py::bytes& settings, py::list methods, int loop
   std::vector<rpc::MethodSpec> specs;
   for (py::handle m : methods) {
     // (path, kind, rules, handler, request class, response class); rules: (message type,
-    // service capsule, type name, model indices) or None.
+    // serialized plan.proto Plan, the message's model index in it) or None.
     py::tuple t = m.cast<py::tuple>();
     if (t.size() != 6) throw std::invalid_argument("gRPC method: a 6-tuple");
     rpc::MethodSpec spec{t[0].cast<std::string>(), static_cast<rpc::CallKind>(t[1].cast<int>())};
     if (!t[2].is_none()) {
       py::tuple rules = t[2].cast<py::tuple>();
-      absl::StatusOr<CompiledRef> ref = ReadCompiled(rules[1].ptr(), rules[2].cast<std::string>(),
-                                                     rules[3].cast<std::vector<int>>());
-      if (!ref.ok()) throw std::invalid_argument(std::string(ref.status().message()));
+      absl::StatusOr<plan::Plan> p = ParsePlan(std::string(rules[1].cast<py::bytes>()));
+      if (!p.ok()) throw std::invalid_argument(std::string(p.status().message()));
+      absl::StatusOr<std::vector<validate::TypeSpecPtr>> types = ReadTypes(*p);
+      if (!types.ok()) throw std::invalid_argument(std::string(types.status().message()));
+      const int root = rules[2].cast<int>();
+      if (root < 0 || root >= static_cast<int>(types->size())) {
+        throw std::invalid_argument("gRPC field rules: no such type in the plan");
+      }
       spec.validator =
-          std::make_shared<rpc::RequestValidator>(rules[0].cast<std::string>(), ref->type);
+          std::make_shared<rpc::RequestValidator>(rules[0].cast<std::string>(), (*types)[root]);
     }
     methods_.push_back(GrpcMethodPy{spec.path, spec.kind, t[3], t[4], t[5]});
     specs.push_back(std::move(spec));
