@@ -56,12 +56,18 @@ class Models:
         self.classes[name] = None
         return name, True
 
-    def mark(self) -> tuple[int, dict[str, Any], dict[Any, str]]:
-        return len(self.service.models), dict(self.classes), dict(self._names)
+    def mark(self) -> tuple[int, int, int]:
+        """Where things stand: models only ever get added (dicts keep insertion order), so
+        their counts are enough to go back to."""
+        return len(self.service.models), len(self.classes), len(self._names)
 
-    def rollback(self, mark: tuple[int, dict[str, Any], dict[Any, str]]) -> None:
+    def rollback(self, mark: tuple[int, int, int]) -> None:
         """Forgets the models met since `mark` (a signature that failed half-way)."""
-        count, self.classes, self._names = mark[0], dict(mark[1]), dict(mark[2])
+        count, classes, names = mark
+        for name in list(self.classes)[classes:]:
+            del self.classes[name]
+        for cls in list(self._names)[names:]:
+            del self._names[cls]
         del self.service.models[count:]
         self.types.clear()
 
@@ -246,25 +252,50 @@ def _default_json(value: Any) -> str:
         return ""
 
 
+_EMPTY = inspect.Parameter.empty
+
+
+def _parameters(fn: Callable[..., Any]) -> list[tuple[str, Any]]:
+    """(name, default or _EMPTY) of each parameter, as inspect.signature gives them; read
+    from a plain function's code object directly (a fraction of signature()'s cost, which
+    counts with thousands of routes). Raises TypeError for *args and **kwargs."""
+    code = getattr(fn, "__code__", None)
+    if (type(fn) is not types.FunctionType or code is None or hasattr(fn, "__wrapped__")
+            or hasattr(fn, "__signature__")):  # decorated, partial, bound, callable objects
+        out = []
+        for name, p in inspect.signature(fn).parameters.items():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(f"{fn.__qualname__}: *args/**kwargs are not parameters")
+            out.append((name, p.default))
+        return out
+    if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+        raise TypeError(f"{fn.__qualname__}: *args/**kwargs are not parameters")
+    positional, names = code.co_argcount, code.co_varnames
+    defaults = fn.__defaults__ or ()
+    kwdefaults = fn.__kwdefaults__ or {}
+    first_default = positional - len(defaults)
+    out = [(names[i], defaults[i - first_default] if i >= first_default else _EMPTY)
+           for i in range(positional)]
+    out.extend((name, kwdefaults.get(name, _EMPTY))
+               for name in names[positional:positional + code.co_kwonlyargcount])
+    return out
+
+
 def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
                     models: Models, hints: dict[str, Any]) -> list[dict[str, Any]]:
     """Fills op's parameters and body from the signature (and its resolved type hints);
     returns the call plan's args."""
-    signature = inspect.signature(endpoint)
     in_path = set(path_params(path))
     args: list[dict[str, Any]] = []
-    for name, param in signature.parameters.items():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise TypeError(f"{endpoint.__qualname__}: *args/**kwargs are not parameters")
+    for name, default in _parameters(endpoint):
         hint = hints.get(name, Any)
         base, marker = _split_annotated(hint)
-        default = param.default
         if isinstance(default, P.Param):
             marker = default
             default = default.default
-        elif marker is not None and not marker.required and default is param.empty:
+        elif marker is not None and not marker.required and default is _EMPTY:
             default = marker.default
-        has_default = default is not param.empty and default is not P._UNSET
+        has_default = default is not _EMPTY and default is not P._UNSET
         if base is Request or (isinstance(base, type) and issubclass(base, Request)):
             args.append({"name": name, "kind": "request"})
             continue
@@ -346,7 +377,7 @@ def analyse_route(route: Any, models: Models) -> RouteAnalysis:
         endpoint = route.endpoint
         hints = typing.get_type_hints(endpoint, include_extras=True)
         first = ir.Operation(path=route.path, summary=route.summary or "", tags=route.tags,
-                             description=inspect.getdoc(endpoint) or "")
+                             description=inspect.cleandoc(endpoint.__doc__ or ""))
         args = lower_operation(first, route.path, endpoint, models, hints)
         _response(first, hints, route.status_code, models)
     except BaseException:
