@@ -382,7 +382,10 @@ class _Lowering:
                 raise schema.error(f"'{key}' must be a number", key)
             if not numeric:
                 raise schema.error(f"'{key}' applies to numbers, not {types}", key)
-            return float(v)
+            try:
+                return float(v)
+            except OverflowError:  # an integer past a double's range (YAML 1.1's 3:33:...)
+                raise schema.error(f"'{key}' is out of range", key) from None
 
         if (v := number("minimum")) is not None:
             c.minimum = v

@@ -132,3 +132,12 @@ def test_yaml_dates_are_their_json_text():
             " format: date, default: 2020-01-01}}\n")
     [p] = lower(loads(text, "d.yaml")).operations[0].parameters
     assert p.type.default_json == '"2020-01-01"'  # as YAML 1.2 and JSON read it
+
+
+def test_a_bound_past_a_doubles_range_is_a_located_error():
+    """YAML 1.1 reads 3:33:3:... as one sexagesimal integer, far past any float."""
+    text = ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n"
+            "  schemas:\n    P:\n      type: object\n      properties:\n"
+            "        w: {type: number, exclusiveMinimum: " + ":".join(["33"] * 300) + "}\n")
+    with pytest.raises(SpecError, match=r"^t\.yaml:9: .*'exclusiveMinimum' is out of range"):
+        lower(loads(text, "t.yaml"))
