@@ -79,11 +79,6 @@ PYBIND11_MODULE(_core, m) {
         return d;
       });
 
-  py::class_<databridge::python::BodyWriter>(m, "BodyWriter")
-      .def("send", &databridge::python::BodyWriter::Send, py::arg("data"), py::arg("end") = false)
-      .def("drained", &databridge::python::BodyWriter::Drained, py::arg("below"))
-      .def("abort", &databridge::python::BodyWriter::Abort);
-
   py::class_<PyWorker>(m, "Worker")
       .def("fileno", &PyWorker::fileno)
       .def("attach", &PyWorker::Attach, py::arg("loop"))

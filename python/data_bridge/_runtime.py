@@ -26,8 +26,8 @@ __all__ = [
     "make_request",
     "resume",
     "run_worker",
+    "in_thread",
     "spawn",
-    "stream_body",
 ]
 
 logger = logging.getLogger("data_bridge")
@@ -99,21 +99,10 @@ def spawn(
     return task
 
 
-# Bytes of a streaming body the client has not taken yet past which its producer waits,
-# and how few must be left before it goes on (the worker reports that: no polling).
-_HIGH_WATER = 256 * 1024
-_LOW_WATER = _HIGH_WATER // 2
-
-
-def stream_body(loop: asyncio.AbstractEventLoop, writer: Any, response: StreamingResponse) -> None:
-    """Sends a StreamingResponse's body (its head is out) from a task on `loop`."""
-    task = loop.create_task(_pump(writer, response.body_iterator, response.charset))
-    _live.add(task)
-    task.add_done_callback(_live.discard)
-
-
-async def _in_thread(iterable: Any) -> Any:
-    """A plain iterable's items, each produced in a worker thread (it may block)."""
+async def in_thread(iterable: Any) -> Any:
+    """A plain iterable's items, each produced in a worker thread (it may block): how a
+    StreamingResponse over a sync iterator is pumped (framework/python/internal/
+    stream_pump.cc steps the result on the loop)."""
     iterator, done = iter(iterable), object()
 
     def step() -> Any:
@@ -124,35 +113,6 @@ async def _in_thread(iterable: Any) -> Any:
         if item is done:
             return
         yield item
-
-
-async def _pump(writer: Any, content: Any, charset: str) -> None:
-    items = content if hasattr(content, "__aiter__") else _in_thread(content)
-    try:
-        async for item in items:
-            if isinstance(item, str):
-                item = item.encode(charset)
-            elif not isinstance(item, bytes):
-                if not isinstance(item, (bytearray, memoryview)):
-                    raise TypeError(f"a streaming body yielded {type(item).__name__}, "
-                                    "not bytes or str")
-                item = bytes(item)
-            held = writer.send(item)
-            if held > _HIGH_WATER:  # the client reads slower than we produce
-                held = await writer.drained(_LOW_WATER)
-            if held < 0:
-                return  # nobody reads it any more (client gone, stream reset, HEAD)
-        writer.send(b"", True)
-    except asyncio.CancelledError:
-        writer.abort()
-        raise
-    except Exception as exc:  # noqa: BLE001 - the head is out: cut the body short, log
-        log_exception(exc, "streaming response")
-        writer.abort()
-    finally:
-        close = getattr(items, "aclose", None)
-        if close is not None:
-            await close()  # its finally blocks run (e.g. after the client left)
 
 
 def run_worker(worker: Any, grpc: Any = None) -> None:

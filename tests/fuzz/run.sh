@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./bazelw run //tests/fuzz:run -- [--seconds N | --runs N] [--jobs J] [TARGET...]
+# ./bazelw run //tests/fuzz:run -- [--seconds N | --runs N] [--rss-limit-mb M] [TARGET...]
 #
 # Builds every cc_fuzz_test (or the TARGETs named) with libFuzzer, ASan and UBSan
 # (--config=fuzz: Debian's clang-14) in an output base of its own, so the normal build's
@@ -13,11 +13,13 @@ root="${BUILD_WORKSPACE_DIRECTORY:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." &
 cd "$root"
 tools/setup.sh fuzz
 limit=(-max_total_time=60)
+rss_limit=2048  # libFuzzer's default; long runs of big targets may need more (ASan grows)
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) limit=(-max_total_time="$2"); shift 2 ;;
     --runs) limit=(-runs="$2"); shift 2 ;;
+    --rss-limit-mb) rss_limit="$2"; shift 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -57,7 +59,7 @@ for t in "${targets[@]}"; do
   # of ten million inputs inside the 2 GB RSS limit; use-after-free is still caught for
   # memory freed within the last 64 MB of frees.
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=64 \
-    "${cmd[@]}" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    "${cmd[@]}" "${limit[@]}" -rss_limit_mb="$rss_limit" -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$corpus/" "$work" "$corpus" >"$log" 2>&1 || rc=$?
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs" "$log" |
     sed "s|^|$name: |" >&2 || true

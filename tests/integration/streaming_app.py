@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from typing import AsyncIterator, Iterator
 
@@ -126,3 +127,20 @@ async def flood(name: str) -> StreamingResponse:
 @app.get("/produced/{name}")
 async def produced_so_far(name: str) -> dict[str, int]:
     return {"bytes": produced.get(name, -1)}
+
+
+request_tag: contextvars.ContextVar[str] = contextvars.ContextVar("request_tag", default="unset")
+
+
+@app.get("/tagged/{tag}")
+async def tagged(tag: str) -> StreamingResponse:
+    """The body runs in the handler's context, as Starlette runs it in the handler's task."""
+    request_tag.set(tag)
+    await asyncio.sleep(0)  # a handler that suspends: its Task's context carries on
+
+    async def produce() -> AsyncIterator[str]:
+        yield request_tag.get()
+        await asyncio.sleep(0.001)
+        yield "," + request_tag.get()
+
+    return StreamingResponse(produce())

@@ -196,3 +196,8 @@ def test_a_paused_http2_reader_holds_the_producer_back(server):
                     break
             assert _produced(server, name) > lead
     _wait_closed(server, name)
+
+
+def test_the_body_sees_the_handlers_context(client):
+    for tag in ("a", "b"):
+        assert client.get(f"/tagged/{tag}").text == f"{tag},{tag}"

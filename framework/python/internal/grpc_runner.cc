@@ -89,15 +89,55 @@ struct GrpcCallState {
   py::object context;   // GrpcContext
   py::object ctxvars;   // the call's contextvars.Context
   py::object requests;  // RequestStream (client streaming, bidi), else empty
-  py::object task;      // the Task running the handler or a stream step, while one does
-  // Streaming responses.
-  py::object iterator;
-  bool async_iterator = false;
+  py::object task;      // the Task of the handler's coroutine, while one runs
+  // Streaming responses: the pump and the messages it has not handed over yet.
+  std::shared_ptr<StreamPump> pump;
   std::vector<std::string> batch;
-  bool waiting = false;   // for kWritable
-  bool stepping = false;  // Pump is inside a step: its outcome is for the loop
-  int stepped = 0;        // that outcome (a GrpcShard::Next)
-  bool over = false;      // answered or cancelled
+  bool over = false;  // answered or cancelled
+};
+
+// A streaming RPC's messages as the pump's sink: serialized as they come, handed over
+// together (up to kWriteAhead) or whenever the handler suspends.
+class GrpcStreamSink final : public StreamPump::Sink {
+ public:
+  GrpcStreamSink(GrpcShard* shard, std::weak_ptr<GrpcCallState> state)
+      : shard_(shard), state_(std::move(state)) {}
+
+  StreamPump::Take Put(StreamPump&, PyObject* item) override {
+    std::shared_ptr<GrpcCallState> state = state_.lock();
+    if (!state || state->over) return StreamPump::Take::kStop;
+    std::string data;
+    if (!shard_->Serialize(*state, item, &data)) return StreamPump::Take::kStop;
+    state->batch.push_back(std::move(data));
+    if (state->batch.size() < GrpcShard::kWriteAhead) return StreamPump::Take::kMore;
+    return Flush(*state);
+  }
+  StreamPump::Take Suspending(StreamPump&) override {
+    std::shared_ptr<GrpcCallState> state = state_.lock();
+    if (!state || state->over) return StreamPump::Take::kStop;
+    return Flush(*state);
+  }
+  void End() override {
+    if (std::shared_ptr<GrpcCallState> state = state_.lock()) shard_->EndStream(state);
+  }
+  void Fail() override {
+    std::shared_ptr<GrpcCallState> state = state_.lock();
+    if (!state) {
+      PyErr_Clear();
+      return;
+    }
+    shard_->FlushBatch(*state);  // what came before a failure still goes out, then the status
+    shard_->Fail(state);
+  }
+  void Cancelled() override {}  // the call is over: gRPC has answered it
+
+ private:
+  StreamPump::Take Flush(GrpcCallState& state) {
+    return shard_->FlushBatch(state) ? StreamPump::Take::kWait : StreamPump::Take::kMore;
+  }
+
+  GrpcShard* const shard_;
+  const std::weak_ptr<GrpcCallState> state_;
 };
 
 GrpcShard::GrpcShard(rpc::GrpcServer* server, int index, const std::vector<GrpcMethodPy>* methods,
@@ -193,6 +233,7 @@ void GrpcShard::Handle(rpc::CallEvent& event) {
       state->over = true;
       Forget(*state);
       if (PyObject_SetAttrString(state->context.ptr(), "_cancelled", Py_True) != 0) PyErr_Clear();
+      if (state->pump) state->pump->Cancel();
       if (state->task) {
         PyObject* r = PyObject_CallMethod(state->task.ptr(), "cancel", nullptr);
         if (r == nullptr) PyErr_Clear();
@@ -206,10 +247,7 @@ void GrpcShard::Handle(rpc::CallEvent& event) {
       break;
     }
     case rpc::CallEvent::kWritable:
-      if (state->waiting) {
-        state->waiting = false;
-        Pump(state);
-      }
+      if (state->pump) state->pump->Resume();
       break;
     case rpc::CallEvent::kStart:
       break;
@@ -379,95 +417,9 @@ bool GrpcShard::Serialize(const GrpcCallState& state, PyObject* message, std::st
 
 void GrpcShard::StartStream(const std::shared_ptr<GrpcCallState>& state, PyObject* iterable) {
   if (state->over) return;
-  PyTypeObject* type = Py_TYPE(iterable);
-  if (type->tp_as_async != nullptr && type->tp_as_async->am_aiter != nullptr) {
-    state->iterator = py::reinterpret_steal<py::object>(type->tp_as_async->am_aiter(iterable));
-    state->async_iterator = true;
-  } else {  // a plain iterable (a sync generator, a list): stepped on this thread
-    state->iterator = py::reinterpret_steal<py::object>(PyObject_GetIter(iterable));
-  }
-  if (!state->iterator) {
-    Fail(state);
-    return;
-  }
-  Pump(state);
-}
-
-void GrpcShard::Pump(const std::shared_ptr<GrpcCallState>& state) {
-  while (!state->over && !state->waiting) {
-    if (!state->async_iterator) {
-      if (PyContext_Enter(state->ctxvars.ptr()) != 0) {
-        Fail(state);
-        return;
-      }
-      PyObject* item = PyIter_Next(state->iterator.ptr());
-      PyContext_Exit(state->ctxvars.ptr());
-      Outcome outcome = item != nullptr ? Outcome::kReturned : Outcome::kRaised;
-      if (item == nullptr && !PyErr_Occurred()) {
-        EndStream(state);
-        return;
-      }
-      Next next = Consume(state, outcome, item);
-      Py_XDECREF(item);
-      if (next == Next::kStop) return;
-      continue;
-    }
-    PyTypeObject* type = Py_TYPE(state->iterator.ptr());
-    PyObject* step = type->tp_as_async != nullptr && type->tp_as_async->am_anext != nullptr
-                         ? type->tp_as_async->am_anext(state->iterator.ptr())
-                         : PyObject_CallMethod(state->iterator.ptr(), "__anext__", nullptr);
-    if (step == nullptr) {
-      FlushBatch(*state);
-      Fail(state);
-      return;
-    }
-    state->stepping = true;
-    state->stepped = static_cast<int>(Next::kStop);
-    py::object task = RunCoroutine(runtime_->spawn, step, state->ctxvars.ptr(), loop_,
-                                   [this, state](Outcome outcome, PyObject* item) {
-                                     Next next = Consume(state, outcome, item);
-                                     if (state->stepping) {
-                                       state->stepped = static_cast<int>(next);
-                                     } else {
-                                       state->task = py::object();
-                                       if (next == Next::kContinue) Pump(state);
-                                     }
-                                   });
-    state->stepping = false;
-    if (!task.is_none()) {  // the handler waits for something: what it made goes out first
-      state->task = std::move(task);
-      FlushBatch(*state);
-      return;
-    }
-    if (state->stepped != static_cast<int>(Next::kContinue)) return;
-  }
-}
-
-GrpcShard::Next GrpcShard::Consume(const std::shared_ptr<GrpcCallState>& state, Outcome outcome,
-                                   PyObject* item) {
-  if (state->over || outcome == Outcome::kCancelled) {
-    if (outcome == Outcome::kRaised) PyErr_Clear();
-    return Next::kStop;
-  }
-  if (outcome == Outcome::kRaised) {
-    if (PyErr_ExceptionMatches(PyExc_StopAsyncIteration)) {
-      PyErr_Clear();
-      EndStream(state);
-      return Next::kStop;
-    }
-    FlushBatch(*state);  // what came before a failure still goes out, then the status
-    Fail(state);
-    return Next::kStop;
-  }
-  std::string data;
-  if (!Serialize(*state, item, &data)) {
-    FlushBatch(*state);
-    Fail(state);
-    return Next::kStop;
-  }
-  state->batch.push_back(std::move(data));
-  if (state->batch.size() >= kWriteAhead && FlushBatch(*state)) return Next::kStop;
-  return Next::kContinue;
+  // A plain iterable (a sync generator, a list) is stepped on this thread.
+  state->pump = StreamPump::Start(iterable, state->ctxvars, loop_, runtime_->spawn,
+                                  std::make_unique<GrpcStreamSink>(this, state));
 }
 
 bool GrpcShard::FlushBatch(GrpcCallState& state) {
@@ -476,14 +428,13 @@ bool GrpcShard::FlushBatch(GrpcCallState& state) {
   state.batch.clear();
   OperationQueued();
   if (unwritten < 2 * kWriteAhead) return false;
-  state.waiting = true;  // flow control: the client reads slower than the handler produces
+  // Flow control: the client reads slower than the handler produces; kWritable resumes.
   state.call->WaitWritable(kWriteAhead);
   return true;
 }
 
 void GrpcShard::EndStream(const std::shared_ptr<GrpcCallState>& state) {
   FlushBatch(*state);
-  state->waiting = false;
   state->over = true;
   Forget(*state);
   PyObject* ctx = state->context.ptr();
@@ -503,7 +454,6 @@ void GrpcShard::Fail(const std::shared_ptr<GrpcCallState>& state) {
   Py_XDECREF(tb);
   if (state->over) return;
   state->over = true;
-  state->waiting = false;
   Forget(*state);
   rpc::GrpcCall& call = *state->call;
   if (PyObject_IsInstance(exc.ptr(), runtime_->abort_error.ptr()) == 1) {

@@ -10,10 +10,10 @@
 // Per call: unary and server-streaming requests are parsed with the request class's
 // FromString; client-streaming and bidi handlers get a RequestStream fed by kMessage /
 // kHalfClose. A unary answer is checked against the response class and serialized here;
-// a streaming handler's items are pumped here: items produced without suspending are
-// handed over together (up to kWriteAhead), whatever was produced goes out whenever the
-// handler suspends, and past 2 * kWriteAhead unwritten messages the pump waits for
-// kWritable (the client reads slower) instead of producing more.
+// a streaming handler's items go through the StreamPump (stream_pump.h) into a sink that
+// hands those produced without suspending over together (up to kWriteAhead), sends what it
+// holds whenever the handler suspends, and past 2 * kWriteAhead unwritten messages has the
+// pump wait for kWritable (the client reads slower) instead of producing more.
 // Errors: AbortError -> its status; NotImplementedError -> UNIMPLEMENTED; a malformed
 // request -> INTERNAL; cancellation -> nothing (gRPC has answered); anything else ->
 // UNKNOWN with a generic message, traceback logged.
@@ -31,6 +31,7 @@
 #include "framework/grpc/grpc_server.h"
 #include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_server.h"
+#include "framework/python/internal/stream_pump.h"
 #include "framework/server/worker.h"
 
 namespace databridge::python {
@@ -83,23 +84,21 @@ class GrpcShard final : public LoopGuest {
   void RunReady() override;
   void Kick() override;
 
- private:
-  enum class Next { kContinue, kStop };
+  // For the streaming sink (GrpcStreamSink, grpc_runner.cc), GIL held.
+  // Hands the batch over; true when the pump must wait for kWritable.
+  bool FlushBatch(GrpcCallState& state);
+  void EndStream(const std::shared_ptr<GrpcCallState>& state);
+  // The pending Python exception as the call's status; clears it.
+  void Fail(const std::shared_ptr<GrpcCallState>& state);
+  // The handler's response message serialized; false (exception set) if it is not one.
+  bool Serialize(const GrpcCallState& state, PyObject* message, std::string* out);
 
+ private:
   void Handle(rpc::CallEvent& event);
   void Start(const std::shared_ptr<rpc::GrpcCall>& call, const std::string& message);
   void UnaryDone(const std::shared_ptr<GrpcCallState>& state, Outcome outcome, PyObject* value);
   void StartStream(const std::shared_ptr<GrpcCallState>& state, PyObject* iterable);
-  void Pump(const std::shared_ptr<GrpcCallState>& state);
-  Next Consume(const std::shared_ptr<GrpcCallState>& state, Outcome outcome, PyObject* item);
-  // Hands the batch over; true when the pump must wait for kWritable.
-  bool FlushBatch(GrpcCallState& state);
-  void EndStream(const std::shared_ptr<GrpcCallState>& state);
-  // The pending Python exception as the call's status (GIL held); clears it.
-  void Fail(const std::shared_ptr<GrpcCallState>& state);
   void Forget(const GrpcCallState& state);
-  // The handler's response message serialized; false (exception set) if it is not one.
-  bool Serialize(const GrpcCallState& state, PyObject* message, std::string* out);
 
   rpc::GrpcServer* const server_;
   const int index_;

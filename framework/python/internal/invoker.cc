@@ -7,6 +7,7 @@
 #include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_values.h"
 #include "framework/python/internal/request_data.h"
+#include "framework/python/internal/stream_pump.h"
 #include "framework/python/json_encoder.h"
 #include "framework/server/error_response.h"
 #include "framework/validate/validation_error.h"
@@ -128,8 +129,84 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
   Py_DECREF(result);
 }
 
+namespace {
+
+// A StreamingResponse's body as the pump's sink.
+class BodySink final : public StreamPump::Sink {
+ public:
+  BodySink(BodyWriter writer, std::string charset, py::object log_exception)
+      : writer_(std::move(writer)),
+        charset_(std::move(charset)),
+        log_exception_(std::move(log_exception)) {}
+
+  StreamPump::Take Put(StreamPump& pump, PyObject* item) override {
+    PyObject* bytes;
+    if (PyBytes_Check(item)) {
+      bytes = Py_NewRef(item);
+    } else if (PyUnicode_Check(item)) {
+      bytes = PyUnicode_AsEncodedString(item, charset_.c_str(), "strict");
+    } else if (PyByteArray_Check(item) || PyMemoryView_Check(item)) {
+      bytes = PyBytes_FromObject(item);
+    } else {
+      PyErr_Format(PyExc_TypeError, "a streaming body yielded %s, not bytes or str",
+                   Py_TYPE(item)->tp_name);
+      return StreamPump::Take::kStop;
+    }
+    if (bytes == nullptr) return StreamPump::Take::kStop;
+    int64_t held =
+        writer_.Send(absl::string_view(PyBytes_AS_STRING(bytes), PyBytes_GET_SIZE(bytes)), false);
+    Py_DECREF(bytes);
+    if (held < 0) return StreamPump::Take::kStop;  // client gone, stream reset, HEAD
+    if (held <= kHighWater) return StreamPump::Take::kMore;
+    // The client reads slower than we produce: the worker reports when it has caught up.
+    auto* cookie = new std::shared_ptr<StreamPump>(pump.shared_from_this());
+    int64_t now =
+        writer_.worker->WatchBody(writer_.connection, writer_.sequence, kLowWater, cookie);
+    if (now == server::Worker::kWatching) return StreamPump::Take::kWait;
+    delete cookie;
+    return now < 0 ? StreamPump::Take::kStop : StreamPump::Take::kMore;
+  }
+  StreamPump::Take Suspending(StreamPump&) override { return StreamPump::Take::kMore; }
+  void End() override { writer_.Send("", true); }
+  void Fail() override {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != nullptr && value != nullptr) PyException_SetTraceback(value, tb);
+    if (value != nullptr) {  // the head is out (or not): cut the body short, log
+      PyObject* r = PyObject_CallFunction(log_exception_.ptr(), "Os", value, "streaming response");
+      if (r == nullptr) PyErr_Clear();
+      Py_XDECREF(r);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    writer_.Abort();
+  }
+  void Cancelled() override { writer_.Abort(); }
+
+ private:
+  BodyWriter writer_;
+  const std::string charset_;
+  const py::object log_exception_;
+};
+
+}  // namespace
+
+void ResolveWritable(const std::vector<server::Worker::Writable>& writable) {
+  for (const server::Worker::Writable& w : writable) {
+    std::unique_ptr<std::shared_ptr<StreamPump>> pump(
+        static_cast<std::shared_ptr<StreamPump>*>(w.cookie));
+    if (w.held < 0) {
+      (*pump)->Cancel();  // nobody reads it any more: close the producer
+    } else {
+      (*pump)->Resume();
+    }
+  }
+}
+
 void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t sequence,
-                     PyObject* result, int status_code, py::handle loop) {
+                     PyObject* result, int status_code, py::handle loop, PyObject* context) {
   http::Response r = ResultToResponse(result, status_code);
   if (!http::IsFinalStatus(r.status)) {
     // Never on the wire: a logged 500 (a 1xx or 600+ would leave the client waiting for
@@ -141,22 +218,44 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
     worker->Complete(connection, sequence, r);
     return;
   }
-  py::object writer = py::cast(BodyWriter{worker, connection, sequence, std::move(r),
-                                          py::reinterpret_borrow<py::object>(loop)});
-  PyObject* started = PyObject_CallFunctionObjArgs(runtime_.stream_body.ptr(), loop.ptr(),
-                                                   writer.ptr(), result, nullptr);
-  if (started == nullptr) {
-    worker->Complete(connection, sequence, ExceptionToResponse("stream_body"));
+  PyObject* body = Attr(result, "body_iterator");
+  PyObject* charset = body ? Attr(result, "charset") : nullptr;
+  py::object body_obj = py::reinterpret_steal<py::object>(body);
+  py::object charset_obj = py::reinterpret_steal<py::object>(charset);
+  const char* charset_text = charset && PyUnicode_Check(charset) ? PyUnicode_AsUTF8(charset) : "";
+  if (body == nullptr || charset_text == nullptr) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "malformed StreamingResponse");
+    worker->Complete(connection, sequence, ExceptionToResponse("streaming response"));
+    return;
   }
-  Py_XDECREF(started);
+  PyTypeObject* type = Py_TYPE(body);
+  if (type->tp_as_async == nullptr || type->tp_as_async->am_aiter == nullptr) {
+    // A plain iterable may block: each item is produced in a worker thread.
+    body_obj = py::reinterpret_steal<py::object>(
+        PyObject_CallOneArg(runtime_.in_thread.ptr(), body_obj.ptr()));
+    if (!body_obj) {
+      worker->Complete(connection, sequence, ExceptionToResponse("streaming response"));
+      return;
+    }
+  }
+  py::object ctx;
+  if (context != nullptr) {
+    ctx = py::reinterpret_borrow<py::object>(context);
+  } else {
+    ctx = py::reinterpret_steal<py::object>(NewCallContext());
+    if (!ctx) {
+      worker->Complete(connection, sequence, ExceptionToResponse("context"));
+      return;
+    }
+  }
+  StreamPump::Start(
+      body_obj.ptr(), ctx, loop, runtime_.spawn,
+      std::make_unique<BodySink>(BodyWriter{worker, connection, sequence, std::move(r)},
+                                 charset_text, runtime_.log_exception));
 }
 
-int64_t BodyWriter::Send(py::bytes data, bool end) {
-  char* bytes;
-  Py_ssize_t size;
-  PyBytes_AsStringAndSize(data.ptr(), &bytes, &size);
-  absl::string_view piece(bytes, size);
-  py::gil_scoped_release release;  // `data` stays referenced by the caller
+int64_t BodyWriter::Send(absl::string_view piece, bool end) {
+  py::gil_scoped_release release;
   int64_t held;
   if (head) {
     http::Response first = *std::move(head);
@@ -170,31 +269,6 @@ int64_t BodyWriter::Send(py::bytes data, bool end) {
   }
   worker->Flush();
   return held;
-}
-
-py::object BodyWriter::Drained(int64_t below) {
-  py::object future = loop.attr("create_future")();
-  int64_t held = head ? 0 : worker->WatchBody(connection, sequence, below, future.ptr());
-  if (held == server::Worker::kWatching) {
-    future.inc_ref();  // the worker's cookie, until ResolveWritable
-  } else {
-    future.attr("set_result")(held);
-  }
-  return future;
-}
-
-void ResolveWritable(const std::vector<server::Worker::Writable>& writable) {
-  for (const server::Worker::Writable& w : writable) {
-    py::object future = py::reinterpret_steal<py::object>(static_cast<PyObject*>(w.cookie));
-    PyObject* done = PyObject_CallMethod(future.ptr(), "done", nullptr);
-    if (done == Py_False) {  // not cancelled meanwhile (its task was)
-      PyObject* r =
-          PyObject_CallMethod(future.ptr(), "set_result", "L", static_cast<long long>(w.held));
-      Py_XDECREF(r);
-    }
-    Py_XDECREF(done);
-    PyErr_Clear();
-  }
 }
 
 void BodyWriter::Abort() {
@@ -225,14 +299,14 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
   auto first_step = std::make_shared<bool>(true);
   RunCoroutine(
       runtime_.spawn, coro, context, loop,
-      [this, worker, connection, sequence, status_code, first_step,
+      [this, worker, connection, sequence, status_code, first_step, ctx,
        loop_ref = py::reinterpret_borrow<py::object>(loop)](Outcome outcome, PyObject* value) {
         if (outcome == Outcome::kCancelled) {  // shutdown past its grace period
           worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
         } else if (outcome == Outcome::kRaised) {
           worker->Complete(connection, sequence, ExceptionToResponse("handler"));
         } else {
-          Answer(worker, connection, sequence, value, status_code, loop_ref);
+          Answer(worker, connection, sequence, value, status_code, loop_ref, ctx.ptr());
         }
         if (!*first_step) worker->Flush();
       });

@@ -7,9 +7,11 @@
 //   invoker.Invoke(call, &worker, loop);      // GIL held
 // Exceptions: HTTPException -> its status and {"detail": ...}; RequestValidationError ->
 // 422; anything else -> 500 with a generic body, traceback logged (never sent).
-// A StreamingResponse's body is sent by runtime.stream_body through a BodyWriter, piece by
-// piece, from a task on the same loop; its head goes with the first piece, so a body that
-// fails before producing anything is still a 500.
+// A StreamingResponse's body goes out through the StreamPump (stream_pump.h), piece by
+// piece, stepped in the handler's context on the same loop (a plain iterable runs in a
+// worker thread, through runtime.in_thread); its head goes with the first piece, so a body
+// that fails before producing anything is still a 500. Past kHighWater bytes held for a
+// slow client the pump waits until the worker reports at most kLowWater (Worker::WatchBody).
 // Thread-safe under the GIL; one Invoker serves every worker of a server.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_INVOKER_H_
 #define DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_INVOKER_H_
@@ -30,7 +32,7 @@ namespace databridge::python {
 struct Runtime {
   pybind11::object response_class;          // data_bridge.responses.Response
   pybind11::object streaming_class;         // data_bridge.responses.StreamingResponse
-  pybind11::object stream_body;             // (loop, BodyWriter, StreamingResponse) -> None
+  pybind11::object in_thread;               // (iterable) -> async iterator over a worker thread
   pybind11::object http_exception_class;    // data_bridge.exceptions.HTTPException
   pybind11::object validation_error_class;  // data_bridge.exceptions.RequestValidationError
   pybind11::object make_request;            // (RequestData) -> data_bridge.requests.Request
@@ -46,27 +48,26 @@ struct PyEndpoint {
   int status_code = 200;
 };
 
-// What a streaming response's body is sent through (data_bridge._core.BodyWriter), on the
-// loop of the worker that owns the connection:
-//   held = writer.send(b"piece")         # bytes still unsent; -1: nobody reads them, stop
-//   held = await writer.drained(below)   # once at most `below` are (or -1): no polling
-//   writer.send(b"", True)               # the end          writer.abort(): it failed midway
-// The response's head waits in `head` for the first send (an end at once is an ordinary
-// response with a Content-Length); an abort before it answers 500 instead. drained's
-// future is resolved by PyWorker::Drain when the worker reports the body writable
-// (Worker::WatchBody).
+// Where a streaming response's body goes, on the loop of the worker that owns the
+// connection: held = Send(piece, false) (bytes still unsent; -1: nobody reads them),
+// Send("", true) at the end, Abort() when it failed midway. The response's head waits in
+// `head` for the first send (an end at once is an ordinary response with a
+// Content-Length); an abort before it answers 500 instead.
 struct BodyWriter {
   server::Worker* worker;
   uint64_t connection;
   uint64_t sequence;
   std::optional<http::Response> head;
-  pybind11::object loop;
-  int64_t Send(pybind11::bytes data, bool end);
-  pybind11::object Drained(int64_t below);
+  int64_t Send(absl::string_view data, bool end);
   void Abort();
 };
 
-// Resolves the futures of BodyWriter::drained the worker reports (GIL held).
+// Bytes of a streaming body the client has not taken yet past which its producer waits,
+// and how few must be left before it goes on.
+inline constexpr int64_t kHighWater = 256 * 1024;
+inline constexpr int64_t kLowWater = kHighWater / 2;
+
+// Resumes the streaming bodies whose clients the worker reports caught up (GIL held).
 void ResolveWritable(const std::vector<server::Worker::Writable>& writable);
 
 class Invoker {
@@ -78,9 +79,9 @@ class Invoker {
   // A handler's return value as a Response (GIL held). Encoding failures answer 500.
   http::Response ResultToResponse(PyObject* result, int status_code);
   // Answers a request with a handler's return value (GIL held); a StreamingResponse's body
-  // follows from a task on `loop`.
+  // follows through a StreamPump on `loop`, in `context` (null: a fresh copy).
   void Answer(server::Worker* worker, uint64_t connection, uint64_t sequence, PyObject* result,
-              int status_code, pybind11::handle loop);
+              int status_code, pybind11::handle loop, PyObject* context = nullptr);
   // The pending Python exception as a Response (GIL held); clears it.
   http::Response ExceptionToResponse(const char* where);
 

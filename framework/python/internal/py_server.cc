@@ -91,7 +91,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   }
   Runtime rt{runtime.attr("Response"),
              runtime.attr("StreamingResponse"),
-             runtime.attr("stream_body"),
+             runtime.attr("in_thread"),
              runtime.attr("HTTPException"),
              runtime.attr("RequestValidationError"),
              runtime.attr("make_request"),
