@@ -19,7 +19,15 @@ std::string ToString(const ::grpc::ByteBuffer& buffer) {
   return out;
 }
 
+// A small message is copied: one allocation holds the slice's count and bytes (none up to
+// its inline size), where handing the string over costs two (the string object, the
+// count). A big one is handed over, not copied.
 ::grpc::ByteBuffer ToBuffer(std::string bytes) {
+  constexpr size_t kCopyUpTo = 4096;
+  if (bytes.size() <= kCopyUpTo) {
+    ::grpc::Slice slice(bytes.data(), bytes.size());
+    return ::grpc::ByteBuffer(&slice, 1);
+  }
   auto* owned = new std::string(std::move(bytes));
   ::grpc::Slice slice(
       owned->data(), owned->size(), [](void* p) { delete static_cast<std::string*>(p); }, owned);

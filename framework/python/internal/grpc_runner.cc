@@ -403,7 +403,8 @@ bool GrpcShard::Serialize(const GrpcCallState& state, PyObject* message, std::st
     Py_XDECREF(name);
     return false;
   }
-  PyObject* data = PyObject_CallMethod(message, "SerializeToString", nullptr);
+  static PyObject* const serialize = PyUnicode_InternFromString("SerializeToString");
+  PyObject* data = PyObject_CallMethodNoArgs(message, serialize);  // no bound method
   if (data == nullptr) return false;
   if (!PyBytes_Check(data)) {
     Py_DECREF(data);

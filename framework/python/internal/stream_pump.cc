@@ -63,18 +63,23 @@ void StreamPump::Run() {
     }
     stepping_ = true;
     step_more_ = false;
+    // A bare pointer (no allocation per item): while the step runs here, `self` keeps the
+    // pump alive; once it is a Task, suspended_ does until the Task is done.
+    StreamPump* pump = this;
     py::object task =
-        RunCoroutine(spawn_, step, context_.ptr(), loop_, [self](Outcome outcome, PyObject* item) {
-          if (self->stepping_) {  // finished in its first step: Run goes on
-            self->step_more_ = self->Took(outcome, item);
+        RunCoroutine(spawn_, step, context_.ptr(), loop_, [pump](Outcome outcome, PyObject* item) {
+          if (pump->stepping_) {  // finished in its first step: Run goes on
+            pump->step_more_ = pump->Took(outcome, item);
             return;
           }
-          self->task_ = py::object();
-          if (self->Took(outcome, item)) self->Run();
+          std::shared_ptr<StreamPump> owner = std::move(pump->suspended_);
+          pump->task_ = py::object();
+          if (pump->Took(outcome, item)) pump->Run();
         });
     stepping_ = false;
     if (!task.is_none()) {  // the handler waits for something: what it made goes out first
       task_ = std::move(task);
+      suspended_ = self;
       if (!done_) Apply(sink_->Suspending(*this));
       return;
     }

@@ -73,7 +73,8 @@ class StreamPump : public std::enable_shared_from_this<StreamPump> {
   pybind11::object loop_;
   pybind11::object spawn_;
   std::unique_ptr<Sink> sink_;
-  pybind11::object task_;  // the Task of a suspended step
+  pybind11::object task_;                  // the Task of a suspended step
+  std::shared_ptr<StreamPump> suspended_;  // this, while task_ runs (its callback needs it)
   bool waiting_ = false;
   bool stepping_ = false;  // inside Run's step: its outcome is handled there
   bool step_more_ = false;
