@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
                             StreamingResponse)
     from .routing import APIRoute, Router
+    from . import status
 
 _MODULE_OF = {
     "APIRoute": "routing",
@@ -74,15 +75,21 @@ __all__ = [
     "Router",
     "StreamingResponse",
     "decoder",
+    "status",
 ]
+# Modules reachable as attributes, as `fastapi.status` is.
+_SUBMODULES = {"status"}
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
     module = _MODULE_OF.get(name)
-    if module is None:
+    if name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    elif module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    else:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # once: later lookups are plain attribute reads
     return value
 
