@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # setup.sh debian|fuzz|bench: install what the project needs, only when missing; quiet on success.
+# Each mode runs the steps below up to its own (debian: all but fuzz and bench).
 #   debian  the Debian packages in tools/debian-packages.txt, then the Go tools in
 #           tools/go-tools.txt (go install into /usr/local/bin, which tests see on PATH)
 #   protos  google/api and google/rpc .proto files from PyPI's googleapis-common-protos and
@@ -7,6 +8,9 @@
 #           .tools/googleapis, for codegen's proto front end and the gRPC server
 #   llhttp  llhttp's generated C (strict HTTP/1.1 parser of Node.js) from the aiohttp sdist
 #           on PyPI, which vendors it (pinned below), into .tools/llhttp
+#   compat  the compatibility environment .tools/compat-venv (pinned by
+#           tools/compat-requirements.txt: FastAPI, Starlette, pydantic, httpx) over the system
+#           Python's packages, for tests held to FastAPI's behaviour (pytest_test venv=)
 #   fuzz    atheris (libFuzzer for Python, pinned below) in .tools/fuzz-venv, over the
 #           system Python's packages, for the Python fuzz targets (tests/fuzz/run.sh)
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
@@ -143,6 +147,25 @@ fuzz() {
   echo "$ATHERIS" >"$stamp"
 }
 
+compat() {
+  local venv="$root/.tools/compat-venv" req="$root/tools/compat-requirements.txt"
+  local stamp="$venv/.requirements.sha256"
+  local want log
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  echo "setup: creating the compatibility environment $venv" >&2
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  log=$(mktemp)
+  if ! "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+  echo "$want" >"$stamp"
+}
+
 bench() {
   local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
   local stamp="$venv/.requirements.sha256"
@@ -157,8 +180,8 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian; go_tools; protos; llhttp ;;
-  fuzz) debian; go_tools; protos; llhttp; fuzz ;;
-  bench) debian; go_tools; protos; llhttp; bench ;;
+  debian) debian; go_tools; protos; llhttp; compat ;;
+  fuzz) debian; go_tools; protos; llhttp; compat; fuzz ;;
+  bench) debian; go_tools; protos; llhttp; compat; bench ;;
   *) echo "usage: $0 debian|fuzz|bench" >&2; exit 2 ;;
 esac

@@ -1,9 +1,27 @@
-"""Runs pytest over the test files Bazel passes as arguments (see defs.bzl)."""
+"""Runs pytest over the test files Bazel passes as arguments (see defs.bzl); with a first
+argument `--venv=NAME`, under the Python of .tools/NAME-venv instead (made by
+tools/setup.sh, which every ./bazelw run calls)."""
 
 import os
 import sys
 
-import pytest
+
+def _reexec_in_venv() -> None:
+    if len(sys.argv) < 2 or not sys.argv[1].startswith("--venv="):
+        return
+    name = sys.argv.pop(1)[len("--venv="):]
+    # This file in the runfiles is a link into the source tree: the workspace is above it.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    python = os.path.join(root, ".tools", f"{name}-venv", "bin", "python")
+    if not os.path.exists(python):
+        sys.exit(f"pytest_runner: {python} is missing: run ./bazelw (tools/setup.sh debian)")
+    if os.path.realpath(sys.prefix) != os.path.realpath(os.path.dirname(os.path.dirname(python))):
+        os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+_reexec_in_venv()
+
+import pytest  # noqa: E402
 
 # Under --config=sanitize the ASan runtime is preloaded into this process (it imports the
 # sanitized _core.so). The real clients tests start (curl, h2load, h2spec, grpcurl) must not
