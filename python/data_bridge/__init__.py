@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .decoding import decoder
     from .exceptions import HTTPException, RequestValidationError
     from .params import Body, Cookie, Field, Header, Path, Query
-    from .requests import Headers, QueryParams, Request
+    from .datastructures import Headers, QueryParams
+    from .requests import Request
     from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
                             StreamingResponse)
     from .routing import APIRoute, Router
@@ -40,13 +41,13 @@ _MODULE_OF = {
     "HTMLResponse": "responses",
     "HTTPException": "exceptions",
     "Header": "params",
-    "Headers": "requests",
+    "Headers": "datastructures",
     "JSONResponse": "responses",
     "Path": "params",
     "PlainTextResponse": "responses",
     "StreamingResponse": "responses",
     "Query": "params",
-    "QueryParams": "requests",
+    "QueryParams": "datastructures",
     "Request": "requests",
     "RequestValidationError": "exceptions",
     "Response": "responses",

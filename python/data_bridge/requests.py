@@ -14,81 +14,11 @@ from __future__ import annotations
 
 import json
 from typing import Any, Iterator, Mapping
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
+from .datastructures import URL, Headers, QueryParams
 
-class Headers(Mapping[str, str]):
-    """Case-insensitive, multi-valued header mapping (names lower-case)."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: list[tuple[str, str]]) -> None:
-        self._items = [(k.lower(), v) for k, v in items]
-
-    def __getitem__(self, key: str) -> str:
-        key = key.lower()
-        for k, v in self._items:
-            if k == key:
-                return v
-        raise KeyError(key)
-
-    def getlist(self, key: str) -> list[str]:
-        key = key.lower()
-        return [v for k, v in self._items if k == key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(k for k, _ in self._items))
-
-    def __len__(self) -> int:
-        return len(dict.fromkeys(k for k, _ in self._items))
-
-    def raw(self) -> list[tuple[str, str]]:
-        return list(self._items)
-
-    def __repr__(self) -> str:
-        return f"Headers({self._items!r})"
-
-
-class QueryParams(Mapping[str, str]):
-    """Query string as a multi-mapping: q["tag"] is the last value, getlist("tag") all."""
-
-    __slots__ = ("_items", "_last")
-
-    def __init__(self, query_string: str) -> None:
-        self._items = parse_qsl(query_string, keep_blank_values=True)
-        self._last = dict(self._items)
-
-    def __getitem__(self, key: str) -> str:
-        return self._last[key]
-
-    def getlist(self, key: str) -> list[str]:
-        return [v for k, v in self._items if k == key]
-
-    def multi_items(self) -> list[tuple[str, str]]:
-        return list(self._items)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._last)
-
-    def __len__(self) -> int:
-        return len(self._last)
-
-    def __repr__(self) -> str:
-        return f"QueryParams({self._items!r})"
-
-
-class URL:
-    __slots__ = ("scheme", "netloc", "path", "query")
-
-    def __init__(self, scheme: str, netloc: str, path: str, query: str) -> None:
-        self.scheme, self.netloc, self.path, self.query = scheme, netloc, path, query
-
-    def __str__(self) -> str:
-        q = f"?{self.query}" if self.query else ""
-        return f"{self.scheme}://{self.netloc}{self.path}{q}"
-
-    def __repr__(self) -> str:
-        return f"URL({str(self)!r})"
+__all__ = ["Headers", "QueryParams", "Request", "URL"]
 
 
 class Request(Mapping[str, Any]):
@@ -115,13 +45,20 @@ class Request(Mapping[str, Any]):
 
     @property
     def url(self) -> URL:
-        host = self.headers.get("host", "")
-        return URL("http", host, self.path, self.query_string)
+        """As Starlette builds it: the Host header's authority when valid, the path with
+        "?", "#" and "\\" escaped, the query string as received."""
+        host = self.headers.get("host")
+        scope = {"scheme": "http", "path": self.path,
+                 "query_string": self._data.query_string,
+                 "headers": [(b"host", host.encode("latin-1"))] if host is not None else []}
+        return URL(scope=scope)
 
     @property
     def headers(self) -> Headers:
+        """Names lower-case, values latin-1 as received (Starlette's Headers)."""
         if self._headers is None:
-            self._headers = Headers(self._data.headers)
+            self._headers = Headers(raw=[(k.lower().encode("latin-1"), v.encode("latin-1"))
+                                         for k, v in self._data.headers])
         return self._headers
 
     @property

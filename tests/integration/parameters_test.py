@@ -144,6 +144,10 @@ def make_app() -> App:
             "tags": request.query_params.getlist("tag"),
             "header": request.headers["x-custom"],
             "url": str(request.url),
+            "url_parts": [request.url.scheme, request.url.hostname, request.url.port,
+                          request.url.query],
+            "multi": request.headers.getlist("x-multi"),
+            "first": request.headers["X-Multi"] if "x-multi" in request.headers else None,
             "mapping": {
                 "path_params": request["path_params"],
                 "query_params": request["query_params"],
@@ -316,7 +320,8 @@ def test_route_with_methods(client):
 
 
 def test_request_object_is_complete(client):
-    r = client.get("/request/x%20y?tag=1&tag=2&other=z", headers={"X-Custom": "c"})
+    r = client.get("/request/x%20y?tag=1&tag=2&other=z",
+                   headers=[("X-Custom", "c"), ("X-Multi", "a"), ("x-multi", "b")])
     body = r.json()
     assert body["method"] == "GET"
     assert body["path"] == "/request/x y"
@@ -325,6 +330,10 @@ def test_request_object_is_complete(client):
     assert body["tags"] == ["1", "2"]
     assert body["header"] == "c"
     assert body["url"].endswith("/request/x y?tag=1&tag=2&other=z")
+    port = int(client.base_url.port)
+    assert body["url"] == f"http://127.0.0.1:{port}/request/x y?tag=1&tag=2&other=z"
+    assert body["url_parts"] == ["http", "127.0.0.1", port, "tag=1&tag=2&other=z"]
+    assert body["multi"] == ["a", "b"] and body["first"] == "a"  # Starlette's Headers
     assert body["mapping"] == {
         "path_params": {"a": "x y"},
         "query_params": {"tag": "2", "other": "z"},
