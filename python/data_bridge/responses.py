@@ -1,25 +1,40 @@
-"""Response classes a handler may return (plain dict/list/str/bytes work too).
+"""Response classes a handler may return (plain dict/list/str/bytes work too), with
+Starlette's API and header rules:
 
     return JSONResponse({"id": 1}, status_code=201, headers={"Location": "/items/1"})
     return PlainTextResponse("pong")
     return Response(b"\\x00\\x01", media_type="application/octet-stream")
+    return RedirectResponse("/login")                       # 307, Location quoted
     return StreamingResponse(produce(), media_type="application/x-ndjson")  # sent as produced
 
-The runtime reads `status_code`, `body` (bytes), `content_type` and `raw_headers`.
+    response = JSONResponse({"ok": True})
+    response.headers["X-Trace"] = "abc"                     # MutableHeaders over raw_headers
+    response.set_cookie("session", "s1", httponly=True)
+
+`raw_headers` holds (name, value) latin-1 byte pairs, names lower-case, with the
+content-length and content-type Starlette adds (content-type from media_type, "; charset=utf-8"
+added for text/*); the runtime reads `status_code`, `body` and `raw_headers`, takes the
+content type from them and frames the body itself.
 """
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterable, Iterable, Mapping, Union
+import datetime
+import email.utils
+import http.cookies
+from typing import Any, AsyncIterable, Iterable, Literal, Mapping, Union
+from urllib.parse import quote
 
 from . import _core
+from .datastructures import URL, MutableHeaders
+
+__all__ = ["HTMLResponse", "JSONResponse", "PlainTextResponse", "RedirectResponse", "Response",
+           "StreamingResponse"]
 
 
 class Response:
     media_type: str | None = None
     charset = "utf-8"
-
-    __slots__ = ("status_code", "body", "content_type", "raw_headers")
 
     def __init__(
         self,
@@ -29,28 +44,105 @@ class Response:
         media_type: str | None = None,
     ) -> None:
         self.status_code = status_code
-        media = media_type if media_type is not None else self.media_type
+        if media_type is not None:
+            self.media_type = media_type
         self.body = self.render(content)
-        if media is not None and media.startswith("text/") and "charset=" not in media:
-            media = f"{media}; charset={self.charset}"
-        self.content_type = media
-        self.raw_headers = list(headers.items()) if headers else []
+        self.init_headers(headers)
 
     def render(self, content: Any) -> bytes:
         if content is None:
             return b""
-        if isinstance(content, (bytes, bytearray, memoryview)):
+        if isinstance(content, bytes):
+            return content
+        if isinstance(content, (bytearray, memoryview)):
             return bytes(content)
-        return str(content).encode(self.charset)
+        encoded: bytes = content.encode(self.charset)
+        return encoded
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        """raw_headers from `headers`, then content-length (a body, a status that has one)
+        and content-type (media_type), each unless `headers` set it."""
+        raw = ([] if headers is None else
+               [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()])
+        given = {k for k, _ in raw}
+        body = getattr(self, "body", None)
+        if (body is not None and b"content-length" not in given
+                and not (self.status_code < 200 or self.status_code in (204, 304))):
+            raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        media = self.media_type
+        if media is not None and b"content-type" not in given:
+            if media.startswith("text/") and "charset=" not in media.lower():
+                media += "; charset=" + self.charset
+            raw.append((b"content-type", media.encode("latin-1")))
+        self.raw_headers = raw
 
     @property
-    def headers(self) -> dict[str, str]:
-        return dict(self.raw_headers)
+    def headers(self) -> MutableHeaders:
+        """The response's headers, live: changes go to raw_headers."""
+        view: MutableHeaders | None = self.__dict__.get("_headers")
+        if view is None:
+            view = self.__dict__["_headers"] = MutableHeaders(raw=self.raw_headers)
+        return view
+
+    def set_cookie(
+        self,
+        key: str,
+        value: str = "",
+        max_age: int | None = None,
+        expires: datetime.datetime | str | int | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: Literal["lax", "strict", "none"] | None = "lax",
+        partitioned: bool = False,
+    ) -> None:
+        """Adds a Set-Cookie field (http.cookies' quoting and attribute names)."""
+        cookie: http.cookies.BaseCookie[str] = http.cookies.SimpleCookie()
+        cookie[key] = value
+        morsel = cookie[key]
+        if max_age is not None:
+            morsel["max-age"] = max_age
+        if expires is not None:
+            morsel["expires"] = (email.utils.format_datetime(expires, usegmt=True)
+                                 if isinstance(expires, datetime.datetime)
+                                 else expires)
+        if path is not None:
+            morsel["path"] = path
+        if domain is not None:
+            morsel["domain"] = domain
+        if secure:
+            morsel["secure"] = True
+        if httponly:
+            morsel["httponly"] = True
+        if samesite is not None:
+            assert samesite.lower() in ("strict", "lax", "none"), \
+                "samesite must be either 'strict', 'lax' or 'none'"
+            morsel["samesite"] = samesite
+        if partitioned:  # http.cookies knows the attribute from Python 3.14 on
+            raise ValueError("Partitioned cookies are only supported in Python 3.14 and above.")
+        self.raw_headers.append(
+            (b"set-cookie", cookie.output(header="").strip().encode("latin-1")))
+
+    def delete_cookie(
+        self,
+        key: str,
+        path: str = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: Literal["lax", "strict", "none"] | None = "lax",
+        partitioned: bool = False,
+    ) -> None:
+        """A Set-Cookie that expires `key` at once."""
+        self.set_cookie(key, max_age=0, expires=0, path=path, domain=domain, secure=secure,
+                        httponly=httponly, samesite=samesite, partitioned=partitioned)
 
 
 class JSONResponse(Response):
+    """`content` as compact JSON (UTF-8, no NaN or Infinity), encoded natively."""
+
     media_type = "application/json"
-    __slots__ = ()
 
     def render(self, content: Any) -> bytes:
         return _core.encode_json(content)
@@ -58,24 +150,34 @@ class JSONResponse(Response):
 
 class PlainTextResponse(Response):
     media_type = "text/plain"
-    __slots__ = ()
 
 
 class HTMLResponse(Response):
     media_type = "text/html"
-    __slots__ = ()
+
+
+class RedirectResponse(Response):
+    """An empty response sending the client to `url` (307 unless told), its Location
+    percent-quoted where a URL may not hold the character as it is."""
+
+    def __init__(
+        self,
+        url: str | URL,
+        status_code: int = 307,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(content=b"", status_code=status_code, headers=headers)
+        self.headers["location"] = quote(str(url), safe=":/%#?=@[]!$&'()*+,;")
 
 
 class StreamingResponse(Response):
     """A body sent piece by piece as `content` produces it: an async iterable (an async
     generator, typically) or a plain iterable, iterated in a worker thread as Starlette
-    does, of bytes or str. The status and headers go out at once; over HTTP/1.1 the body is
-    chunked, over HTTP/2 each piece is DATA as soon as the client's window allows. The
-    producer waits while the client reads slower, stops when it leaves (an async
-    generator is closed), and an exception midway cuts the body short (HTTP/1.1: closes
-    the connection before the last chunk; HTTP/2: RST_STREAM)."""
-
-    __slots__ = ("body_iterator",)
+    does, of bytes or str. The status and headers go out at once (no content-length); over
+    HTTP/1.1 the body is chunked, over HTTP/2 each piece is DATA as soon as the client's
+    window allows. The producer waits while the client reads slower, stops when it leaves
+    (an async generator is closed), and an exception midway cuts the body short (HTTP/1.1:
+    closes the connection before the last chunk; HTTP/2: RST_STREAM)."""
 
     def __init__(
         self,
@@ -84,5 +186,8 @@ class StreamingResponse(Response):
         headers: Mapping[str, str] | None = None,
         media_type: str | None = None,
     ) -> None:
-        super().__init__(None, status_code, headers, media_type)
+        self.status_code = status_code
+        if media_type is not None:
+            self.media_type = media_type
         self.body_iterator = content
+        self.init_headers(headers)

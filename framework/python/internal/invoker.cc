@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "framework/http/status_line.h"
 #include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_values.h"
@@ -27,6 +28,28 @@ PyObject* Attr(PyObject* obj, const char* name) {
   return v;
 }
 
+// One header name or value: bytes as they are (Starlette's raw_headers), str as latin-1
+// (as Starlette encodes it; a character past U+00FF raises UnicodeEncodeError).
+bool HeaderBytes(PyObject* v, std::string* out) {
+  if (PyBytes_Check(v)) {
+    out->assign(PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v));
+    return true;
+  }
+  if (!PyUnicode_Check(v)) {
+    PyErr_Format(PyExc_TypeError, "a header name or value must be str or bytes, not %s",
+                 Py_TYPE(v)->tp_name);
+    return false;
+  }
+  PyObject* encoded = PyUnicode_AsLatin1String(v);
+  if (encoded == nullptr) return false;
+  out->assign(PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded));
+  Py_DECREF(encoded);
+  return true;
+}
+
+// Headers from Python (a mapping, or (name, value) pairs of str or bytes) onto `out`. A
+// content-type field is the response's content type; a content-length field is left out
+// (the server frames the body itself).
 bool CopyHeaders(PyObject* headers, http::Response* out) {
   if (headers == nullptr || headers == Py_None) return true;
   PyObject* items = PyMapping_Check(headers) && !PyList_Check(headers)
@@ -37,14 +60,22 @@ bool CopyHeaders(PyObject* headers, http::Response* out) {
   Py_DECREF(items);
   if (fast == nullptr) return false;
   bool ok = true;
+  std::string name, value;
   for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast) && ok; ++i) {
     PyObject* pair = PySequence_Fast_GET_ITEM(fast, i);
-    PyObject *k = nullptr, *v = nullptr;
-    if (!PyArg_ParseTuple(pair, "UU", &k, &v)) {
+    if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+      PyErr_SetString(PyExc_TypeError, "a header must be a (name, value) pair");
       ok = false;
       break;
     }
-    out->headers.Add(PyUnicode_AsUTF8(k), PyUnicode_AsUTF8(v));
+    ok = HeaderBytes(PyTuple_GET_ITEM(pair, 0), &name) &&
+         HeaderBytes(PyTuple_GET_ITEM(pair, 1), &value);
+    if (!ok) break;
+    if (absl::EqualsIgnoreCase(name, "content-type")) {
+      out->content_type = value;
+    } else if (!absl::EqualsIgnoreCase(name, "content-length")) {
+      out->headers.Add(name, value);
+    }
   }
   Py_DECREF(fast);
   return ok;
@@ -339,22 +370,17 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {
   if (is_response) {
     PyObject* status = Attr(result, "status_code");
     PyObject* body = Attr(result, "body");
-    PyObject* content_type = Attr(result, "content_type");
     PyObject* headers = Attr(result, "raw_headers");
-    bool ok = status && PyLong_Check(status) && body && PyBytes_Check(body);
+    // A streaming response has no body yet: its pieces come from body_iterator.
+    bool ok = status && PyLong_Check(status) && (body == nullptr || PyBytes_Check(body));
     if (ok) {
       r.status = static_cast<int>(PyLong_AsLong(status));
-      r.body.assign(PyBytes_AS_STRING(body), PyBytes_GET_SIZE(body));
-      if (content_type && PyUnicode_Check(content_type)) {
-        r.content_type = PyUnicode_AsUTF8(content_type);
-      } else {
-        r.content_type.clear();
-      }
+      if (body != nullptr) r.body.assign(PyBytes_AS_STRING(body), PyBytes_GET_SIZE(body));
+      r.content_type.clear();  // none unless its headers name one
       ok = CopyHeaders(headers, &r);
     }
     Py_XDECREF(status);
     Py_XDECREF(body);
-    Py_XDECREF(content_type);
     Py_XDECREF(headers);
     if (!ok) {
       if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "malformed Response object");
