@@ -22,6 +22,7 @@ __all__ = [
     "RequestValidationError",
     "Response",
     "StreamingResponse",
+    "exception_listeners",
     "log_exception",
     "make_request",
     "resume",
@@ -40,8 +41,14 @@ def make_request(data: Any) -> Request:
     return Request(data)
 
 
+# Who else hears of a handler's unhandled exception (data_bridge.testclient re-raises it).
+exception_listeners: list[Callable[[BaseException], None]] = []
+
+
 def log_exception(exc: BaseException, where: str) -> None:
     logger.error("Exception in %s", where, exc_info=(type(exc), exc, exc.__traceback__))
+    for listener in list(exception_listeners):
+        listener(exc)
 
 
 class _Resume:

@@ -1,0 +1,130 @@
+"""TestClient: an httpx.Client for an App, as Starlette's (`fastapi.testclient.TestClient`),
+except that requests go to the real server: the app is served in this process on
+127.0.0.1 and an ephemeral port, with real sockets and the native runtime.
+
+    client = TestClient(app)
+    assert client.get("/items/1").json() == {"id": 1}
+    with TestClient(app) as client:      # serves from enter to exit
+        ...
+
+The base URL's host (default "testserver") is sent as the Host header, so the app sees the
+URL a client of Starlette's TestClient would; the user agent is "testclient". Without
+`with`, the server starts on the first request and stops at close(). With
+raise_server_exceptions (the default), an exception a handler did not handle during a
+request is raised from that request, after its 500 answer, as Starlette's TestClient does. Not yet: root_path, the
+client address, websocket_connect, the lifespan (they come with those features).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import httpx
+
+from . import _runtime
+from .applications import App
+from .server import Server
+from .settings import ServerSettings
+
+__all__ = ["TestClient"]
+
+
+class _Forward(httpx.BaseTransport):
+    """Sends each request to the served app over a real connection, Host kept."""
+
+    def __init__(self, client: TestClient) -> None:
+        self._client = client
+        self._http = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        port = self._client._start()
+        # A copy goes to the socket: the client keeps the request as made (cookies are
+        # stored and redirects resolved against the base URL's host).
+        sent = httpx.Request(request.method,
+                             request.url.copy_with(scheme="http", host="127.0.0.1", port=port),
+                             headers=request.headers, stream=request.stream,
+                             extensions=request.extensions)
+        return self._http.handle_request(sent)
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class TestClient(httpx.Client):
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        app: App,
+        base_url: str = "http://testserver",
+        raise_server_exceptions: bool = True,
+        cookies: Any = None,
+        headers: dict[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> None:
+        self.app = app
+        self.raise_server_exceptions = raise_server_exceptions
+        self._server: Server | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._raised: list[BaseException] = []
+        headers = dict(headers or {})
+        headers.setdefault("user-agent", "testclient")
+        super().__init__(base_url=base_url, headers=headers, transport=_Forward(self),
+                         follow_redirects=follow_redirects, cookies=cookies)
+
+    def _start(self) -> int:
+        with self._lock:
+            if self._server is None:
+                settings = ServerSettings.from_options("TestClient", self.app.settings,
+                                                       host="127.0.0.1", port=0, threads=1)
+                server = Server(self.app, settings)
+                server.start()
+                self._thread = threading.Thread(target=server.serve, daemon=True,
+                                                name="data-bridge TestClient")
+                self._thread.start()
+                self._server = server
+                _runtime.exception_listeners.append(self._heard)
+            return self._server.port
+
+    def _stop(self) -> None:
+        with self._lock:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+        if server is None:
+            return
+        if self._heard in _runtime.exception_listeners:
+            _runtime.exception_listeners.remove(self._heard)
+        server.shutdown()
+        if thread is not None:
+            thread.join(timeout=30)
+
+    def _heard(self, exc: BaseException) -> None:
+        if self._in_flight:
+            self._raised.append(exc)
+
+    def request(self, *args: Any, **kwargs: Any) -> httpx.Response:
+        self._in_flight += 1
+        try:
+            response = super().request(*args, **kwargs)
+        finally:
+            self._in_flight -= 1
+        if self._raised and self.raise_server_exceptions:
+            exc = self._raised[0]
+            self._raised.clear()
+            raise exc
+        self._raised.clear()
+        return response
+
+    def __enter__(self) -> TestClient:
+        self._start()
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        super().close()
+        self._stop()
