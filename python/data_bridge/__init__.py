@@ -21,7 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .applications import App
+    from .applications import App, FastAPI
     from .decoding import decoder
     from .exceptions import HTTPException, RequestValidationError
     from .params import Body, Cookie, Field, Header, Path, Query
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 _MODULE_OF = {
     "APIRoute": "routing",
     "App": "applications",
+    "FastAPI": "applications",
     "Body": "params",
     "Cookie": "params",
     "Field": "params",
@@ -60,6 +61,7 @@ __all__ = [
     "App",
     "Body",
     "Cookie",
+    "FastAPI",
     "Field",
     "HTMLResponse",
     "HTTPException",

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from typing import Any, Callable, Generator
 
+from .encoders import jsonable_encoder
 from .exceptions import HTTPException, RequestValidationError
 from .requests import Request
 from .responses import Response, StreamingResponse
@@ -23,6 +24,7 @@ __all__ = [
     "Response",
     "StreamingResponse",
     "exception_listeners",
+    "jsonable_encoder",
     "log_exception",
     "make_request",
     "resume",

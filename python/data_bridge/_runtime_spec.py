@@ -9,6 +9,7 @@ way, so decorator routes and spec-generated ones validate alike.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -17,6 +18,8 @@ import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
 from ._schema import Lowered, Models, type_of
+from .encoders import jsonable_encoder
+from .responses import JSONResponse, Response
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
             ir.Parameter.HEADER: plan.Param.HEADER, ir.Parameter.COOKIE: plan.Param.COOKIE}
@@ -78,6 +81,38 @@ def message_plan(models: Iterable[ir.Model], name: str) -> tuple[bytes, int]:
     return table.SerializeToString(), root
 
 
+def _answered_with(handler: Callable[..., Any], cls: type[Any],
+                   status_code: int) -> Callable[..., Any]:
+    """`handler` with what it returns made a `cls` response unless it is a Response, as
+    FastAPI's response_class= does (the value through jsonable_encoder first)."""
+    def answer(value: Any) -> Any:
+        if isinstance(value, Response):
+            return value
+        return cls(jsonable_encoder(value), status_code=status_code)
+
+    if inspect.iscoroutinefunction(handler):
+        async def answered_async(**kwargs: Any) -> Any:
+            return answer(await handler(**kwargs))
+        return answered_async
+
+    def answered(**kwargs: Any) -> Any:
+        return answer(handler(**kwargs))
+    return answered
+
+
+def _serving(call: dict[str, Any], route: Any) -> Callable[..., Any]:
+    """The callable the runtime calls for `call`, and how it answers (route.json_result)."""
+    handler: Callable[..., Any] = call["handler"]
+    cls = call.get("response_class")
+    if cls is None:
+        return handler  # the App's own rule, natively
+    if (issubclass(cls, JSONResponse) and cls.render is JSONResponse.render
+            and cls.media_type == JSONResponse.media_type):
+        route.json_result = True  # FastAPI's default, natively
+        return handler
+    return _answered_with(handler, cls, route.status_code)
+
+
 def runtime_routes(lowered: Lowered) -> ServedRoutes:
     served = ServedRoutes(plan.Plan(), [])
     conv = _specs(lowered, served.plan.types)
@@ -111,7 +146,7 @@ def runtime_routes(lowered: Lowered) -> ServedRoutes:
         if native is not None:  # registered from the generated route table
             route.compiled_service = served.service_index(native)
             route.operation = call["operation_id"]
-        served.handlers.append(call["handler"])
+        served.handlers.append(_serving(call, route))
         served.defaults.append(defaults)
     served.models = [lowered.classes[name] for name in conv.order]
     return served

@@ -411,7 +411,8 @@ def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version
             ids.add(op_id)
             op.id = op_id
             plans.append({"operation": len(service.operations) - 1, "handler": route.endpoint,
-                          "status_code": route.status_code, "args": args})
+                          "status_code": route.status_code, "args": args,
+                          "response_class": getattr(route, "response_class", None)})
     # Models in name order: the IR is deterministic whatever order routes met them.
     service.models.extend(sorted(models.service.models, key=lambda m: str(m.name)))
     return Lowered(service, plans, dict(models.classes))

@@ -19,7 +19,7 @@ from data_bridge.openapi.utils import to_openapi
 from . import _core, _runtime
 from ._core import encode_json
 from ._runtime_spec import runtime_routes
-from .responses import Response
+from .responses import JSONResponse, Response
 from .routing import Router
 from .server import Server
 from .settings import ServerSettings
@@ -51,10 +51,13 @@ class App(Router):
         keepalive_timeout: float | None = None,
         graceful_timeout: float | None = None,
         openapi_url: str | None = "/openapi.json",
+        default_response_class: type[Any] | None = None,
         settings: ServerSettings | None = None,
     ) -> None:
-        """The keyword settings (None: ServerSettings' default) apply over `settings`."""
-        super().__init__()
+        """The keyword settings (None: ServerSettings' default) apply over `settings`.
+        default_response_class: what a route's returned value that is not a Response
+        becomes (FastAPI's option; None: the App's rule, see the README)."""
+        super().__init__(default_response_class=default_response_class)
         self.title = title
         self.version = version
         self.description = description
@@ -145,3 +148,23 @@ class App(Router):
     def grpc_methods(self) -> list[Any]:
         """The RPCs of the proto services included in this app."""
         return [m for g in self.generated if hasattr(g, "grpc_methods") for m in g.grpc_methods()]
+
+
+class FastAPI(App):
+    """App with FastAPI's defaults, for apps moved over from FastAPI by changing imports:
+    title "FastAPI", version "0.1.0", and JSONResponse as the default response class, so a
+    returned str is a JSON string, a tuple a JSON array, and other values go through
+    jsonable_encoder, as under FastAPI. App keeps its own defaults."""
+
+    def __init__(
+        self,
+        *,
+        title: str = "FastAPI",
+        version: str = "0.1.0",
+        description: str = "",
+        openapi_url: str | None = "/openapi.json",
+        default_response_class: type[Any] = JSONResponse,
+        **options: Any,
+    ) -> None:
+        super().__init__(title, version, description, openapi_url=openapi_url,
+                         default_response_class=default_response_class, **options)

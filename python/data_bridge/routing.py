@@ -28,6 +28,9 @@ class APIRoute:
     endpoint: Callable[..., Any]
     methods: list[str]
     status_code: int = 200
+    # What a returned value that is not a Response becomes (FastAPI's response_class):
+    # None, the App's own rule; JSONResponse, FastAPI's default.
+    response_class: type[Any] | None = None
     summary: str | None = None
     tags: list[str] = dataclasses.field(default_factory=list)
     name: str | None = None
@@ -38,7 +41,8 @@ class APIRoute:
 
 
 class Router:
-    def __init__(self) -> None:
+    def __init__(self, *, default_response_class: type[Any] | None = None) -> None:
+        self.default_response_class = default_response_class
         self.routes: list[APIRoute] = []
         self.generated: list[GeneratedRoutes] = []
         self.models = _schema.Models(ir.Service())  # the models the routes' types name
@@ -59,6 +63,7 @@ class Router:
         methods: Sequence[str] = ("GET",),
         *,
         status_code: int = 200,
+        response_class: type[Any] | None = None,
         summary: str | None = None,
         tags: Sequence[str] | None = None,
         name: str | None = None,
@@ -70,6 +75,7 @@ class Router:
             endpoint=endpoint,
             methods=[m.upper() for m in methods],
             status_code=status_code,
+            response_class=response_class or self.default_response_class,
             summary=summary,
             tags=list(tags or []),
             name=name or getattr(endpoint, "__name__", None),
@@ -108,6 +114,7 @@ class Router:
                 r.endpoint,
                 r.methods,
                 status_code=r.status_code,
+                response_class=r.response_class,
                 summary=r.summary,
                 tags=r.tags,
                 name=r.name,

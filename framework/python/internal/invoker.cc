@@ -156,7 +156,7 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
     Step(result, call, worker, loop);
     return;
   }
-  Answer(worker, call.connection, call.sequence, result, pe.status_code, loop);
+  Answer(worker, call.connection, call.sequence, result, pe, loop);
   Py_DECREF(result);
 }
 
@@ -237,8 +237,9 @@ void ResolveWritable(const std::vector<server::Worker::Writable>& writable) {
 }
 
 void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t sequence,
-                     PyObject* result, int status_code, py::handle loop, PyObject* context) {
-  http::Response r = ResultToResponse(result, status_code);
+                     PyObject* result, const PyEndpoint& endpoint, py::handle loop,
+                     PyObject* context) {
+  http::Response r = ResultToResponse(result, endpoint.status_code, endpoint.json_result);
   if (!http::IsFinalStatus(r.status)) {
     // Never on the wire: a logged 500 (a 1xx or 600+ would leave the client waiting for
     // a final response, or not parse at all).
@@ -324,27 +325,46 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
     return;
   }
   py::object ctx = py::reinterpret_steal<py::object>(context);
-  const int status_code = endpoints_[call.endpoint->id].status_code;
+  const PyEndpoint* endpoint = &endpoints_[call.endpoint->id];  // lives as long as this
   const uint64_t connection = call.connection, sequence = call.sequence;
   // Finished in the first step: PyWorker::Drain flushes; from a Task: flush here.
   auto first_step = std::make_shared<bool>(true);
   RunCoroutine(
       runtime_.spawn, coro, context, loop,
-      [this, worker, connection, sequence, status_code, first_step, ctx,
+      [this, worker, connection, sequence, endpoint, first_step, ctx,
        loop_ref = py::reinterpret_borrow<py::object>(loop)](Outcome outcome, PyObject* value) {
         if (outcome == Outcome::kCancelled) {  // shutdown past its grace period
           worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
         } else if (outcome == Outcome::kRaised) {
           worker->Complete(connection, sequence, ExceptionToResponse("handler"));
         } else {
-          Answer(worker, connection, sequence, value, status_code, loop_ref, ctx.ptr());
+          Answer(worker, connection, sequence, value, *endpoint, loop_ref, ctx.ptr());
         }
         if (!*first_step) worker->Flush();
       });
   *first_step = false;
 }
 
-http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {
+http::Response Invoker::JsonResponse(PyObject* value, int status_code) {
+  http::Response r;
+  r.status = status_code;
+  r.content_type = "application/json";
+  if (EncodeJson(value, &r.body)) return r;
+  if (!PyErr_ExceptionMatches(PyExc_TypeError)) return ExceptionToResponse("response encoding");
+  PyErr_Clear();  // a type only jsonable_encoder knows
+  r.body.clear();
+  PyObject* plain = PyObject_CallOneArg(runtime_.jsonable_encoder.ptr(), value);
+  const bool ok = plain != nullptr && EncodeJson(plain, &r.body);
+  Py_XDECREF(plain);
+  return ok ? r : ExceptionToResponse("response encoding");
+}
+
+http::Response Invoker::ResultToResponse(PyObject* result, int status_code, bool json_result) {
+  if (json_result) {
+    int is_response = PyObject_IsInstance(result, runtime_.response_class.ptr());
+    if (is_response < 0) return ExceptionToResponse("response");
+    if (!is_response) return JsonResponse(result, status_code);
+  }
   http::Response r;
   r.status = status_code;
   if (PyUnicode_CheckExact(result)) {
@@ -394,11 +414,9 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code) {
   if (PyTuple_CheckExact(result) && PyTuple_GET_SIZE(result) == 2 &&
       PyLong_Check(PyTuple_GET_ITEM(result, 0))) {
     int status = static_cast<int>(PyLong_AsLong(PyTuple_GET_ITEM(result, 0)));
-    return ResultToResponse(PyTuple_GET_ITEM(result, 1), status);
+    return ResultToResponse(PyTuple_GET_ITEM(result, 1), status, false);
   }
-  r.content_type = "application/json";
-  if (!EncodeJson(result, &r.body)) return ExceptionToResponse("response encoding");
-  return r;
+  return JsonResponse(result, status_code);
 }
 
 http::Response Invoker::ExceptionToResponse(const char* where) {

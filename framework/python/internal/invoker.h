@@ -38,6 +38,7 @@ struct Runtime {
   pybind11::object make_request;            // (RequestData) -> data_bridge.requests.Request
   pybind11::object spawn;                   // (loop, coro, pending, context, on_done) -> Task
   pybind11::object log_exception;           // (exc, where) -> None
+  pybind11::object jsonable_encoder;        // data_bridge.encoders.jsonable_encoder
 };
 
 // The Python half of an Endpoint.
@@ -46,6 +47,7 @@ struct PyEndpoint {
   pybind11::tuple kwnames;                 // every parameter, passed by keyword
   std::vector<pybind11::object> defaults;  // per parameter; empty handle: required
   int status_code = 200;
+  bool json_result = false;  // plan.Route.json_result
 };
 
 // Where a streaming response's body goes, on the loop of the worker that owns the
@@ -76,14 +78,18 @@ class Invoker {
 
   void Invoke(server::Call& call, server::Worker* worker, pybind11::handle loop);
 
-  // A handler's return value as a Response (GIL held). Encoding failures answer 500.
-  http::Response ResultToResponse(PyObject* result, int status_code);
+  // A handler's return value as a Response (GIL held), by the App's rule or, with
+  // json_result, FastAPI's (PyEndpoint::json_result). Encoding failures answer 500.
+  http::Response ResultToResponse(PyObject* result, int status_code, bool json_result);
   // Answers a request with a handler's return value (GIL held); a StreamingResponse's body
   // follows through a StreamPump on `loop`, in `context` (null: a fresh copy).
   void Answer(server::Worker* worker, uint64_t connection, uint64_t sequence, PyObject* result,
-              int status_code, pybind11::handle loop, PyObject* context = nullptr);
+              const PyEndpoint& endpoint, pybind11::handle loop, PyObject* context = nullptr);
   // The pending Python exception as a Response (GIL held); clears it.
   http::Response ExceptionToResponse(const char* where);
+  // `value` as a JSON body: natively, or for what the native encoder does not know (bytes,
+  // Decimal, timedelta, paths, pydantic models, ...) through jsonable_encoder first.
+  http::Response JsonResponse(PyObject* value, int status_code);
 
  private:
   void Step(PyObject* coro, const server::Call& call, server::Worker* worker,

@@ -75,6 +75,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
     PyEndpoint pe;
     pe.handler = handlers[i];
     pe.status_code = route.status_code();
+    pe.json_result = route.json_result();
     py::list names;
     for (const plan::Param& param : route.params()) names.append(py::str(param.name()));
     pe.kwnames = py::tuple(names);
@@ -96,7 +97,8 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
              runtime.attr("RequestValidationError"),
              runtime.attr("make_request"),
              runtime.attr("spawn"),
-             runtime.attr("log_exception")};
+             runtime.attr("log_exception"),
+             runtime.attr("jsonable_encoder")};
   invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models);
   server_ = std::make_unique<server::Server>(std::move(route_set));
 }

@@ -1,0 +1,62 @@
+"""Differential testing against FastAPI: one app, written once against a module namespace,
+built with FastAPI's names and with data_bridge's, then asked the same requests through each
+one's TestClient; what comes back must match.
+
+    def build(ns):                       # ns.FastAPI, ns.responses, ns.HTTPException, ...
+        app = ns.FastAPI()
+        @app.get("/x")
+        def x(): return "text"
+        return app
+    with Pair(build) as pair:
+        pair.same("GET", "/x")           # status, media type and body equal
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Callable
+
+import fastapi
+import fastapi.responses
+import fastapi.testclient
+
+import data_bridge
+import data_bridge.responses
+import data_bridge.testclient
+
+
+def namespace(which: str) -> types.SimpleNamespace:
+    """The names an app module imports, from FastAPI ("fastapi") or from data_bridge."""
+    if which == "fastapi":
+        return types.SimpleNamespace(
+            FastAPI=fastapi.FastAPI, HTTPException=fastapi.HTTPException,
+            Request=fastapi.Request, responses=fastapi.responses,
+            TestClient=fastapi.testclient.TestClient)
+    return types.SimpleNamespace(
+        FastAPI=data_bridge.FastAPI, HTTPException=data_bridge.HTTPException,
+        Request=data_bridge.Request, responses=data_bridge.responses,
+        TestClient=data_bridge.testclient.TestClient)
+
+
+class Pair:
+    def __init__(self, build: Callable[[types.SimpleNamespace], Any]) -> None:
+        self.theirs = namespace("fastapi").TestClient(build(namespace("fastapi")))
+        self.ours = namespace("data_bridge").TestClient(build(namespace("data_bridge")))
+
+    def __enter__(self) -> Pair:
+        self.theirs.__enter__()
+        self.ours.__enter__()
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        self.ours.__exit__(*args)
+        self.theirs.__exit__(*args)
+
+    def same(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Sends the request to both; their status, content-type and body must match.
+        Returns FastAPI's response."""
+        want = self.theirs.request(method, path, **kwargs)
+        got = self.ours.request(method, path, **kwargs)
+        seen = [(r.status_code, r.headers.get("content-type"), r.content) for r in (got, want)]
+        assert seen[0] == seen[1], f"{method} {path}: ours {seen[0]!r}, FastAPI's {seen[1]!r}"
+        return want
