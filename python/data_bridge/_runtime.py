@@ -124,12 +124,32 @@ async def in_thread(iterable: Any) -> Any:
         yield item
 
 
-def run_worker(worker: Any, grpc: Any = None) -> None:
+def run_worker(worker: Any, grpc: Any = None, lifespan: Any = None,
+               started: Callable[[], None] | None = None,
+               startup_failed: Callable[[BaseException], None] | None = None) -> None:
     """Body of one I/O thread: a persistent asyncio loop driving the native worker (and,
     with `grpc` (a data_bridge.rpc.GrpcServer), one shard of the gRPC calls, whose events
-    arrive through the worker's own wake-ups)."""
+    arrive through the worker's own wake-ups). `lifespan()` makes this thread's
+    data_bridge.lifespan.Running: started before the first request, stopped after the
+    last; then `started()` is called, or, when the startup raised, it is logged and
+    handed to `startup_failed`."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    running = None
+    if lifespan is not None:
+        running = lifespan()
+        try:
+            loop.run_until_complete(running.start())
+        except BaseException as exc:  # noqa: BLE001 - reported, and the server stops
+            logger.error("Application startup failed", exc_info=(type(exc), exc,
+                                                                 exc.__traceback__))
+            asyncio.set_event_loop(None)
+            loop.close()
+            if startup_failed is not None:
+                startup_failed(exc)
+            return
+    if started is not None:
+        started()
     worker.attach(loop)
     loop.add_reader(worker.fileno(), worker.drain)
     if grpc is not None:
@@ -142,6 +162,11 @@ def run_worker(worker: Any, grpc: Any = None) -> None:
             t.cancel()
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        if running is not None:
+            try:
+                loop.run_until_complete(running.stop())
+            except BaseException as exc:  # noqa: BLE001 - logged; the thread still ends
+                log_exception(exc, "lifespan shutdown")
         loop.run_until_complete(loop.shutdown_asyncgens())
         if grpc is not None:
             grpc.detach(worker)

@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from data_bridge.openapi.utils import to_openapi
 
 from . import _core, _runtime
 from ._core import encode_json
 from ._runtime_spec import runtime_routes
+from .datastructures import State
 from .responses import JSONResponse, Response
 from .routing import Router
 from .server import Server
@@ -52,12 +53,18 @@ class App(Router):
         graceful_timeout: float | None = None,
         openapi_url: str | None = "/openapi.json",
         default_response_class: type[Any] | None = None,
+        lifespan: Any = None,
+        on_startup: Sequence[Callable[[], Any]] | None = None,
+        on_shutdown: Sequence[Callable[[], Any]] | None = None,
         settings: ServerSettings | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
-        becomes (FastAPI's option; None: the App's rule, see the README)."""
-        super().__init__(default_response_class=default_response_class)
+        becomes (FastAPI's option; None: the App's rule, see the README). lifespan,
+        on_startup, on_shutdown: data_bridge.lifespan."""
+        super().__init__(default_response_class=default_response_class, lifespan=lifespan,
+                         on_startup=on_startup, on_shutdown=on_shutdown)
+        self.state = State()  # app.state, as Starlette's
         self.title = title
         self.version = version
         self.description = description
@@ -65,6 +72,11 @@ class App(Router):
         self.settings = ServerSettings.from_options(
             "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
             keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
+
+    @property
+    def router(self) -> App:
+        """The app's router (FastAPI's app.router): the app itself, which routes."""
+        return self
 
     def openapi(self) -> dict[str, Any]:
         """This app's OpenAPI 3.1 document (also served at /openapi.json)."""

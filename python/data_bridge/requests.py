@@ -16,13 +16,14 @@ import json
 from typing import Any, Iterator, Mapping
 from urllib.parse import unquote
 
-from .datastructures import URL, Headers, QueryParams
+from .datastructures import URL, Headers, QueryParams, State
+from .lifespan import current_state
 
 __all__ = ["Headers", "QueryParams", "Request", "URL"]
 
 
 class Request(Mapping[str, Any]):
-    __slots__ = ("_data", "_headers", "_query", "_body", "_path_params")
+    __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state")
 
     def __init__(self, data: Any) -> None:
         self._data = data
@@ -30,6 +31,7 @@ class Request(Mapping[str, Any]):
         self._query: QueryParams | None = None
         self._body: bytes | None = None
         self._path_params: dict[str, str] | None = None
+        self._state: State | None = None
 
     @property
     def method(self) -> str:
@@ -66,6 +68,14 @@ class Request(Mapping[str, Any]):
         if self._query is None:
             self._query = QueryParams(self.query_string)
         return self._query
+
+    @property
+    def state(self) -> State:
+        """This request's state: a shallow copy of its I/O thread's lifespan state, then
+        whatever the request sets (Starlette's request.state)."""
+        if self._state is None:
+            self._state = State(dict(current_state()))
+        return self._state
 
     @property
     def path_params(self) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import data_bridge.ir_pb2 as ir
 
-from . import _schema
+from . import _schema, lifespan as _lifespan
 from .generated import GeneratedRoutes
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +41,17 @@ class APIRoute:
 
 
 class Router:
-    def __init__(self, *, default_response_class: type[Any] | None = None) -> None:
+    def __init__(self, *, default_response_class: type[Any] | None = None,
+                 on_startup: Sequence[Callable[[], Any]] | None = None,
+                 on_shutdown: Sequence[Callable[[], Any]] | None = None,
+                 lifespan: Any = None) -> None:
         self.default_response_class = default_response_class
+        # Lifespan (data_bridge.lifespan): given, it replaces the event handlers.
+        self.on_startup: list[Callable[[], Any]] = list(on_startup or [])
+        self.on_shutdown: list[Callable[[], Any]] = list(on_shutdown or [])
+        self.lifespan_context: _lifespan.Lifespan = (
+            _lifespan.DefaultLifespan(self).__call__ if lifespan is None
+            else _lifespan.as_lifespan_context(lifespan))
         self.routes: list[APIRoute] = []
         self.generated: list[GeneratedRoutes] = []
         self.models = _schema.Models(ir.Service())  # the models the routes' types name
@@ -107,7 +116,28 @@ class Router:
     def delete(self, path: str, **kw: Any) -> Callable[[F], F]:
         return self.route(path, ["DELETE"], **kw)
 
+    def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        """Runs `func` at "startup" or "shutdown" (unless the app has a lifespan=)."""
+        if event_type == "startup":
+            self.on_startup.append(func)
+        elif event_type == "shutdown":
+            self.on_shutdown.append(func)
+        else:
+            raise ValueError(f"event_type must be 'startup' or 'shutdown', not {event_type!r}")
+
+    def on_event(self, event_type: str) -> Callable[[F], F]:
+        """@app.on_event("startup") / ("shutdown"): FastAPI's older form of lifespan."""
+        def decorator(func: F) -> F:
+            self.add_event_handler(event_type, func)
+            return func
+        return decorator
+
     def include_router(self, router: "Router", prefix: str = "") -> None:
+        for handler in router.on_startup:
+            self.add_event_handler("startup", handler)
+        for handler in router.on_shutdown:
+            self.add_event_handler("shutdown", handler)
+        self.lifespan_context = _lifespan.merge(self.lifespan_context, router.lifespan_context)
         for r in router.routes:
             self.add_route(
                 prefix + r.path,

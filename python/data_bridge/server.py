@@ -20,14 +20,21 @@ import threading
 from typing import Any, Optional
 
 from . import _runtime
+from .lifespan import Running
 from .rpc import GrpcServer, start_grpc
 from .settings import ServerSettings
 
 
 class Server:
     def __init__(self, app: Any, settings: ServerSettings,
-                 listen_fds: tuple[int, ...] = ()) -> None:
+                 listen_fds: tuple[int, ...] = (), lifespan: bool = True) -> None:
+        """lifespan: run the app's lifespan on each I/O thread (False: serve without it,
+        as Starlette's TestClient outside a `with` block)."""
         self.app = app
+        self.lifespan = lifespan
+        self._startup_failure: Optional[BaseException] = None
+        self._starting = 0  # I/O threads whose lifespan startup is not over
+        self._started = threading.Event()
         self.settings = settings
         self.listen_fds = listen_fds
         self.port = 0
@@ -55,9 +62,38 @@ class Server:
             self.start()
         http = self._http
         assert http is not None
-        http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc), self._drain_grpc)
+        context = getattr(self.app, "lifespan_context", None) if self.lifespan else None
+        lifespan = (None if context is None else
+                    functools.partial(Running, self.app, context))
+        self._starting = self.settings.threads
+        http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc, lifespan=lifespan,
+                                     started=self._thread_started,
+                                     startup_failed=self._startup_failed), self._drain_grpc)
         if self._grpc is not None:
             self._grpc.shutdown(0)  # after a drain: nothing left; otherwise stop at once
+        if self._startup_failure is not None:
+            raise RuntimeError("Application startup failed") from self._startup_failure
+
+    def wait_started(self, timeout: float = 60) -> None:
+        """Blocks until every I/O thread has run its lifespan startup (serve() running on
+        another thread); raises RuntimeError from the failure if one raised."""
+        if not self._started.wait(timeout):
+            raise TimeoutError(f"the app did not start within {timeout} s")
+        if self._startup_failure is not None:
+            raise RuntimeError("Application startup failed") from self._startup_failure
+
+    def _thread_started(self) -> None:
+        with self._drain_lock:
+            self._starting -= 1
+            if self._starting <= 0:
+                self._started.set()
+
+    def _startup_failed(self, exc: BaseException) -> None:
+        """An I/O thread's lifespan startup raised: everything stops, serve() raises."""
+        if self._startup_failure is None:
+            self._startup_failure = exc
+        self._started.set()
+        self.shutdown()
 
     def shutdown(self) -> None:
         """Drains gRPC, then HTTP; thread-safe, and once is enough."""

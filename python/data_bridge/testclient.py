@@ -70,6 +70,7 @@ class TestClient(httpx.Client):
         self._lock = threading.Lock()
         self._in_flight = 0
         self._raised: list[BaseException] = []
+        self._entered = False
         headers = dict(headers or {})
         headers.setdefault("user-agent", "testclient")
         super().__init__(base_url=base_url, headers=headers, transport=_Forward(self),
@@ -80,12 +81,20 @@ class TestClient(httpx.Client):
             if self._server is None:
                 settings = ServerSettings.from_options("TestClient", self.app.settings,
                                                        host="127.0.0.1", port=0, threads=1)
-                server = Server(self.app, settings)
+                # The lifespan runs only inside `with`, as with Starlette's TestClient.
+                server = Server(self.app, settings, lifespan=self._entered)
                 server.start()
                 self._thread = threading.Thread(target=server.serve, daemon=True,
                                                 name="data-bridge TestClient")
                 self._thread.start()
                 self._server = server
+                try:
+                    server.wait_started()
+                except BaseException:
+                    self._server = None
+                    server.shutdown()
+                    self._thread.join(timeout=30)
+                    raise
                 _runtime.exception_listeners.append(self._heard)
             return self._server.port
 
@@ -119,11 +128,14 @@ class TestClient(httpx.Client):
         return response
 
     def __enter__(self) -> TestClient:
+        self._stop()  # a server started outside `with` had no lifespan
+        self._entered = True
         self._start()
         return self
 
     def __exit__(self, *args: Any) -> None:
         self.close()
+        self._entered = False
 
     def close(self) -> None:
         super().close()

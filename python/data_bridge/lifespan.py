@@ -1,0 +1,111 @@
+"""Lifespan: what an app runs before it serves and after it stops, as FastAPI has it.
+
+    @asynccontextmanager
+    async def lifespan(app):
+        pool = await connect()
+        yield {"pool": pool}         # the state every request sees as request.state.pool
+        await pool.close()
+
+    app = FastAPI(lifespan=lifespan)       # or, without one: @app.on_event("startup")
+
+The lifespan runs on each I/O thread's loop, before that thread serves its first request and
+after it has answered its last (with threads=1, once, exactly as under FastAPI). A
+`lifespan=` replaces the on_startup/on_shutdown handlers, as in FastAPI; an included
+router's lifespan and handlers join the including one's. A startup that raises stops the
+server (the App's run fails), as uvicorn exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import threading
+from typing import Any, AsyncIterator, Callable, Mapping
+
+__all__ = ["DefaultLifespan", "as_lifespan_context", "current_state", "merge"]
+
+# Lifespan: app -> async context manager yielding None or the state mapping.
+Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
+
+_thread = threading.local()  # .state: this I/O thread's lifespan state
+
+
+def current_state() -> Mapping[str, Any]:
+    """The lifespan state of the I/O thread running this code (empty outside one)."""
+    state: Mapping[str, Any] = getattr(_thread, "state", None) or {}
+    return state
+
+
+class DefaultLifespan:
+    """The lifespan of an app that gave none: its on_startup handlers, then its
+    on_shutdown handlers (each called, and awaited when it returns an awaitable)."""
+
+    def __init__(self, router: Any) -> None:
+        self._router = router
+
+    def __call__(self, app: Any) -> DefaultLifespan:
+        return self
+
+    async def __aenter__(self) -> None:
+        for handler in self._router.on_startup:
+            await _call(handler)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        for handler in self._router.on_shutdown:
+            await _call(handler)
+
+
+async def _call(handler: Callable[[], Any]) -> None:
+    result = handler()
+    if inspect.isawaitable(result):
+        await result
+
+
+def as_lifespan_context(lifespan: Any) -> Lifespan:
+    """`lifespan=` as FastAPI takes it: an async generator function, a generator function,
+    or already a function returning an async context manager."""
+    if inspect.isasyncgenfunction(lifespan):
+        return contextlib.asynccontextmanager(lifespan)
+    if inspect.isgeneratorfunction(lifespan):
+        sync = contextlib.contextmanager(lifespan)
+
+        @contextlib.asynccontextmanager
+        async def lifted(app: Any) -> AsyncIterator[Any]:
+            with sync(app) as state:
+                yield state
+        return lifted
+    resolved: Lifespan = lifespan
+    return resolved
+
+
+def merge(outer: Lifespan, inner: Lifespan) -> Lifespan:
+    """Both lifespans, `inner` inside `outer`; their states merged (outer's keys win)."""
+    @contextlib.asynccontextmanager
+    async def merged(app: Any) -> AsyncIterator[Mapping[str, Any] | None]:
+        async with outer(app) as outer_state:
+            async with inner(app) as inner_state:
+                if outer_state is None and inner_state is None:
+                    yield None
+                else:
+                    yield {**(inner_state or {}), **(outer_state or {})}
+    return merged
+
+
+class Running:
+    """One I/O thread's lifespan: entered before it serves, exited after."""
+
+    def __init__(self, app: Any, lifespan: Lifespan) -> None:
+        self._manager = lifespan(app)
+
+    async def start(self) -> None:
+        state = await self._manager.__aenter__()
+        if state is not None and not isinstance(state, Mapping):
+            raise TypeError(f"the lifespan yielded {type(state).__name__}: a mapping (the "
+                            "request state) or None is expected")
+        _thread.state = dict(state) if state else {}
+
+    async def stop(self) -> None:
+        try:
+            await self._manager.__aexit__(None, None, None)
+        finally:
+            _thread.state = None
