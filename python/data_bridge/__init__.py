@@ -29,11 +29,12 @@ if TYPE_CHECKING:
     from .requests import Request
     from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
                             StreamingResponse)
-    from .routing import APIRoute, Router
+    from .routing import APIRoute, APIRouter, Router
     from . import status
 
 _MODULE_OF = {
     "APIRoute": "routing",
+    "APIRouter": "routing",
     "App": "applications",
     "FastAPI": "applications",
     "Body": "params",
@@ -58,6 +59,7 @@ _MODULE_OF = {
 
 __all__ = [
     "APIRoute",
+    "APIRouter",
     "App",
     "Body",
     "Cookie",

@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence, TypeVar
 import data_bridge.ir_pb2 as ir
 
 from . import _schema, lifespan as _lifespan
+from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,11 +41,26 @@ class APIRoute:
         default=None, repr=False, compare=False)
 
 
+def _check_prefix(prefix: str) -> None:
+    if prefix:
+        assert prefix.startswith("/"), "A path prefix must start with '/'"
+        assert not prefix.endswith("/"), \
+            "A path prefix must not end with '/', as the routes will start with '/'"
+
+
 class Router:
-    def __init__(self, *, default_response_class: type[Any] | None = None,
+    """Routes and what they share: a path prefix and tags put before each route's own
+    (FastAPI's APIRouter: `APIRouter(prefix="/users", tags=["users"])`), the default
+    response class, and the lifespan."""
+
+    def __init__(self, *, prefix: str = "", tags: Sequence[Any] | None = None,
+                 default_response_class: type[Any] | None = None,
                  on_startup: Sequence[Callable[[], Any]] | None = None,
                  on_shutdown: Sequence[Callable[[], Any]] | None = None,
                  lifespan: Any = None) -> None:
+        _check_prefix(prefix)
+        self.prefix = prefix
+        self.tags: list[Any] = list(tags or [])
         self.default_response_class = default_response_class
         # Lifespan (data_bridge.lifespan): given, it replaces the event handlers.
         self.on_startup: list[Callable[[], Any]] = list(on_startup or [])
@@ -77,16 +93,17 @@ class Router:
         tags: Sequence[str] | None = None,
         name: str | None = None,
     ) -> APIRoute:
-        if not path.startswith("/"):
+        full = self.prefix + path
+        if full and not full.startswith("/"):  # "": a router's root, under a prefix later
             raise ValueError(f"route path must start with '/': {path!r}")
         route = APIRoute(
-            path=path,
+            path=full,
             endpoint=endpoint,
             methods=[m.upper() for m in methods],
             status_code=status_code,
             response_class=response_class or self.default_response_class,
             summary=summary,
-            tags=list(tags or []),
+            tags=self.tags + list(tags or []),
             name=name or getattr(endpoint, "__name__", None),
         )
         # Analysed now: a bad signature fails at declaration, not at start-up.
@@ -132,7 +149,16 @@ class Router:
             return func
         return decorator
 
-    def include_router(self, router: "Router", prefix: str = "") -> None:
+    def include_router(self, router: "Router", prefix: str = "",
+                       tags: Sequence[Any] | None = None) -> None:
+        """Adds `router`'s routes (as they are now) under `prefix`, `tags` before theirs;
+        its lifespan and event handlers join this router's."""
+        _check_prefix(prefix)
+        if not prefix:
+            for r in router.routes:
+                if not r.path and not self.prefix:
+                    raise FastAPIError(
+                        f"Prefix and path cannot be both empty (path operation: {r.name})")
         for handler in router.on_startup:
             self.add_event_handler("startup", handler)
         for handler in router.on_shutdown:
@@ -146,13 +172,17 @@ class Router:
                 status_code=r.status_code,
                 response_class=r.response_class,
                 summary=r.summary,
-                tags=r.tags,
+                tags=list(tags or []) + r.tags,
                 name=r.name,
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:
         """These routes (decorated and generated) in codegen's IR, with how to call each
         handler."""
+        for r in self.routes:
+            if not r.path:
+                raise FastAPIError(f"route {r.name!r} has an empty path: include its router "
+                                   "under a prefix")
         lowered = _schema.lower_routes(self.routes, self.models, title, version, description)
         for g in self.generated:
             clash = {m.name for m in g.service.models} & {m.name for m in lowered.service.models}
@@ -165,3 +195,7 @@ class Router:
                 if m.WhichOneof("kind") != "union":
                     lowered.classes[m.name] = g.models.get(m.name)
         return lowered
+
+
+# FastAPI's name for a router.
+APIRouter = Router

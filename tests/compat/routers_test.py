@@ -1,0 +1,76 @@
+# No `from __future__ import annotations`: handlers annotate with local names.
+"""APIRouter prefixes and tags as FastAPI combines them: nested routers, include-time
+prefixes and tags, a router's root path, the same answers from both."""
+
+import types
+from typing import Any
+
+import pytest
+
+import data_bridge
+import fastapi
+from tests.compat.differential import Pair
+
+
+def build(ns: types.SimpleNamespace) -> Any:
+    mod = fastapi if ns.FastAPI is fastapi.FastAPI else data_bridge
+    app = ns.FastAPI()
+    users = mod.APIRouter(prefix="/users", tags=["users"])
+    admin = mod.APIRouter(prefix="/admin", tags=["admin"])
+    plain = mod.APIRouter()
+
+    @users.get("/{user_id}", tags=["one"])
+    def get_user(user_id: int):
+        return {"user": user_id}
+
+    @users.get("")
+    def list_users():
+        return ["a", "b"]
+
+    @admin.post("/reset")
+    def reset():
+        return {"reset": True}
+
+    @plain.get("/health")
+    def health():
+        return "ok"
+
+    users.include_router(admin, prefix="/x", tags=["nested"])
+    app.include_router(users, prefix="/v1", tags=["v1"])
+    app.include_router(plain)
+    return app
+
+
+@pytest.fixture(scope="module")
+def pair() -> Any:
+    with Pair(build) as p:
+        yield p
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/v1/users/3"), ("GET", "/v1/users"), ("POST", "/v1/users/x/admin/reset"),
+    ("GET", "/health"), ("GET", "/users/3"), ("GET", "/v1/users/x"), ("POST", "/v1/users"),
+])
+def test_same_answers(pair: Pair, method: str, path: str) -> None:
+    pair.same(method, path)
+
+
+def test_tags_combine_as_fastapis() -> None:
+    app = build(types.SimpleNamespace(FastAPI=data_bridge.FastAPI))
+    theirs = build(types.SimpleNamespace(FastAPI=fastapi.FastAPI)).openapi()["paths"]
+    ours = {r.path: r.tags for r in app.routes}
+    for path, tags in ours.items():
+        (operation,) = theirs[path].values()
+        assert operation.get("tags", []) == tags, path
+
+
+def test_prefix_rules() -> None:
+    for mod in (fastapi, data_bridge):
+        with pytest.raises(AssertionError):
+            mod.APIRouter(prefix="users")
+        with pytest.raises(AssertionError):
+            mod.APIRouter(prefix="/users/")
+        root = mod.APIRouter()
+        root.get("")(lambda: 1)
+        with pytest.raises(Exception, match="Prefix and path cannot be both empty"):
+            mod.FastAPI().include_router(root)
