@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .applications import App, FastAPI
+    from .background import BackgroundTasks
     from .decoding import decoder
     from .exceptions import HTTPException, RequestValidationError
     from .params import Body, Cookie, Field, Header, Path, Query
@@ -36,6 +37,7 @@ _MODULE_OF = {
     "APIRoute": "routing",
     "APIRouter": "routing",
     "App": "applications",
+    "BackgroundTasks": "background",
     "FastAPI": "applications",
     "Body": "params",
     "Cookie": "params",
@@ -61,6 +63,7 @@ __all__ = [
     "APIRoute",
     "APIRouter",
     "App",
+    "BackgroundTasks",
     "Body",
     "Cookie",
     "FastAPI",

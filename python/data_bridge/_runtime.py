@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any, Callable, Generator
 
 from .encoders import jsonable_encoder
@@ -28,6 +29,7 @@ __all__ = [
     "log_exception",
     "make_request",
     "resume",
+    "run_background",
     "run_worker",
     "in_thread",
     "spawn",
@@ -41,6 +43,41 @@ _live: set["asyncio.Task[Any]"] = set()
 
 def make_request(data: Any) -> Request:
     return Request(data)
+
+
+class _Background:
+    """Background tasks running on this process's loops, counted so that a TestClient can
+    wait for them as Starlette's does (its requests return after them)."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.idle = threading.Condition()
+
+    async def run(self, tasks: Any) -> None:
+        try:
+            await tasks()
+        except Exception as exc:  # noqa: BLE001 - after the response: logged, as servers do
+            log_exception(exc, "background task")
+        finally:
+            with self.idle:
+                self.running -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.running == 0, timeout)
+
+
+background = _Background()
+
+
+def run_background(tasks: Any) -> None:
+    """Starts a response's background task (after the response was sent) on this loop."""
+    with background.idle:
+        background.running += 1
+    task = asyncio.get_running_loop().create_task(background.run(tasks))
+    _live.add(task)
+    task.add_done_callback(_live.discard)
 
 
 # Who else hears of a handler's unhandled exception (data_bridge.testclient re-raises it).

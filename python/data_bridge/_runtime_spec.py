@@ -18,8 +18,9 @@ import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
 from ._schema import Lowered, Models, type_of
+from .background import BackgroundTasks
 from .encoders import jsonable_encoder
-from .responses import JSONResponse, Response
+from .responses import JSONResponse, PlainTextResponse, Response
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
             ir.Parameter.HEADER: plan.Param.HEADER, ir.Parameter.COOKIE: plan.Param.COOKIE}
@@ -100,17 +101,64 @@ def _answered_with(handler: Callable[..., Any], cls: type[Any],
     return answered
 
 
+def _with_background(handler: Callable[..., Any], names: list[str], json_result: bool,
+                     status_code: int) -> Callable[..., Any]:
+    """`handler` given a fresh BackgroundTasks for each of `names`, the tasks then attached
+    to its response as FastAPI does: to a returned Response that has none, else to the
+    response made of the returned value (by the route's rule)."""
+    def attach(value: Any, tasks: BackgroundTasks) -> Any:
+        if isinstance(value, Response):
+            if value.background is None:
+                value.background = tasks
+            return value
+        if not tasks.tasks:
+            return value  # nothing to run: the runtime answers natively
+        response = _response_of(value, json_result, status_code)
+        response.background = tasks
+        return response
+
+    if inspect.iscoroutinefunction(handler):
+        async def with_tasks_async(**kwargs: Any) -> Any:
+            tasks = BackgroundTasks()
+            kwargs.update(dict.fromkeys(names, tasks))
+            return attach(await handler(**kwargs), tasks)
+        return with_tasks_async
+
+    def with_tasks(**kwargs: Any) -> Any:
+        tasks = BackgroundTasks()
+        kwargs.update(dict.fromkeys(names, tasks))
+        return attach(handler(**kwargs), tasks)
+    return with_tasks
+
+
+def _response_of(value: Any, json_result: bool, status_code: int) -> Response:
+    """The Response the runtime would make of `value`, made in Python (to carry tasks)."""
+    if json_result:
+        return JSONResponse(jsonable_encoder(value), status_code=status_code)
+    if isinstance(value, str):
+        return PlainTextResponse(value, status_code=status_code)
+    if isinstance(value, bytes):
+        return Response(value, status_code=status_code, media_type="application/octet-stream")
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
+        return _response_of(value[1], False, value[0])
+    return JSONResponse(jsonable_encoder(value), status_code=status_code)
+
+
 def _serving(call: dict[str, Any], route: Any) -> Callable[..., Any]:
     """The callable the runtime calls for `call`, and how it answers (route.json_result)."""
     handler: Callable[..., Any] = call["handler"]
     cls = call.get("response_class")
     if cls is None:
-        return handler  # the App's own rule, natively
-    if (issubclass(cls, JSONResponse) and cls.render is JSONResponse.render
+        pass  # the App's own rule, natively
+    elif (issubclass(cls, JSONResponse) and cls.render is JSONResponse.render
             and cls.media_type == JSONResponse.media_type):
         route.json_result = True  # FastAPI's default, natively
-        return handler
-    return _answered_with(handler, cls, route.status_code)
+    else:
+        handler = _answered_with(handler, cls, route.status_code)
+    background = [a["name"] for a in call["args"] if a["kind"] == "background"]
+    if background:
+        handler = _with_background(handler, background, route.json_result, route.status_code)
+    return handler
 
 
 def runtime_routes(lowered: Lowered) -> ServedRoutes:
@@ -122,7 +170,7 @@ def runtime_routes(lowered: Lowered) -> ServedRoutes:
                                        status_code=call["status_code"])
         native = call.get("native")
         defaults: list[tuple[int, Any]] = []
-        for i, arg in enumerate(call["args"]):
+        for i, arg in enumerate(a for a in call["args"] if a["kind"] != "background"):
             p = route.params.add(name=arg["name"])
             if arg["kind"] == "request":
                 p.source, p.key, p.required = plan.Param.REQUEST, arg["name"], True

@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 import data_bridge.ir_pb2 as ir
 
 from . import params as P
+from .background import BackgroundTasks
 from .requests import Request
 
 _NoneType = type(None)
@@ -298,6 +299,9 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
         has_default = default is not _EMPTY and default is not P._UNSET
         if base is Request or (isinstance(base, type) and issubclass(base, Request)):
             args.append({"name": name, "kind": "request"})
+            continue
+        if isinstance(base, type) and issubclass(base, BackgroundTasks):
+            args.append({"name": name, "kind": "background"})  # made per call in Python
             continue
         if name in in_path:
             source = "path"

@@ -14,7 +14,8 @@ Starlette's API and header rules:
 `raw_headers` holds (name, value) latin-1 byte pairs, names lower-case, with the
 content-length and content-type Starlette adds (content-type from media_type, "; charset=utf-8"
 added for text/*); the runtime reads `status_code`, `body` and `raw_headers`, takes the
-content type from them and frames the body itself.
+content type from them and frames the body itself; a `background` task runs once the
+response has been sent (data_bridge.background).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, AsyncIterable, Iterable, Literal, Mapping, Union
 from urllib.parse import quote
 
 from . import _core
+from .background import BackgroundTask
 from .datastructures import URL, MutableHeaders
 
 __all__ = ["HTMLResponse", "JSONResponse", "PlainTextResponse", "RedirectResponse", "Response",
@@ -42,10 +44,12 @@ class Response:
         status_code: int = 200,
         headers: Mapping[str, str] | None = None,
         media_type: str | None = None,
+        background: BackgroundTask | None = None,
     ) -> None:
         self.status_code = status_code
         if media_type is not None:
             self.media_type = media_type
+        self.background = background  # run after the response is sent
         self.body = self.render(content)
         self.init_headers(headers)
 
@@ -165,8 +169,10 @@ class RedirectResponse(Response):
         url: str | URL,
         status_code: int = 307,
         headers: Mapping[str, str] | None = None,
+        background: BackgroundTask | None = None,
     ) -> None:
-        super().__init__(content=b"", status_code=status_code, headers=headers)
+        super().__init__(content=b"", status_code=status_code, headers=headers,
+                         background=background)
         self.headers["location"] = quote(str(url), safe=":/%#?=@[]!$&'()*+,;")
 
 
@@ -185,9 +191,11 @@ class StreamingResponse(Response):
         status_code: int = 200,
         headers: Mapping[str, str] | None = None,
         media_type: str | None = None,
+        background: BackgroundTask | None = None,
     ) -> None:
         self.status_code = status_code
         if media_type is not None:
             self.media_type = media_type
+        self.background = background  # run after the whole body is sent
         self.body_iterator = content
         self.init_headers(headers)

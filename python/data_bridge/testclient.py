@@ -11,7 +11,8 @@ The base URL's host (default "testserver") is sent as the Host header, so the ap
 URL a client of Starlette's TestClient would; the user agent is "testclient". Without
 `with`, the server starts on the first request and stops at close(). With
 raise_server_exceptions (the default), an exception a handler did not handle during a
-request is raised from that request, after its 500 answer, as Starlette's TestClient does. Not yet: root_path, the
+request is raised from that request, after its 500 answer, as Starlette's TestClient does; a request returns once the
+background tasks it started have run (their exceptions raised the same way). Not yet: root_path, the
 client address, websocket_connect, the lifespan (they come with those features).
 """
 
@@ -118,6 +119,8 @@ class TestClient(httpx.Client):
         self._in_flight += 1
         try:
             response = super().request(*args, **kwargs)
+            # As with Starlette's: a request returns once its background tasks are done.
+            _runtime.background.wait_idle(timeout=60)
         finally:
             self._in_flight -= 1
         if self._raised and self.raise_server_exceptions:

@@ -162,13 +162,25 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
 
 namespace {
 
+// Starts a response's background task, if it has one (Starlette's Response.background).
+void StartBackground(const py::object& background, const py::object& run_background) {
+  if (!background || background.is_none()) return;
+  PyObject* r = PyObject_CallOneArg(run_background.ptr(), background.ptr());
+  if (r == nullptr) PyErr_WriteUnraisable(background.ptr());
+  Py_XDECREF(r);
+}
+
 // A StreamingResponse's body as the pump's sink.
 class BodySink final : public StreamPump::Sink {
  public:
-  BodySink(BodyWriter writer, std::string charset, py::object log_exception)
+  // `background`: the response's task (None: none), started once the body is all sent.
+  BodySink(BodyWriter writer, std::string charset, py::object log_exception, py::object background,
+           py::object run_background)
       : writer_(std::move(writer)),
         charset_(std::move(charset)),
-        log_exception_(std::move(log_exception)) {}
+        log_exception_(std::move(log_exception)),
+        background_(std::move(background)),
+        run_background_(std::move(run_background)) {}
 
   StreamPump::Take Put(StreamPump& pump, PyObject* item) override {
     PyObject* bytes;
@@ -198,7 +210,10 @@ class BodySink final : public StreamPump::Sink {
     return now < 0 ? StreamPump::Take::kStop : StreamPump::Take::kMore;
   }
   StreamPump::Take Suspending(StreamPump&) override { return StreamPump::Take::kMore; }
-  void End() override { writer_.Send("", true); }
+  void End() override {
+    writer_.Send("", true);
+    StartBackground(background_, run_background_);
+  }
   void Fail() override {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -220,6 +235,8 @@ class BodySink final : public StreamPump::Sink {
   BodyWriter writer_;
   const std::string charset_;
   const py::object log_exception_;
+  const py::object background_;
+  const py::object run_background_;
 };
 
 }  // namespace
@@ -246,8 +263,18 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
     PyErr_Format(PyExc_ValueError, "invalid status code %d (a response needs 200-599)", r.status);
     r = ExceptionToResponse("response");
   }
+  py::object background;  // a Response's task for after it is sent
+  if (!PyDict_CheckExact(result) && !PyUnicode_CheckExact(result)) {
+    int is_response = PyObject_IsInstance(result, runtime_.response_class.ptr());
+    if (is_response == 1) {
+      background = py::reinterpret_steal<py::object>(Attr(result, "background"));
+    } else if (is_response < 0) {
+      PyErr_Clear();
+    }
+  }
   if (!r.streaming) {
     worker->Complete(connection, sequence, r);
+    StartBackground(background, runtime_.run_background);
     return;
   }
   PyObject* body = Attr(result, "body_iterator");
@@ -280,10 +307,10 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
       return;
     }
   }
-  StreamPump::Start(
-      body_obj.ptr(), ctx, loop, runtime_.spawn,
-      std::make_unique<BodySink>(BodyWriter{worker, connection, sequence, std::move(r)},
-                                 charset_text, runtime_.log_exception));
+  StreamPump::Start(body_obj.ptr(), ctx, loop, runtime_.spawn,
+                    std::make_unique<BodySink>(
+                        BodyWriter{worker, connection, sequence, std::move(r)}, charset_text,
+                        runtime_.log_exception, std::move(background), runtime_.run_background));
 }
 
 int64_t BodyWriter::Send(absl::string_view piece, bool end) {

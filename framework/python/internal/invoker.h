@@ -39,6 +39,7 @@ struct Runtime {
   pybind11::object spawn;                   // (loop, coro, pending, context, on_done) -> Task
   pybind11::object log_exception;           // (exc, where) -> None
   pybind11::object jsonable_encoder;        // data_bridge.encoders.jsonable_encoder
+  pybind11::object run_background;          // (tasks) -> None: a Task on this loop
 };
 
 // The Python half of an Endpoint.
