@@ -11,7 +11,8 @@ from __future__ import annotations
 import http.client
 from typing import Any, Mapping, Sequence, TypedDict
 
-__all__ = ["DependencyScopeError", "EndpointContext", "FastAPIError", "HTTPException",
+__all__ = ["DependencyScopeError", "EndpointContext", "FastAPIDeprecationWarning",
+           "FastAPIError", "HTTPException",
            "RequestValidationError", "ResponseValidationError", "ValidationException",
            "WebSocketException", "WebSocketRequestValidationError"]
 
@@ -46,6 +47,10 @@ class WebSocketException(Exception):
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(code={self.code!r}, reason={self.reason!r})"
+
+
+class FastAPIDeprecationWarning(UserWarning):
+    """A deprecated name or use: a UserWarning, so that it shows by default."""
 
 
 class FastAPIError(RuntimeError):

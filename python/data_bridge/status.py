@@ -5,13 +5,16 @@
 
 HTTP: the IANA registry's codes (RFC 9110 names: 413 CONTENT_TOO_LARGE, 414 URI_TOO_LONG,
 416 RANGE_NOT_SATISFIABLE, 422 UNPROCESSABLE_CONTENT); the older names of those four still
-resolve, with a DeprecationWarning, as in Starlette. WebSocket: the close codes of RFC 6455
+resolve, with a warning shown by default (FastAPIDeprecationWarning, a UserWarning), as in
+Starlette. WebSocket: the close codes of RFC 6455
 and the IANA registry.
 """
 
 from __future__ import annotations
 
 import warnings
+
+from .exceptions import FastAPIDeprecationWarning
 
 __all__ = [
     "HTTP_100_CONTINUE",
@@ -186,8 +189,8 @@ def __getattr__(name: str) -> int:
     replacement = _DEPRECATED.get(name)
     if replacement is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(f"'{name}' is deprecated. Use '{replacement}' instead.", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn(f"'{name}' is deprecated. Use '{replacement}' instead.",
+                  FastAPIDeprecationWarning, stacklevel=2)
     value: int = globals()[replacement]
     return value
 

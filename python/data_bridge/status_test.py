@@ -1,4 +1,5 @@
-"""data_bridge.status: every registered code by its number, the old names deprecated."""
+"""data_bridge.status: every registered code by its number, the old names deprecated; the
+same names, values and warnings as starlette.status (the compat environment's)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import warnings
 
 import pytest
+import starlette.status
 
 import data_bridge
 from data_bridge import status
@@ -31,13 +33,26 @@ def test_every_standard_http_status_has_a_name() -> None:
 
 
 def test_old_names_resolve_with_a_deprecation_warning() -> None:
-    with pytest.warns(DeprecationWarning, match="HTTP_422_UNPROCESSABLE_CONTENT"):
+    with pytest.warns(UserWarning, match="HTTP_422_UNPROCESSABLE_CONTENT"):
         assert status.HTTP_422_UNPROCESSABLE_ENTITY == 422
-    with pytest.warns(DeprecationWarning, match="HTTP_413_CONTENT_TOO_LARGE"):
+    with pytest.warns(UserWarning, match="HTTP_413_CONTENT_TOO_LARGE"):
         assert status.HTTP_413_REQUEST_ENTITY_TOO_LARGE == 413
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert status.HTTP_200_OK == 200  # current names never warn
     with pytest.raises(AttributeError):
         status.HTTP_999_NOPE  # noqa: B018
-    assert "HTTP_414_REQUEST_URI_TOO_LONG" in dir(status)
+
+
+
+def test_same_as_starlettes() -> None:
+    def names(module: object) -> dict[str, int]:
+        return {n: getattr(module, n) for n in dir(module) if n.startswith(("HTTP_", "WS_"))}
+    assert names(status) == names(starlette.status)
+    for old in ("HTTP_413_REQUEST_ENTITY_TOO_LARGE", "HTTP_414_REQUEST_URI_TOO_LONG",
+                "HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE", "HTTP_422_UNPROCESSABLE_ENTITY"):
+        with pytest.warns(UserWarning) as ours:
+            getattr(status, old)
+        with pytest.warns(UserWarning) as theirs:
+            getattr(starlette.status, old)
+        assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
