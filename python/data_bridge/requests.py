@@ -5,15 +5,16 @@ to Python on first access:
 
     async def echo(request: Request):
         request.method, request.path, request.url, request.headers["content-type"],
-        request.query_params.getlist("tag"), request.path_params, request.body,
-        request.json()
+        request.query_params.getlist("tag"), request.path_params, await request.body(),
+        await request.json(), request.cookies, request.state
         request["query_params"]   # mapping access, as the earlier system offered
 """
 
 from __future__ import annotations
 
+import http.cookies
 import json
-from typing import Any, Iterator, Mapping
+from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import unquote
 
 from .datastructures import URL, Headers, QueryParams, State
@@ -22,8 +23,22 @@ from .lifespan import current_state
 __all__ = ["Headers", "QueryParams", "Request", "URL"]
 
 
+def parse_cookies(header: str) -> dict[str, str]:
+    """One Cookie header's name/value pairs (not SimpleCookie.load, whose old grammar
+    refuses much of what browsers send)."""
+    out: dict[str, str] = {}
+    for chunk in header.split(";"):
+        key, eq, value = chunk.partition("=")
+        if not eq:
+            key, value = "", chunk
+        key, value = key.strip(), value.strip()
+        if key or value:
+            out[key] = http.cookies._unquote(value)
+    return out
+
+
 class Request(Mapping[str, Any]):
-    __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state")
+    __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state", "_cookies")
 
     def __init__(self, data: Any) -> None:
         self._data = data
@@ -32,6 +47,7 @@ class Request(Mapping[str, Any]):
         self._body: bytes | None = None
         self._path_params: dict[str, str] | None = None
         self._state: State | None = None
+        self._cookies: dict[str, str] | None = None
 
     @property
     def method(self) -> str:
@@ -70,6 +86,17 @@ class Request(Mapping[str, Any]):
         return self._query
 
     @property
+    def cookies(self) -> dict[str, str]:
+        """The Cookie header fields' pairs, read as browsers write them (Starlette's rules:
+        a chunk without "=" is a value with an empty name, values unquoted as
+        http.cookies does, later fields win)."""
+        if self._cookies is None:
+            self._cookies = {}
+            for field in self.headers.getlist("cookie"):
+                self._cookies.update(parse_cookies(field))
+        return self._cookies
+
+    @property
     def state(self) -> State:
         """This request's state: a shallow copy of its I/O thread's lifespan state, then
         whatever the request sets (Starlette's request.state)."""
@@ -83,14 +110,24 @@ class Request(Mapping[str, Any]):
             self._path_params = dict(self._data.path_params)
         return self._path_params
 
-    @property
-    def body(self) -> bytes:
+    def _raw_body(self) -> bytes:
         if self._body is None:
             self._body = bytes(self._data.body)
         return self._body
 
-    def json(self) -> Any:
-        return json.loads(self.body)
+    async def body(self) -> bytes:
+        """The request body (read in full before the handler runs: awaiting never waits)."""
+        return self._raw_body()
+
+    async def json(self) -> Any:
+        return json.loads(self._raw_body())
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """The body in pieces, as Starlette's stream(): here one piece, then b""."""
+        body = self._raw_body()
+        if body:
+            yield body
+        yield b""
 
     # Mapping access, the earlier system's dictionary shape.
     _KEYS = ("method", "path", "path_params", "query_params", "headers", "body")
@@ -107,7 +144,7 @@ class Request(Mapping[str, Any]):
         if key == "headers":
             return dict(self.headers)
         if key == "body":
-            return self.body
+            return self._raw_body()
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:

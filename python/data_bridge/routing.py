@@ -118,6 +118,16 @@ class Router:
 
         return decorator
 
+    def api_route(self, path: str, methods: Sequence[str] | None = None,
+                  **kw: Any) -> Callable[[F], F]:
+        """FastAPI's name for route(); methods default to GET."""
+        return self.route(path, methods or ("GET",), **kw)
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any],
+                      methods: Sequence[str] | None = None, **kw: Any) -> APIRoute:
+        """FastAPI's name for add_route(); methods default to GET."""
+        return self.add_route(path, endpoint, methods or ("GET",), **kw)
+
     def get(self, path: str, **kw: Any) -> Callable[[F], F]:
         return self.route(path, ["GET"], **kw)
 

@@ -21,7 +21,7 @@ async def item(item_id: int) -> dict[str, Any]:
 
 @app.post("/echo")
 async def echo(request: Request) -> dict[str, Any]:
-    return {"json": request.json(), "url": str(request.url),
+    return {"json": await request.json(), "url": str(request.url),
             "agent": request.headers["user-agent"]}
 
 

@@ -158,7 +158,7 @@ def make_app() -> App:
 
     @app.post("/echo_json")
     async def echo_json(request: Request) -> dict:
-        return {"json": request.json(), "len": len(request.body)}
+        return {"json": await request.json(), "len": len(await request.body())}
 
     @app.get("/responses/{kind}")
     def responses(kind: str):

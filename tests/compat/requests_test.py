@@ -1,0 +1,62 @@
+# No `from __future__ import annotations`: handlers annotate with local names.
+"""What a handler reads off its Request is what it reads under FastAPI: method, URL and
+its parts, headers (repeated ones too), query parameters, path parameters, cookies, body."""
+
+import types
+from typing import Any
+
+import pytest
+
+import starlette.requests
+from data_bridge.requests import parse_cookies
+from tests.compat.differential import Pair
+
+
+def build(ns: types.SimpleNamespace) -> Any:
+    app = ns.FastAPI()
+
+    @app.api_route("/echo/{name}", methods=["GET", "POST"])
+    async def echo(name: str, request: ns.Request):
+        return {
+            "method": request.method, "url": str(request.url),
+            "url_parts": [request.url.scheme, request.url.netloc, request.url.path,
+                          request.url.query],
+            "path_params": dict(request.path_params),
+            "query": list(request.query_params.multi_items()),
+            "headers": [(k, v) for k, v in request.headers.items()
+                        if k not in ("host", "content-length", "accept-encoding",
+                                     "connection", "user-agent", "accept")],
+            "multi": request.headers.getlist("x-multi"),
+            "cookies": request.cookies,
+            "body": (await request.body()).decode(),
+            "json": await request.json() if request.method == "POST" else None,
+        }
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def pair() -> Any:
+    with Pair(build) as p:
+        yield p
+
+
+@pytest.mark.parametrize("path,kwargs", [
+    ("/echo/a", {}),
+    ("/echo/b%20c?x=1&x=2&y=&z=%C3%A9", {}),
+    ("/echo/c", {"headers": [("X-Multi", "1"), ("x-multi", "2"), ("X-Other", "v")]}),
+    ("/echo/d", {"headers": {"Cookie": 'a=1; b="quoted\\"x"; lone; c=3=4;  ; d'}}),
+    ("/echo/e", {"method": "POST", "content": b'{"k": [1]}',
+                 "headers": {"content-type": "application/json"}}),
+])
+def test_request_attributes(pair: Pair, path: str, kwargs: dict) -> None:
+    method = kwargs.pop("method", "GET")
+    pair.same(method, path, **kwargs)
+
+
+@pytest.mark.parametrize("header", [
+    "a=1", "a=1; a=2", " x = y ", "=novalue", "justvalue", 'q="a\\"b"', "u=%20", ";;", "",
+    "k=v=w", 'esc="\\073"', "a=1;b", "\u00e9=\u00e8",
+])
+def test_cookie_parsing_matches_starlettes(header: str) -> None:
+    assert parse_cookies(header) == starlette.requests.cookie_parser(header)
