@@ -1,5 +1,6 @@
 #include "framework/net/socket.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -9,9 +10,11 @@
 
 namespace databridge::net {
 
-int AcceptConnection(int listen_fd, int* error) {
+int AcceptConnection(int listen_fd, int* error, sockaddr_storage* peer) {
   for (;;) {
-    int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    socklen_t len = sizeof(sockaddr_storage);
+    int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(peer), peer ? &len : nullptr,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       *error = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : errno;
@@ -22,6 +25,21 @@ int AcceptConnection(int listen_fd, int* error) {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     return fd;
   }
+}
+
+std::pair<std::string, int> AddressParts(const sockaddr_storage& addr) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+    return {text, ntohs(in->sin_port)};
+  }
+  if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+    return {text, ntohs(in6->sin6_port)};
+  }
+  return {"", 0};
 }
 
 IoResult ReadSome(int fd, char* buf, size_t cap, size_t* n) {

@@ -71,6 +71,14 @@ PYBIND11_MODULE(_core, m) {
           "http_version",
           [](const RequestData& r) { return r.request->version_minor == 0 ? "1.0" : "1.1"; })
       .def_property_readonly("headers", &Headers)
+      .def_property_readonly("client",
+                             [](const RequestData& r) -> py::object {
+                               if (r.request->client_host.empty()) return py::none();
+                               return py::make_tuple(r.request->client_host,
+                                                     r.request->client_port);
+                             })
+      .def_property_readonly(
+          "scheme", [](const RequestData& r) { return r.request->secure ? "https" : "http"; })
       .def_property_readonly("body",
                              [](const RequestData& r) { return py::bytes(r.request->body); })
       .def_property_readonly("path_params", [](const RequestData& r) {

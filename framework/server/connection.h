@@ -11,6 +11,8 @@
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_CONNECTION_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_CONNECTION_H_
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +40,10 @@ class Connection : public SessionHost {
 
   uint64_t id() const { return id_; }
   int fd() const { return fd_; }
+  // The client's address (from accept), and whether this connection is TLS.
+  void set_peer(const sockaddr_storage& peer) { peer_ = peer; }
+  const sockaddr_storage& peer() const { return peer_; }
+  bool secure() const { return tls_ != nullptr; }
 
   void OnReadable();
   void OnWritable() { Flush(); }
@@ -80,6 +86,7 @@ class Connection : public SessionHost {
   const ServerConfig& config_;
   ConnectionOwner* owner_;
   std::unique_ptr<net::TlsStream> tls_;
+  sockaddr_storage peer_{};
   std::unique_ptr<Session> session_;  // null until the protocol is known
   std::string sniff_;                 // cleartext bytes read before the protocol is known
   State state_ = State::kOpen;

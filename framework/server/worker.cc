@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "framework/base/clock.h"
@@ -117,13 +118,15 @@ void Worker::TakeWritable(std::vector<Writable>* out) {
 void Worker::Accept() {
   for (int i = 0; i < kAcceptBatch && listen_fd_ >= 0; ++i) {
     int error = 0;
-    int fd = net::AcceptConnection(listen_fd_, &error);
+    sockaddr_storage peer{};
+    int fd = net::AcceptConnection(listen_fd_, &error, &peer);
     if (fd < 0) {
       if (error != 0) PauseAccepting(error);
       return;
     }
     uint64_t id = next_id_++;
     auto conn = std::make_unique<Connection>(id, fd, routes_.config(), this, tls_);
+    conn->set_peer(peer);
     if (!reactor_.Add(fd, EPOLLIN | EPOLLRDHUP, id).ok()) continue;  // conn closes fd
     interest_[id] = EPOLLIN | EPOLLRDHUP;
     connections_.emplace(id, std::move(conn));
@@ -192,6 +195,8 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   call.args = std::move(bound.args);
   if (ep.wants_request) {
     call.path_params = std::move(m.params);
+    std::tie(request.client_host, request.client_port) = net::AddressParts(connection->peer());
+    request.secure = connection->secure();
     call.request = std::make_shared<const http::Request>(std::move(request));
   }
   if (calls_ != nullptr) {

@@ -17,7 +17,7 @@ import json
 from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import unquote
 
-from .datastructures import URL, Headers, QueryParams, State
+from .datastructures import URL, Address, Headers, QueryParams, State
 from .lifespan import current_state
 
 __all__ = ["Headers", "QueryParams", "Request", "URL"]
@@ -66,10 +66,16 @@ class Request(Mapping[str, Any]):
         """As Starlette builds it: the Host header's authority when valid, the path with
         "?", "#" and "\\" escaped, the query string as received."""
         host = self.headers.get("host")
-        scope = {"scheme": "http", "path": self.path,
+        scope = {"scheme": self._data.scheme, "path": self.path,
                  "query_string": self._data.query_string,
                  "headers": [(b"host", host.encode("latin-1"))] if host is not None else []}
         return URL(scope=scope)
+
+    @property
+    def client(self) -> Address | None:
+        """The client's (host, port), as the server's socket sees it."""
+        peer = self._data.client
+        return None if peer is None else Address(*peer)
 
     @property
     def headers(self) -> Headers:

@@ -147,6 +147,7 @@ def make_app() -> App:
             "url_parts": [request.url.scheme, request.url.hostname, request.url.port,
                           request.url.query],
             "multi": request.headers.getlist("x-multi"),
+            "client": list(request.client) if request.client else None,
             "first": request.headers["X-Multi"] if "x-multi" in request.headers else None,
             "mapping": {
                 "path_params": request["path_params"],
@@ -334,6 +335,8 @@ def test_request_object_is_complete(client):
     assert body["url"] == f"http://127.0.0.1:{port}/request/x y?tag=1&tag=2&other=z"
     assert body["url_parts"] == ["http", "127.0.0.1", port, "tag=1&tag=2&other=z"]
     assert body["multi"] == ["a", "b"] and body["first"] == "a"  # Starlette's Headers
+    host, client_port = body["client"]
+    assert host == "127.0.0.1" and 0 < client_port < 65536 and client_port != port
     assert body["mapping"] == {
         "path_params": {"a": "x y"},
         "query_params": {"tag": "2", "other": "z"},
@@ -479,3 +482,18 @@ def test_nullable_reference_to_the_model_itself_is_validated_in_full(client):
     assert r.status_code == 422
     assert [(e["loc"], e["type"]) for e in r.json()["detail"]] == [
         (["body", "parent", "label"], "missing")]
+
+
+def test_request_scheme_and_client_over_tls(tmp_path):
+    import subprocess
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    with serve(make_app(), ssl_certfile=str(cert), ssl_keyfile=str(key)) as url:
+        https = url.replace("http://", "https://")
+        with httpx.Client(base_url=https, verify=False, timeout=10) as c:
+            body = c.get("/request/t", headers={"X-Custom": "c"}).json()
+    assert body["url"].startswith("https://127.0.0.1:") and body["url_parts"][0] == "https"
+    assert body["client"][0] == "127.0.0.1"
