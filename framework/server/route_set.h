@@ -27,11 +27,16 @@ class RouteSet {
 
   const ServerConfig& config() const { return config_; }
   const router::RouteTable& table() const { return table_; }
+  // Starlette's redirect_slashes: a path no route has, whose variant with (or without) a
+  // trailing slash a route has, is answered 307 to that variant.
+  void set_redirect_slashes(bool on) { redirect_slashes_ = on; }
+  bool redirect_slashes() const { return redirect_slashes_; }
   const Endpoint& endpoint(uint32_t id) const { return *endpoints_[id]; }
   size_t size() const { return endpoints_.size(); }
 
  private:
   ServerConfig config_;
+  bool redirect_slashes_ = false;
   router::RouteTable table_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
 };

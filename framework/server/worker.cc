@@ -158,12 +158,35 @@ void Worker::ResumeAccepting(int64_t now_ms) {
   reactor_.Modify(listen_fd_, EPOLLIN, kListenerToken).IgnoreError();
 }
 
+http::Response Worker::SlashRedirectOrNotFound(const http::Request& request, bool secure) const {
+  const std::string& path = request.path;
+  if (path.empty() || path == "/") return ErrorResponse(404, "Not Found");
+  std::string other = path.back() == '/' ? path.substr(0, path.size() - 1) : path + "/";
+  const router::RouteMatch::Result found = routes_.table().Match(request.method, other).result;
+  if (found != router::RouteMatch::Result::kFound &&
+      found != router::RouteMatch::Result::kMethodNotAllowed) {
+    return ErrorResponse(404, "Not Found");
+  }
+  // As Starlette: an absolute URL on the request's own scheme and Host (a relative one when
+  // it sent none).
+  absl::string_view host = request.headers.Get("host");
+  std::string location =
+      host.empty() ? other : absl::StrCat(secure ? "https://" : "http://", host, other);
+  if (!request.query.empty()) absl::StrAppend(&location, "?", request.query);
+  http::Response r;
+  r.status = 307;
+  r.headers.Add("location", location);
+  return r;
+}
+
 void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
   dirty_.insert(connection->id());
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
     case router::RouteMatch::Result::kNotFound:
-      connection->Respond(sequence, ErrorResponse(404, "Not Found"));
+      connection->Respond(sequence, routes_.redirect_slashes()
+                                        ? SlashRedirectOrNotFound(request, connection->secure())
+                                        : ErrorResponse(404, "Not Found"));
       return;
     case router::RouteMatch::Result::kBadPath:
       connection->Respond(sequence, ErrorResponse(400, "Malformed percent-encoding"));

@@ -77,6 +77,9 @@ class Worker : public ConnectionOwner {
   void Dispatch(Connection* connection, uint64_t sequence, http::Request request) override;
 
  private:
+  // 307 to the path's variant with or without a trailing slash when a route has it, else
+  // 404 (RouteSet::redirect_slashes).
+  http::Response SlashRedirectOrNotFound(const http::Request& request, bool secure) const;
   void Accept();
   void PauseAccepting(int error);
   void ResumeAccepting(int64_t now_ms);

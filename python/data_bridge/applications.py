@@ -56,15 +56,19 @@ class App(Router):
         lifespan: Any = None,
         on_startup: Sequence[Callable[[], Any]] | None = None,
         on_shutdown: Sequence[Callable[[], Any]] | None = None,
+        redirect_slashes: bool = False,
         settings: ServerSettings | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
         becomes (FastAPI's option; None: the App's rule, see the README). lifespan,
-        on_startup, on_shutdown: data_bridge.lifespan."""
+        on_startup, on_shutdown: data_bridge.lifespan. redirect_slashes: answer a path no
+        route has with 307 to its variant with (or without) a trailing slash when a route
+        has that (Starlette's; FastAPI() turns it on)."""
         super().__init__(default_response_class=default_response_class, lifespan=lifespan,
                          on_startup=on_startup, on_shutdown=on_shutdown)
         self.state = State()  # app.state, as Starlette's
+        self.redirect_slashes = redirect_slashes
         self.title = title
         self.version = version
         self.description = description
@@ -90,6 +94,7 @@ class App(Router):
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description)
         served = runtime_routes(lowered)
+        served.plan.redirect_slashes = self.redirect_slashes
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.
             served.add_route("GET", self.openapi_url, _document(lowered.service))
@@ -164,9 +169,10 @@ class App(Router):
 
 class FastAPI(App):
     """App with FastAPI's defaults, for apps moved over from FastAPI by changing imports:
-    title "FastAPI", version "0.1.0", and JSONResponse as the default response class, so a
-    returned str is a JSON string, a tuple a JSON array, and other values go through
-    jsonable_encoder, as under FastAPI. App keeps its own defaults."""
+    title "FastAPI", version "0.1.0", JSONResponse as the default response class (a
+    returned str is a JSON string, a tuple a JSON array, other values go through
+    jsonable_encoder, as under FastAPI) and redirect_slashes on. App keeps its own
+    defaults."""
 
     def __init__(
         self,
@@ -176,7 +182,9 @@ class FastAPI(App):
         description: str = "",
         openapi_url: str | None = "/openapi.json",
         default_response_class: type[Any] = JSONResponse,
+        redirect_slashes: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(title, version, description, openapi_url=openapi_url,
-                         default_response_class=default_response_class, **options)
+                         default_response_class=default_response_class,
+                         redirect_slashes=redirect_slashes, **options)

@@ -74,3 +74,46 @@ def test_prefix_rules() -> None:
         root.get("")(lambda: 1)
         with pytest.raises(Exception, match="Prefix and path cannot be both empty"):
             mod.FastAPI().include_router(root)
+
+
+def slashes(ns: types.SimpleNamespace) -> Any:
+    app = ns.FastAPI()
+
+    @app.get("/items/")
+    def items():
+        return ["a"]
+
+    @app.get("/item")
+    def item():
+        return "one"
+
+    @app.post("/only-post/")
+    def only_post():
+        return "posted"
+
+    return app
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/items"), ("GET", "/items/"), ("GET", "/item/"), ("GET", "/item"),
+    ("GET", "/items?x=1&y=2"), ("GET", "/nothing/"), ("GET", "/"), ("GET", "/only-post"),
+    ("POST", "/only-post"), ("DELETE", "/items"),
+])
+def test_redirect_slashes(method: str, path: str) -> None:
+    with Pair(slashes) as pair:
+        for follow in (False, True):
+            want = pair.same(method, path, follow_redirects=follow)
+            got = pair.ours.request(method, path, follow_redirects=False)
+            if not follow:
+                assert got.headers.get("location") == want.headers.get("location")
+
+
+def test_app_keeps_its_own_default() -> None:
+    from data_bridge.testclient import TestClient
+    app = data_bridge.App()
+
+    @app.get("/items/")
+    def items():
+        return ["a"]
+    with TestClient(app) as client:
+        assert client.get("/items", follow_redirects=False).status_code == 404

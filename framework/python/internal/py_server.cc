@@ -61,6 +61,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   ThrowIfError(p.status());
   absl::StatusOr<std::vector<validate::TypeSpecPtr>> types = ReadTypes(*p);
   ThrowIfError(types.status());
+  route_set.set_redirect_slashes(p->redirect_slashes());
   std::vector<PyObject*> capsules;
   for (py::handle s : services) capsules.push_back(s.ptr());
   if (handlers.size() != static_cast<size_t>(p->routes_size()) ||
