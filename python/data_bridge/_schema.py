@@ -350,8 +350,8 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
 
 
 def _response(op: ir.Operation, hints: dict[str, Any], status_code: int,
-              models: Models) -> None:
-    r = op.responses.add(status=status_code, description="Successful Response")
+              models: Models, description: str = "Successful Response") -> None:
+    r = op.responses.add(status=status_code, description=description)
     ret = hints.get("return")
     if ret is None or ret is _NoneType:
         return
@@ -380,10 +380,19 @@ def analyse_route(route: Any, models: Models) -> RouteAnalysis:
     try:
         endpoint = route.endpoint
         hints = typing.get_type_hints(endpoint, include_extras=True)
-        first = ir.Operation(path=route.path, summary=route.summary or "", tags=route.tags,
-                             description=inspect.cleandoc(endpoint.__doc__ or ""))
+        description = getattr(route, "description", None)
+        # FastAPI's default summary: the route's name, words capitalised.
+        name = str(getattr(route, "name", None) or getattr(endpoint, "__name__", ""))
+        first = ir.Operation(
+            path=route.path, summary=route.summary or name.replace("_", " ").title(),
+            tags=route.tags,
+            description=(description if description is not None
+                         else inspect.cleandoc(endpoint.__doc__ or "")),
+            deprecated=getattr(route, "deprecated", False),
+            hidden=not getattr(route, "include_in_schema", True))
         args = lower_operation(first, route.path, endpoint, models, hints)
-        _response(first, hints, route.status_code, models)
+        _response(first, hints, route.status_code, models,
+                  getattr(route, "response_description", "Successful Response"))
     except BaseException:
         models.rollback(mark)
         raise
@@ -410,7 +419,10 @@ def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version
             op.CopyFrom(template)
             base = route.name or getattr(route.endpoint, "__name__", "operation")
             op_id, n = (base if len(route.methods) == 1 else f"{base}_{op.method.lower()}"), 2
-            while op_id in ids:
+            given = getattr(route, "operation_id", None)
+            if given:
+                op_id = given  # as given, as FastAPI takes it (duplicates are the app's)
+            while op_id in ids and not given:
                 op_id, n = f"{base}_{n}", n + 1
             ids.add(op_id)
             op.id = op_id

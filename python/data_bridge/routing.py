@@ -35,6 +35,14 @@ class APIRoute:
     summary: str | None = None
     tags: list[str] = dataclasses.field(default_factory=list)
     name: str | None = None
+    # OpenAPI only (FastAPI's options of the same names): description (else the
+    # docstring), the success response's description, deprecated, the operationId (else
+    # derived from the name), and whether the route is documented at all.
+    description: str | None = None
+    response_description: str = "Successful Response"
+    deprecated: bool = False
+    operation_id: str | None = None
+    include_in_schema: bool = True
     # The signature analysed once, when the route is added (as FastAPI's `dependant`):
     # putting the app together, its OpenAPI document and serving all reuse it.
     analysis: _schema.RouteAnalysis | None = dataclasses.field(
@@ -92,6 +100,11 @@ class Router:
         summary: str | None = None,
         tags: Sequence[str] | None = None,
         name: str | None = None,
+        description: str | None = None,
+        response_description: str = "Successful Response",
+        deprecated: bool | None = None,
+        operation_id: str | None = None,
+        include_in_schema: bool = True,
     ) -> APIRoute:
         full = self.prefix + path
         if full and not full.startswith("/"):  # "": a router's root, under a prefix later
@@ -105,6 +118,11 @@ class Router:
             summary=summary,
             tags=self.tags + list(tags or []),
             name=name or getattr(endpoint, "__name__", None),
+            description=description,
+            response_description=response_description,
+            deprecated=bool(deprecated),
+            operation_id=operation_id,
+            include_in_schema=include_in_schema,
         )
         # Analysed now: a bad signature fails at declaration, not at start-up.
         route.analysis = _schema.analyse_route(route, self.models)
@@ -184,6 +202,11 @@ class Router:
                 summary=r.summary,
                 tags=list(tags or []) + r.tags,
                 name=r.name,
+                description=r.description,
+                response_description=r.response_description,
+                deprecated=r.deprecated,
+                operation_id=r.operation_id,
+                include_in_schema=r.include_in_schema,
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:

@@ -117,3 +117,42 @@ def test_app_keeps_its_own_default() -> None:
         return ["a"]
     with TestClient(app) as client:
         assert client.get("/items", follow_redirects=False).status_code == 404
+
+
+def documented(ns: types.SimpleNamespace) -> Any:
+    app = ns.FastAPI()
+
+    @app.get("/described", description="From the option", summary="Short",
+             response_description="The thing", deprecated=True, operation_id="getDescribed")
+    def described():
+        """From the docstring."""
+        return 1
+
+    @app.get("/docstring")
+    def docstring():
+        """Line one.
+
+            Indented detail.
+        """
+        return 2
+
+    @app.post("/hidden", include_in_schema=False, status_code=202)
+    def hidden():
+        return 3
+
+    return app
+
+
+def test_documentation_options_as_fastapis() -> None:
+    theirs = documented(types.SimpleNamespace(FastAPI=fastapi.FastAPI)).openapi()["paths"]
+    ours = documented(types.SimpleNamespace(FastAPI=data_bridge.FastAPI)).openapi()["paths"]
+    assert sorted(ours) == sorted(theirs) == ["/described", "/docstring"]
+    for path in ours:
+        (ours_op,), (their_op,) = ours[path].values(), theirs[path].values()
+        for key in ("summary", "description", "deprecated"):
+            assert ours_op.get(key) == their_op.get(key), (path, key)
+        assert ours_op["responses"]["200"]["description"] == \
+            their_op["responses"]["200"]["description"]
+    assert ours["/described"]["get"]["operationId"] == "getDescribed"
+    with Pair(documented) as pair:
+        pair.same("POST", "/hidden")  # served all the same

@@ -200,6 +200,8 @@ def to_openapi(service: ir.Service) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     needs_errors = False
     for op in service.operations:
+        if op.hidden:
+            continue
         # FastAPI convertors ({rest:path}) and google.api.http patterns ({name=shelves/*})
         # are server-side matching details: OpenAPI names just the variable.
         path = re.sub(r"{([^}:=]+)[:=][^}]*}", r"{\1}", op.path)
