@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
+
+from .exceptions import FastAPIDeprecationWarning
 
 _UNSET: Any = ...
 
@@ -29,16 +32,35 @@ class Param:
         min_length: int | None = None,
         max_length: int | None = None,
         pattern: str | None = None,
+        regex: str | None = None,
         title: str | None = None,
         description: str | None = None,
+        examples: list[Any] | None = None,
+        example: Any = _UNSET,
+        openapi_examples: dict[str, Any] | None = None,
+        deprecated: bool | str | None = None,
+        include_in_schema: bool = True,
+        json_schema_extra: dict[str, Any] | None = None,
     ) -> None:
+        """FastAPI's arguments of the same names. The constraints are checked natively;
+        title, description, examples (and the older example, openapi_examples),
+        deprecated, include_in_schema and json_schema_extra document the parameter."""
+        if regex is not None:
+            warnings.warn("`regex` has been deprecated, please use `pattern` instead",
+                          FastAPIDeprecationWarning, stacklevel=3)
         self.default = default
         self.alias = alias
         self.gt, self.ge, self.lt, self.le = gt, ge, lt, le
         self.min_length, self.max_length = min_length, max_length
-        self.pattern = pattern
+        self.pattern = pattern or regex
         self.title = title
         self.description = description
+        self.examples = examples
+        self.example = example
+        self.openapi_examples = openapi_examples
+        self.deprecated = deprecated
+        self.include_in_schema = include_in_schema
+        self.json_schema_extra = json_schema_extra
 
     @property
     def required(self) -> bool:

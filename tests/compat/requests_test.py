@@ -60,3 +60,31 @@ def test_request_attributes(pair: Pair, path: str, kwargs: dict) -> None:
 ])
 def test_cookie_parsing_matches_starlettes(header: str) -> None:
     assert parse_cookies(header) == starlette.requests.cookie_parser(header)
+
+
+def documented_params(ns: types.SimpleNamespace) -> Any:
+    import data_bridge
+    import fastapi
+    mod = fastapi if ns.FastAPI is fastapi.FastAPI else data_bridge
+    app = ns.FastAPI()
+
+    @app.get("/search/{kind}")
+    def search(
+        kind: str = mod.Path(description="What to find", examples=["books"]),
+        q: str = mod.Query("x", min_length=1, title="Query", deprecated=True,
+                           openapi_examples={"one": {"value": "a"}},
+                           json_schema_extra={"x-note": 1}),
+        legacy: str = mod.Query("ab", regex="^[a-z]+$", include_in_schema=False),
+        token: str = mod.Header("t", example="abc"),
+    ):
+        return {"kind": kind, "q": q, "legacy": legacy, "token": token}
+
+    return app
+
+
+@pytest.mark.parametrize("path", ["/search/books", "/search/b?q=&legacy=zz",
+                                  "/search/b?legacy=A1", "/search/b?q=k"])
+def test_documented_parameters_serve_as_fastapis(path: str) -> None:
+    with pytest.warns(UserWarning, match="regex"):
+        with Pair(documented_params) as pair:
+            pair.same("GET", path)
