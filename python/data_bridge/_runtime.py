@@ -10,6 +10,7 @@ parsing, routing and validation with the GIL released.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 from typing import Any, Callable, Generator
@@ -172,6 +173,10 @@ def run_worker(worker: Any, grpc: Any = None, lifespan: Any = None,
     handed to `startup_failed`."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # Plain endpoints, background functions and run_in_threadpool run here: as many
+    # threads as AnyIO's default limiter gives FastAPI (40), not asyncio's cpu+4.
+    loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(
+        max_workers=40, thread_name_prefix="data-bridge-worker"))
     running = None
     if lifespan is not None:
         running = lifespan()

@@ -9,6 +9,7 @@ way, so decorator routes and spec-generated ones validate alike.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -144,9 +145,22 @@ def _response_of(value: Any, json_result: bool, status_code: int) -> Response:
     return JSONResponse(jsonable_encoder(value), status_code=status_code)
 
 
-def _serving(call: dict[str, Any], route: Any) -> Callable[..., Any]:
-    """The callable the runtime calls for `call`, and how it answers (route.json_result)."""
+def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A plain endpoint called in a worker thread of the loop's pool (FastAPI's threadpool;
+    contextvars copied), so that it never blocks the I/O thread."""
+    async def threaded(**kwargs: Any) -> Any:
+        return await asyncio.to_thread(handler, **kwargs)
+    return threaded
+
+
+def _serving(call: dict[str, Any], route: Any, sync_inline: bool) -> Callable[..., Any]:
+    """The callable the runtime calls for `call`, and how it answers (route.json_result).
+    sync_inline: the app's default for plain endpoints (the route's own option wins)."""
     handler: Callable[..., Any] = call["handler"]
+    inline = call.get("run_sync_inline")
+    if not (sync_inline if inline is None else inline) and not (
+            inspect.iscoroutinefunction(handler) or inspect.isasyncgenfunction(handler)):
+        handler = _in_thread(handler)
     cls = call.get("response_class")
     if cls is None:
         pass  # the App's own rule, natively
@@ -161,7 +175,7 @@ def _serving(call: dict[str, Any], route: Any) -> Callable[..., Any]:
     return handler
 
 
-def runtime_routes(lowered: Lowered) -> ServedRoutes:
+def runtime_routes(lowered: Lowered, sync_inline: bool = True) -> ServedRoutes:
     served = ServedRoutes(plan.Plan(), [])
     conv = _specs(lowered, served.plan.types)
     for call in lowered.plans:
@@ -194,7 +208,7 @@ def runtime_routes(lowered: Lowered) -> ServedRoutes:
         if native is not None:  # registered from the generated route table
             route.compiled_service = served.service_index(native)
             route.operation = call["operation_id"]
-        served.handlers.append(_serving(call, route))
+        served.handlers.append(_serving(call, route, sync_inline))
         served.defaults.append(defaults)
     served.models = [lowered.classes[name] for name in conv.order]
     return served

@@ -428,7 +428,8 @@ def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version
             op.id = op_id
             plans.append({"operation": len(service.operations) - 1, "handler": route.endpoint,
                           "status_code": route.status_code, "args": args,
-                          "response_class": getattr(route, "response_class", None)})
+                          "response_class": getattr(route, "response_class", None),
+                          "run_sync_inline": getattr(route, "run_sync_inline", None)})
     # Models in name order: the IR is deterministic whatever order routes met them.
     service.models.extend(sorted(models.service.models, key=lambda m: str(m.name)))
     return Lowered(service, plans, dict(models.classes))

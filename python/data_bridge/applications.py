@@ -57,6 +57,7 @@ class App(Router):
         on_startup: Sequence[Callable[[], Any]] | None = None,
         on_shutdown: Sequence[Callable[[], Any]] | None = None,
         redirect_slashes: bool = False,
+        run_sync_inline: bool = True,
         settings: ServerSettings | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
@@ -64,11 +65,15 @@ class App(Router):
         becomes (FastAPI's option; None: the App's rule, see the README). lifespan,
         on_startup, on_shutdown: data_bridge.lifespan. redirect_slashes: answer a path no
         route has with 307 to its variant with (or without) a trailing slash when a route
-        has that (Starlette's; FastAPI() turns it on)."""
+        has that (Starlette's; FastAPI() turns it on). run_sync_inline: plain (def)
+        endpoints run on the I/O thread itself (True, the App's default: fastest, but they
+        block it while they run) or in a worker thread (False, FastAPI()'s, as FastAPI
+        does); a route's own run_sync_inline= wins."""
         super().__init__(default_response_class=default_response_class, lifespan=lifespan,
                          on_startup=on_startup, on_shutdown=on_shutdown)
         self.state = State()  # app.state, as Starlette's
         self.redirect_slashes = redirect_slashes
+        self.run_sync_inline = run_sync_inline
         self.title = title
         self.version = version
         self.description = description
@@ -93,7 +98,7 @@ class App(Router):
         """The native server for this app, not yet bound (see run / testing.serve)."""
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description)
-        served = runtime_routes(lowered)
+        served = runtime_routes(lowered, sync_inline=self.run_sync_inline)
         served.plan.redirect_slashes = self.redirect_slashes
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.
@@ -171,8 +176,8 @@ class FastAPI(App):
     """App with FastAPI's defaults, for apps moved over from FastAPI by changing imports:
     title "FastAPI", version "0.1.0", JSONResponse as the default response class (a
     returned str is a JSON string, a tuple a JSON array, other values go through
-    jsonable_encoder, as under FastAPI) and redirect_slashes on. App keeps its own
-    defaults."""
+    jsonable_encoder, as under FastAPI), redirect_slashes on, and plain (def) endpoints in
+    a worker thread. App keeps its own defaults."""
 
     def __init__(
         self,
@@ -183,8 +188,10 @@ class FastAPI(App):
         openapi_url: str | None = "/openapi.json",
         default_response_class: type[Any] = JSONResponse,
         redirect_slashes: bool = True,
+        run_sync_inline: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(title, version, description, openapi_url=openapi_url,
                          default_response_class=default_response_class,
-                         redirect_slashes=redirect_slashes, **options)
+                         redirect_slashes=redirect_slashes, run_sync_inline=run_sync_inline,
+                         **options)

@@ -43,6 +43,9 @@ class APIRoute:
     deprecated: bool = False
     operation_id: str | None = None
     include_in_schema: bool = True
+    # A plain (def) endpoint: True, called on the I/O thread itself (it blocks the thread
+    # while it runs); False, in a worker thread as FastAPI does; None, the router's default.
+    run_sync_inline: bool | None = None
     # The signature analysed once, when the route is added (as FastAPI's `dependant`):
     # putting the app together, its OpenAPI document and serving all reuse it.
     analysis: _schema.RouteAnalysis | None = dataclasses.field(
@@ -105,6 +108,7 @@ class Router:
         deprecated: bool | None = None,
         operation_id: str | None = None,
         include_in_schema: bool = True,
+        run_sync_inline: bool | None = None,
     ) -> APIRoute:
         full = self.prefix + path
         if full and not full.startswith("/"):  # "": a router's root, under a prefix later
@@ -123,6 +127,7 @@ class Router:
             deprecated=bool(deprecated),
             operation_id=operation_id,
             include_in_schema=include_in_schema,
+            run_sync_inline=run_sync_inline,
         )
         # Analysed now: a bad signature fails at declaration, not at start-up.
         route.analysis = _schema.analyse_route(route, self.models)
@@ -207,6 +212,7 @@ class Router:
                 deprecated=r.deprecated,
                 operation_id=r.operation_id,
                 include_in_schema=r.include_in_schema,
+                run_sync_inline=r.run_sync_inline,
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:

@@ -121,3 +121,46 @@ def test_unencodable_value_is_a_server_error(pair: Pair) -> None:
         pair.theirs.get("/nan")
     with pytest.raises(ValueError):
         pair.ours.get("/nan")
+
+
+def threads(ns: types.SimpleNamespace) -> Any:
+    import asyncio
+    app = ns.FastAPI()
+
+    def in_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+            return True
+        except RuntimeError:
+            return False
+
+    @app.get("/sync")
+    def sync_endpoint():
+        return {"in_loop": in_loop()}
+
+    @app.get("/async")
+    async def async_endpoint():
+        return {"in_loop": in_loop()}
+
+    return app
+
+
+def test_plain_endpoints_run_in_a_worker_thread() -> None:
+    with Pair(threads) as pair:
+        assert pair.same("GET", "/sync").json() == {"in_loop": False}
+        assert pair.same("GET", "/async").json() == {"in_loop": True}
+
+
+def test_the_app_and_the_route_can_keep_them_inline() -> None:
+    import data_bridge
+    from data_bridge.testclient import TestClient
+    app = data_bridge.App()
+    fast = data_bridge.FastAPI()
+    for target, path in ((app, "/default"), (fast, "/inline")):
+        @target.get(path, run_sync_inline=True if target is fast else None)
+        def endpoint():
+            import asyncio
+            asyncio.get_running_loop()  # raises outside the loop
+            return "inline"
+        with TestClient(target) as client:
+            assert client.get(path).status_code == 200
