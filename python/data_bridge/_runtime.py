@@ -181,7 +181,7 @@ def run_worker(worker: Any, grpc: Any = None, lifespan: Any = None,
     if lifespan is not None:
         running = lifespan()
         try:
-            loop.run_until_complete(running.start())
+            running.publish(loop.run_until_complete(running.start()))
         except BaseException as exc:  # noqa: BLE001 - reported, and the server stops
             logger.error("Application startup failed", exc_info=(type(exc), exc,
                                                                  exc.__traceback__))
@@ -209,6 +209,7 @@ def run_worker(worker: Any, grpc: Any = None, lifespan: Any = None,
                 loop.run_until_complete(running.stop())
             except BaseException as exc:  # noqa: BLE001 - logged; the thread still ends
                 log_exception(exc, "lifespan shutdown")
+            running.publish(None)
         loop.run_until_complete(loop.shutdown_asyncgens())
         if grpc is not None:
             grpc.detach(worker)

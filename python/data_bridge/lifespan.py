@@ -18,8 +18,8 @@ server (the App's run fails), as uvicorn exits.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import inspect
-import threading
 from typing import Any, AsyncIterator, Callable, Mapping
 
 __all__ = ["DefaultLifespan", "as_lifespan_context", "current_state", "merge"]
@@ -27,13 +27,15 @@ __all__ = ["DefaultLifespan", "as_lifespan_context", "current_state", "merge"]
 # Lifespan: app -> async context manager yielding None or the state mapping.
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
 
-_thread = threading.local()  # .state: this I/O thread's lifespan state
+# The lifespan state of the I/O thread: set in its base context before its loop runs, so
+# every call context copied from it (and a worker thread's copy of one) sees it.
+_state: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar(
+    "data_bridge_lifespan_state", default=None)
 
 
 def current_state() -> Mapping[str, Any]:
-    """The lifespan state of the I/O thread running this code (empty outside one)."""
-    state: Mapping[str, Any] = getattr(_thread, "state", None) or {}
-    return state
+    """The lifespan state of the I/O thread this call belongs to (empty outside one)."""
+    return _state.get() or {}
 
 
 class DefaultLifespan:
@@ -97,15 +99,19 @@ class Running:
     def __init__(self, app: Any, lifespan: Lifespan) -> None:
         self._manager = lifespan(app)
 
-    async def start(self) -> None:
+    async def start(self) -> Mapping[str, Any]:
+        """Enters the lifespan; its state (publish it with `publish`, outside any task:
+        a task's context is a copy)."""
         state = await self._manager.__aenter__()
         if state is not None and not isinstance(state, Mapping):
             raise TypeError(f"the lifespan yielded {type(state).__name__}: a mapping (the "
                             "request state) or None is expected")
-        _thread.state = dict(state) if state else {}
+        return dict(state) if state else {}
+
+    @staticmethod
+    def publish(state: Mapping[str, Any] | None) -> None:
+        """Makes `state` the calling thread's lifespan state (None: none)."""
+        _state.set(state)
 
     async def stop(self) -> None:
-        try:
-            await self._manager.__aexit__(None, None, None)
-        finally:
-            _thread.state = None
+        await self._manager.__aexit__(None, None, None)
