@@ -20,7 +20,9 @@ from data_bridge._type_specs import TypeSpecs
 
 from ._schema import Lowered, Models, type_of
 from .background import BackgroundTasks
+from . import _runtime
 from .encoders import jsonable_encoder
+from .errors import ExceptionHandlers
 from .responses import JSONResponse, PlainTextResponse, Response
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
@@ -153,6 +155,31 @@ def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
     return threaded
 
 
+REQUEST_ARG = "__data_bridge_request"  # the Request a guarded route gets for its handlers
+
+
+def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
+             injected: bool, request_name: str) -> Callable[..., Any]:
+    """`handler` with what it raises answered by the app's exception handlers (errors.py);
+    `injected`: the Request was added for them and is not the handler's."""
+    async def guarded(**kwargs: Any) -> Any:
+        request = kwargs.pop(request_name) if injected else kwargs[request_name]
+        try:
+            result = handler(**kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+            return result
+        except Exception as exc:
+            found, server_error = handlers.lookup(exc)
+            if found is None:
+                raise
+            answer = await handlers.answer(request, exc, found)
+            if server_error:  # answered, and still reported, as Starlette does
+                _runtime.log_exception(exc, "handler")
+            return answer
+    return guarded
+
+
 def _serving(call: dict[str, Any], route: Any, sync_inline: bool) -> Callable[..., Any]:
     """The callable the runtime calls for `call`, and how it answers (route.json_result).
     sync_inline: the app's default for plain endpoints (the route's own option wins)."""
@@ -172,10 +199,15 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool) -> Callable[..
     background = [a["name"] for a in call["args"] if a["kind"] == "background"]
     if background:
         handler = _with_background(handler, background, route.json_result, route.status_code)
+    handlers = call.get("exception_handlers")
+    if handlers:
+        own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
+        handler = _guarded(handler, handlers, own is None, own or REQUEST_ARG)
     return handler
 
 
-def runtime_routes(lowered: Lowered, sync_inline: bool = True) -> ServedRoutes:
+def runtime_routes(lowered: Lowered, sync_inline: bool = True,
+                   exception_handlers: ExceptionHandlers | None = None) -> ServedRoutes:
     served = ServedRoutes(plan.Plan(), [])
     conv = _specs(lowered, served.plan.types)
     for call in lowered.plans:
@@ -184,7 +216,12 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True) -> ServedRoutes:
                                        status_code=call["status_code"])
         native = call.get("native")
         defaults: list[tuple[int, Any]] = []
-        for i, arg in enumerate(a for a in call["args"] if a["kind"] != "background"):
+        args = [a for a in call["args"] if a["kind"] != "background"]
+        if exception_handlers and not any(a["kind"] == "request" for a in args):
+            args.append({"name": REQUEST_ARG, "kind": "request"})  # for the handlers
+        if exception_handlers:
+            call = dict(call, exception_handlers=exception_handlers)
+        for i, arg in enumerate(args):
             p = route.params.add(name=arg["name"])
             if arg["kind"] == "request":
                 p.source, p.key, p.required = plan.Param.REQUEST, arg["name"], True

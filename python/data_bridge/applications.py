@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from data_bridge.openapi.utils import to_openapi
 
@@ -20,11 +20,15 @@ from . import _core, _runtime
 from ._core import encode_json
 from ._runtime_spec import runtime_routes
 from .datastructures import State
+from .errors import ExceptionHandlers
 from .responses import JSONResponse, Response
 from .routing import Router
 from .server import Server
 from .settings import ServerSettings
 from .supervisor import Supervisor, notify_ready
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _document(service: Any) -> Callable[[], Response]:
@@ -58,6 +62,7 @@ class App(Router):
         on_shutdown: Sequence[Callable[[], Any]] | None = None,
         redirect_slashes: bool = False,
         run_sync_inline: bool = True,
+        exception_handlers: dict[Any, Callable[[Any, Exception], Any]] | None = None,
         settings: ServerSettings | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
@@ -74,6 +79,9 @@ class App(Router):
         self.state = State()  # app.state, as Starlette's
         self.redirect_slashes = redirect_slashes
         self.run_sync_inline = run_sync_inline
+        # Exception class or status code -> handler(request, exc) (data_bridge.errors).
+        self.exception_handlers: dict[Any, Callable[[Any, Exception], Any]] = dict(
+            exception_handlers or {})
         self.title = title
         self.version = version
         self.description = description
@@ -81,6 +89,18 @@ class App(Router):
         self.settings = ServerSettings.from_options(
             "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
             keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
+
+    def add_exception_handler(self, exc_class_or_status_code: Any,
+                              handler: Callable[[Any, Exception], Any]) -> None:
+        self.exception_handlers[exc_class_or_status_code] = handler
+
+    def exception_handler(self, exc_class_or_status_code: Any) -> Callable[[F], F]:
+        """@app.exception_handler(ExcClass or status): handler(request, exc) answers what
+        a route's handler raised (data_bridge.errors)."""
+        def decorator(func: F) -> F:
+            self.add_exception_handler(exc_class_or_status_code, func)
+            return func
+        return decorator
 
     @property
     def router(self) -> App:
@@ -98,7 +118,8 @@ class App(Router):
         """The native server for this app, not yet bound (see run / testing.serve)."""
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description)
-        served = runtime_routes(lowered, sync_inline=self.run_sync_inline)
+        served = runtime_routes(lowered, sync_inline=self.run_sync_inline,
+                                exception_handlers=ExceptionHandlers(self.exception_handlers))
         served.plan.redirect_slashes = self.redirect_slashes
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.

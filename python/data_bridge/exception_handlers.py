@@ -1,0 +1,36 @@
+"""FastAPI's default exception handlers (`fastapi.exception_handlers`), for apps that
+override one and still call the default from theirs:
+
+    @app.exception_handler(HTTPException)
+    async def logged(request, exc):
+        log(exc)
+        return await http_exception_handler(request, exc)
+
+How the app picks a handler for an exception a handler raised: data_bridge.errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .encoders import jsonable_encoder
+from .exceptions import HTTPException, RequestValidationError
+from .responses import JSONResponse, Response
+
+__all__ = ["http_exception_handler", "request_validation_exception_handler"]
+
+
+def _body_allowed(status_code: int) -> bool:
+    return not (status_code < 200 or status_code in (204, 205, 304))
+
+
+async def http_exception_handler(request: Any, exc: HTTPException) -> Response:
+    headers = getattr(exc, "headers", None)
+    if not _body_allowed(exc.status_code):
+        return Response(status_code=exc.status_code, headers=headers)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+
+async def request_validation_exception_handler(request: Any,
+                                               exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
