@@ -46,6 +46,9 @@ struct Endpoint {
   std::vector<ParamSpec> params;
   bool wants_request = false;  // some parameter is the Request itself
   bool has_body = false;       // some parameter reads the JSON body
+  // Validation failures go to the handler (Call::validation_errors), not a native 422;
+  // only with wants_request.
+  bool errors_to_handler = false;
 };
 
 struct Call {
@@ -56,6 +59,9 @@ struct Call {
   // Kept only when endpoint->wants_request: the whole request and its path parameters.
   std::shared_ptr<const http::Request> request;
   std::vector<std::pair<std::string, std::string>> path_params;
+  // Endpoint::errors_to_handler: the request failed validation; these are the errors (a
+  // JSON array, the 422's "detail") and `args` is not to be used.
+  std::string validation_errors;
 };
 
 }  // namespace databridge::server

@@ -207,7 +207,8 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
                         ErrorResponse(HttpStatusFor(KindOf(bound.status)), bound.status.message()));
     return;
   }
-  if (!bound.errors.empty()) {
+  const bool to_handler = !bound.errors.empty() && ep.errors_to_handler && ep.wants_request;
+  if (!bound.errors.empty() && !to_handler) {
     connection->Respond(sequence, ValidationErrorResponse(bound.errors));
     return;
   }
@@ -216,6 +217,7 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   call.sequence = sequence;
   call.endpoint = &ep;
   call.args = std::move(bound.args);
+  if (to_handler) call.validation_errors = validate::ErrorsJson(bound.errors);
   if (ep.wants_request) {
     call.path_params = std::move(m.params);
     std::tie(request.client_host, request.client_port) = net::AddressParts(connection->peer());

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import logging
 import threading
 from typing import Any, Callable, Generator
@@ -29,6 +30,7 @@ __all__ = [
     "jsonable_encoder",
     "log_exception",
     "make_request",
+    "parse_errors",
     "resume",
     "run_background",
     "run_worker",
@@ -40,6 +42,11 @@ logger = logging.getLogger("data_bridge")
 
 # Strong references to running handler tasks (the loop keeps only weak ones).
 _live: set["asyncio.Task[Any]"] = set()
+
+
+def parse_errors(text: str) -> Any:
+    """A native 422's error list, for an app's RequestValidationError handler."""
+    return json.loads(text)
 
 
 def make_request(data: Any) -> Request:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -23,6 +24,7 @@ from .background import BackgroundTasks
 from . import _runtime
 from .encoders import jsonable_encoder
 from .errors import ExceptionHandlers
+from .exceptions import RequestValidationError
 from .responses import JSONResponse, PlainTextResponse, Response
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
@@ -156,6 +158,17 @@ def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 
 REQUEST_ARG = "__data_bridge_request"  # the Request a guarded route gets for its handlers
+ERRORS_ARG = "__data_bridge_errors"  # what the native side passes when validation failed
+
+
+def _body_of(raw: bytes) -> Any:
+    """RequestValidationError.body: the body as read (JSON parsed when it is JSON)."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
@@ -164,7 +177,10 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
     `injected`: the Request was added for them and is not the handler's."""
     async def guarded(**kwargs: Any) -> Any:
         request = kwargs.pop(request_name) if injected else kwargs[request_name]
+        errors = kwargs.pop(ERRORS_ARG, None)
         try:
+            if errors is not None:  # the request failed validation (Route.errors_to_handler)
+                raise RequestValidationError(errors, body=_body_of(await request.body()))
             result = handler(**kwargs)
             if inspect.isawaitable(result):
                 result = await result
@@ -221,6 +237,7 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
             args.append({"name": REQUEST_ARG, "kind": "request"})  # for the handlers
         if exception_handlers:
             call = dict(call, exception_handlers=exception_handlers)
+            route.errors_to_handler = exception_handlers.handles_validation()
         for i, arg in enumerate(args):
             p = route.params.add(name=arg["name"])
             if arg["kind"] == "request":

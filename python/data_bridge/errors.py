@@ -6,8 +6,9 @@ Exception (or 500) answers any other exception, which is still logged (and re-ra
 the TestClient), as Starlette's ServerErrorMiddleware does.
 
 A route of an app that registered any handler is wrapped (runtime_spec) to catch what its
-handler raises; the 422, 404 and 405 the native side answers before Python runs are not
-handed to these handlers yet.
+handler raises. With a RequestValidationError handler, a request that fails validation
+natively is handed to the wrapper as its errors, raised there as RequestValidationError
+(body: the body as read). The 404 and 405 of paths no route serves do not reach them yet.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
-from .exceptions import HTTPException, WebSocketException
+from .exceptions import HTTPException, RequestValidationError, WebSocketException
 
 __all__ = ["ExceptionHandlers", "key_of"]
 
@@ -47,6 +48,11 @@ class ExceptionHandlers:
         else:
             raise TypeError(f"an exception handler is registered for an exception class or "
                             f"a status code, not {key!r}")
+
+    def handles_validation(self) -> bool:
+        """Whether the app answers request validation failures itself (a handler for
+        RequestValidationError): then the native side hands them over instead of its 422."""
+        return RequestValidationError in self.by_class
 
     def __bool__(self) -> bool:
         return bool(self.by_status or self.by_class)

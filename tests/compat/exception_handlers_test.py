@@ -110,3 +110,47 @@ def test_unhandled_and_catch_all() -> None:
         with ns.TestClient(build(ns, with_catch_all=True)) as c:
             with pytest.raises(KeyError):  # answered, and still raised to the test
                 c.get("/plain-error")
+
+
+def validation(ns: types.SimpleNamespace) -> Any:
+    import dataclasses
+    ours = ns.FastAPI is data_bridge.FastAPI
+    exceptions = data_bridge if ours else fastapi.exceptions
+    app = ns.FastAPI()
+
+    @app.exception_handler(exceptions.RequestValidationError)
+    async def invalid(request: ns.Request, exc: Any):
+        return ns.responses.JSONResponse(
+            {"errors": [[e["type"], list(e["loc"])] for e in exc.errors()], "body": exc.body,
+             "path": request.url.path}, status_code=400)
+
+    @dataclasses.dataclass
+    class Item:
+        name: str
+        price: float
+
+    if not ours:  # FastAPI bodies are pydantic models; the same fields
+        import pydantic
+        Item = pydantic.create_model("Item", name=(str, ...), price=(float, ...))  # type: ignore
+
+    @app.get("/items/{item_id}")
+    def get_item(item_id: int, q: int = 0):
+        return {"id": item_id, "q": q}
+
+    @app.post("/items")
+    def create(item: Item):  # type: ignore[valid-type]
+        return {"name": item.name}
+
+    return app
+
+
+@pytest.mark.parametrize("method,path,kwargs", [
+    ("GET", "/items/x", {}), ("GET", "/items/1?q=no", {}), ("GET", "/items/2", {}),
+    ("POST", "/items", {"json": {"name": "a"}}), ("POST", "/items", {"json": {"name": "a",
+                                                                             "price": "x"}}),
+    ("POST", "/items", {"json": {"name": "a", "price": 1.5}}),
+])
+def test_native_validation_failures_reach_the_handler(method: str, path: str,
+                                                      kwargs: dict) -> None:
+    with Pair(validation) as pair:
+        pair.same(method, path, **kwargs)

@@ -106,8 +106,46 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
   return ToPython(*p.type, v, models_);
 }
 
+// The handler's call when the request failed validation (Endpoint::errors_to_handler):
+// its Request and the errors, by keyword (the wrapper in _runtime_spec.py raises them as
+// RequestValidationError for the app's handler); a new reference, nullptr on failure.
+PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe) {
+  const std::vector<server::ParamSpec>& params = call.endpoint->params;
+  size_t request_index = params.size();
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (params[i].source == server::ParamSource::kRequest) request_index = i;
+  }
+  if (request_index == params.size()) {
+    PyErr_SetString(PyExc_RuntimeError, "errors_to_handler without a Request parameter");
+    return nullptr;
+  }
+  py::object request = py::reinterpret_steal<py::object>(BuildArgument(call, request_index));
+  if (!request) return nullptr;
+  py::object errors = py::reinterpret_steal<py::object>(
+      PyObject_CallFunction(runtime_.parse_errors.ptr(), "s#", call.validation_errors.data(),
+                            static_cast<Py_ssize_t>(call.validation_errors.size())));
+  if (!errors) return nullptr;
+  py::tuple names = py::make_tuple(py::handle(PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index)),
+                                   py::str("__data_bridge_errors"));
+  PyObject* argv[3] = {nullptr, request.ptr(), errors.ptr()};
+  return PyObject_Vectorcall(pe.handler.ptr(), argv + 1, PY_VECTORCALL_ARGUMENTS_OFFSET,
+                             names.ptr());
+}
+
 void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop) {
   const PyEndpoint& pe = endpoints_[call.endpoint->id];
+  if (!call.validation_errors.empty()) {
+    PyObject* result = CallWithErrors(call, pe);
+    if (result == nullptr) {
+      worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
+    } else if (PyCoro_CheckExact(result)) {
+      Step(result, call, worker, loop);
+    } else {
+      Answer(worker, call.connection, call.sequence, result, pe, loop);
+      Py_DECREF(result);
+    }
+    return;
+  }
   const size_t n = call.endpoint->params.size();
   PyObject* small[16];
   std::vector<PyObject*> large;

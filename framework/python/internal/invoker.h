@@ -40,6 +40,7 @@ struct Runtime {
   pybind11::object log_exception;           // (exc, where) -> None
   pybind11::object jsonable_encoder;        // data_bridge.encoders.jsonable_encoder
   pybind11::object run_background;          // (tasks) -> None: a Task on this loop
+  pybind11::object parse_errors;            // (errors JSON text) -> list of error dicts
 };
 
 // The Python half of an Endpoint.
@@ -95,6 +96,7 @@ class Invoker {
  private:
   void Step(PyObject* coro, const server::Call& call, server::Worker* worker,
             pybind11::handle loop);
+  PyObject* CallWithErrors(const server::Call& call, const PyEndpoint& pe);
   PyObject* BuildArgument(const server::Call& call, size_t i);
 
   Runtime runtime_;

@@ -172,6 +172,7 @@ absl::StatusOr<server::Endpoint> ReadRoute(const plan::Route& route,
   server::Endpoint ep;
   ep.method = route.method();
   ep.path = route.path();
+  ep.errors_to_handler = route.errors_to_handler();
   if (route.has_compiled_service()) {  // a generated operation: its route from the table
     absl::StatusOr<const validate::CompiledService*> service =
         ServiceIn(service_at(route.compiled_service()));

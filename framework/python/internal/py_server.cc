@@ -100,7 +100,8 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
              runtime.attr("spawn"),
              runtime.attr("log_exception"),
              runtime.attr("jsonable_encoder"),
-             runtime.attr("run_background")};
+             runtime.attr("run_background"),
+             runtime.attr("parse_errors")};
   invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models);
   server_ = std::make_unique<server::Server>(std::move(route_set));
 }
