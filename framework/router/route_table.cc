@@ -187,11 +187,13 @@ RouteMatch RouteTable::Match(absl::string_view method, absl::string_view raw_pat
   const Node* node = Walk(root_.get(), segs, 0);
   if (node == nullptr) return m;
   const Target* target = node->Find(method);
-  if (target == nullptr && method == "HEAD") target = node->Find("GET");
+  if (target == nullptr && head_from_get_ && method == "HEAD") target = node->Find("GET");
   if (target == nullptr) {
     std::vector<std::string> allow;
     for (const auto& entry : node->methods) allow.push_back(entry.first);
-    if (node->Find("GET") != nullptr && node->Find("HEAD") == nullptr) allow.push_back("HEAD");
+    if (head_from_get_ && node->Find("GET") != nullptr && node->Find("HEAD") == nullptr) {
+      allow.push_back("HEAD");
+    }
     std::sort(allow.begin(), allow.end());
     m.result = RouteMatch::Result::kMethodNotAllowed;
     m.allow = absl::StrJoin(allow, ", ");

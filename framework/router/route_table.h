@@ -45,9 +45,15 @@ class RouteTable {
 
   RouteMatch Match(absl::string_view method, absl::string_view raw_path) const;
 
+  // HEAD served by a path's GET route when it has no HEAD of its own, and listed in Allow
+  // (the default, as Starlette's routes do); off: HEAD only where declared (FastAPI's
+  // APIRoute).
+  void set_head_from_get(bool on) { head_from_get_ = on; }
+
  private:
   struct Node;
   std::unique_ptr<Node> root_;
+  bool head_from_get_ = true;
 };
 
 }  // namespace databridge::router

@@ -80,6 +80,15 @@ TEST(RouteTable, RootAndHeadFallsBackToGet) {
   EXPECT_EQ(m.endpoint, 1u);
 }
 
+TEST(RouteTable, HeadOnlyWhereDeclaredWhenAskedTo) {
+  RouteTable t = Sample();
+  t.set_head_from_get(false);
+  RouteMatch m = t.Match("HEAD", "/users/5");
+  EXPECT_EQ(m.result, Result::kMethodNotAllowed);
+  EXPECT_EQ(m.allow.find("HEAD"), std::string::npos) << m.allow;
+  EXPECT_EQ(t.Match("GET", "/users/5").result, Result::kFound);
+}
+
 TEST(RouteTable, GoogleApiHttpVariablesSpanSegments) {
   RouteTable t;
   ASSERT_TRUE(t.Add("GET", "/v1/{name=shelves/*/books/*}", 1).ok());

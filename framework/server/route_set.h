@@ -30,6 +30,7 @@ class RouteSet {
   // Starlette's redirect_slashes: a path no route has, whose variant with (or without) a
   // trailing slash a route has, is answered 307 to that variant.
   void set_redirect_slashes(bool on) { redirect_slashes_ = on; }
+  void set_head_from_get(bool on) { table_.set_head_from_get(on); }
   bool redirect_slashes() const { return redirect_slashes_; }
   const Endpoint& endpoint(uint32_t id) const { return *endpoints_[id]; }
   size_t size() const { return endpoints_.size(); }

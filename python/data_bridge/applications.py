@@ -78,6 +78,9 @@ class App(Router):
                          on_startup=on_startup, on_shutdown=on_shutdown)
         self.state = State()  # app.state, as Starlette's
         self.redirect_slashes = redirect_slashes
+        # A GET route answers HEAD too (the App's rule, Starlette's); FastAPI() turns it off:
+        # FastAPI's routes answer only the methods they declare.
+        self.implicit_head = True
         self.run_sync_inline = run_sync_inline
         # Exception class or status code -> handler(request, exc) (data_bridge.errors).
         self.exception_handlers: dict[Any, Callable[[Any, Exception], Any]] = dict(
@@ -121,6 +124,7 @@ class App(Router):
         served = runtime_routes(lowered, sync_inline=self.run_sync_inline,
                                 exception_handlers=ExceptionHandlers(self.exception_handlers))
         served.plan.redirect_slashes = self.redirect_slashes
+        served.plan.no_implicit_head = not self.implicit_head
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.
             served.add_route("GET", self.openapi_url, _document(lowered.service))
@@ -216,3 +220,4 @@ class FastAPI(App):
                          default_response_class=default_response_class,
                          redirect_slashes=redirect_slashes, run_sync_inline=run_sync_inline,
                          **options)
+        self.implicit_head = False

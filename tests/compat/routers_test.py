@@ -156,3 +156,12 @@ def test_documentation_options_as_fastapis() -> None:
     assert ours["/described"]["get"]["operationId"] == "getDescribed"
     with Pair(documented) as pair:
         pair.same("POST", "/hidden")  # served all the same
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/nowhere"), ("DELETE", "/v1/users/3"),
+                                         ("PUT", "/health"), ("GET", "/v1/users/3/extra"),
+                                         ("HEAD", "/health"), ("OPTIONS", "/health")])
+def test_unrouted_requests(pair: Pair, method: str, path: str) -> None:
+    want = pair.same(method, path)
+    got = pair.ours.request(method, path)
+    assert got.headers.get("allow") == want.headers.get("allow")

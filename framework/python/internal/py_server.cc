@@ -62,6 +62,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   absl::StatusOr<std::vector<validate::TypeSpecPtr>> types = ReadTypes(*p);
   ThrowIfError(types.status());
   route_set.set_redirect_slashes(p->redirect_slashes());
+  route_set.set_head_from_get(!p->no_implicit_head());
   std::vector<PyObject*> capsules;
   for (py::handle s : services) capsules.push_back(s.ptr());
   if (handlers.size() != static_cast<size_t>(p->routes_size()) ||
