@@ -49,6 +49,8 @@ struct Endpoint {
   // Validation failures go to the handler (Call::validation_errors), not a native 422;
   // only with wants_request.
   bool errors_to_handler = false;
+  // Answers the requests no route serves (RouteSet::unrouted); not in the route table.
+  bool unrouted = false;
 };
 
 struct Call {
@@ -62,6 +64,10 @@ struct Call {
   // Endpoint::errors_to_handler: the request failed validation; these are the errors (a
   // JSON array, the 422's "detail") and `args` is not to be used.
   std::string validation_errors;
+  // For the unrouted endpoint: the status the request would get (404, 405) and, for
+  // 405, the Allow value.
+  int unrouted_status = 0;
+  std::string allow;
 };
 
 }  // namespace databridge::server

@@ -8,8 +8,13 @@ absl::Status RouteSet::Add(Endpoint endpoint) {
     if (p.source == ParamSource::kRequest) endpoint.wants_request = true;
     if (p.source == ParamSource::kBody) endpoint.has_body = true;
   }
-  absl::Status s = table_.Add(endpoint.method, endpoint.path, endpoint.id);
-  if (!s.ok()) return s;
+  if (endpoint.unrouted) {
+    if (unrouted_ >= 0) return absl::InvalidArgumentError("two endpoints for unrouted requests");
+    unrouted_ = static_cast<int>(endpoint.id);
+  } else {
+    absl::Status s = table_.Add(endpoint.method, endpoint.path, endpoint.id);
+    if (!s.ok()) return s;
+  }
   endpoints_.push_back(std::make_unique<Endpoint>(std::move(endpoint)));
   return absl::OkStatus();
 }

@@ -33,11 +33,14 @@ class RouteSet {
   void set_head_from_get(bool on) { table_.set_head_from_get(on); }
   bool redirect_slashes() const { return redirect_slashes_; }
   const Endpoint& endpoint(uint32_t id) const { return *endpoints_[id]; }
+  // The endpoint answering requests no route serves (Endpoint::unrouted), or null.
+  const Endpoint* unrouted() const { return unrouted_ < 0 ? nullptr : endpoints_[unrouted_].get(); }
   size_t size() const { return endpoints_.size(); }
 
  private:
   ServerConfig config_;
   bool redirect_slashes_ = false;
+  int unrouted_ = -1;
   router::RouteTable table_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
 };

@@ -158,6 +158,21 @@ void Worker::ResumeAccepting(int64_t now_ms) {
   reactor_.Modify(listen_fd_, EPOLLIN, kListenerToken).IgnoreError();
 }
 
+void Worker::Unrouted(Connection* connection, uint64_t sequence, http::Request request, int status,
+                      std::string allow) {
+  const Endpoint& ep = *routes_.unrouted();
+  Call call;
+  call.connection = connection->id();
+  call.sequence = sequence;
+  call.endpoint = &ep;
+  call.unrouted_status = status;
+  call.allow = std::move(allow);
+  std::tie(request.client_host, request.client_port) = net::AddressParts(connection->peer());
+  request.secure = connection->secure();
+  call.request = std::make_shared<const http::Request>(std::move(request));
+  Queue(std::move(call));
+}
+
 http::Response Worker::SlashRedirectOrNotFound(const http::Request& request, bool secure) const {
   const std::string& path = request.path;
   if (path.empty() || path == "/") return ErrorResponse(404, "Not Found");
@@ -183,15 +198,25 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   dirty_.insert(connection->id());
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
-    case router::RouteMatch::Result::kNotFound:
-      connection->Respond(sequence, routes_.redirect_slashes()
-                                        ? SlashRedirectOrNotFound(request, connection->secure())
-                                        : ErrorResponse(404, "Not Found"));
+    case router::RouteMatch::Result::kNotFound: {
+      http::Response r = routes_.redirect_slashes()
+                             ? SlashRedirectOrNotFound(request, connection->secure())
+                             : ErrorResponse(404, "Not Found");
+      if (r.status == 404 && routes_.unrouted() != nullptr) {
+        Unrouted(connection, sequence, std::move(request), 404, "");
+        return;
+      }
+      connection->Respond(sequence, r);
       return;
+    }
     case router::RouteMatch::Result::kBadPath:
       connection->Respond(sequence, ErrorResponse(400, "Malformed percent-encoding"));
       return;
     case router::RouteMatch::Result::kMethodNotAllowed: {
+      if (routes_.unrouted() != nullptr) {
+        Unrouted(connection, sequence, std::move(request), 405, m.allow);
+        return;
+      }
       http::Response r = ErrorResponse(405, "Method Not Allowed");
       r.headers.Add("allow", m.allow);
       connection->Respond(sequence, r);
@@ -224,6 +249,10 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     request.secure = connection->secure();
     call.request = std::make_shared<const http::Request>(std::move(request));
   }
+  Queue(std::move(call));
+}
+
+void Worker::Queue(Call call) {
   if (calls_ != nullptr) {
     calls_->push_back(std::move(call));
   } else {

@@ -80,6 +80,11 @@ class Worker : public ConnectionOwner {
   // 307 to the path's variant with or without a trailing slash when a route has it, else
   // 404 (RouteSet::redirect_slashes).
   http::Response SlashRedirectOrNotFound(const http::Request& request, bool secure) const;
+  // Hands a request no route serves to the app's unrouted endpoint (RouteSet::unrouted).
+  void Unrouted(Connection* connection, uint64_t sequence, http::Request request, int status,
+                std::string allow);
+  // To the invoker: this Poll's batch, or the next one.
+  void Queue(Call call);
   void Accept();
   void PauseAccepting(int error);
   void ResumeAccepting(int64_t now_ms);

@@ -24,7 +24,7 @@ from .background import BackgroundTasks
 from . import _runtime
 from .encoders import jsonable_encoder
 from .errors import ExceptionHandlers
-from .exceptions import RequestValidationError
+from .exceptions import HTTPException, RequestValidationError
 from .responses import JSONResponse, PlainTextResponse, Response
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
@@ -47,6 +47,19 @@ class ServedRoutes:
                 return i
         self.services.append(native.SERVICE)
         return len(self.services) - 1
+
+    def add_unrouted(self, handlers: ExceptionHandlers) -> None:
+        """The answer to requests no route serves, through the app's exception handlers:
+        an HTTPException of their status (404, or 405 with Allow), as Starlette raises."""
+        def unrouted(**kwargs: Any) -> Any:
+            status, allow = kwargs[UNROUTED_ARG]
+            raise HTTPException(status, headers={"Allow": allow} if allow else None)
+
+        route = self.plan.routes.add(unrouted=True)
+        route.params.add(name=REQUEST_ARG, source=plan.Param.REQUEST, key=REQUEST_ARG,
+                         required=True)
+        self.handlers.append(_guarded(unrouted, handlers, True, REQUEST_ARG))
+        self.defaults.append([])
 
     def add_route(self, method: str, path: str, handler: Callable[..., Any],
                   status_code: int = 200) -> None:
@@ -159,6 +172,7 @@ def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 REQUEST_ARG = "__data_bridge_request"  # the Request a guarded route gets for its handlers
 ERRORS_ARG = "__data_bridge_errors"  # what the native side passes when validation failed
+UNROUTED_ARG = "__data_bridge_unrouted"  # (status, Allow) for the unrouted endpoint
 
 
 def _body_of(raw: bytes) -> Any:

@@ -121,8 +121,11 @@ class App(Router):
         """The native server for this app, not yet bound (see run / testing.serve)."""
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description)
+        exception_handlers = ExceptionHandlers(self.exception_handlers)
         served = runtime_routes(lowered, sync_inline=self.run_sync_inline,
-                                exception_handlers=ExceptionHandlers(self.exception_handlers))
+                                exception_handlers=exception_handlers)
+        if exception_handlers.handles_unrouted():
+            served.add_unrouted(exception_handlers)
         served.plan.redirect_slashes = self.redirect_slashes
         served.plan.no_implicit_head = not self.implicit_head
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):

@@ -8,7 +8,9 @@ the TestClient), as Starlette's ServerErrorMiddleware does.
 A route of an app that registered any handler is wrapped (runtime_spec) to catch what its
 handler raises. With a RequestValidationError handler, a request that fails validation
 natively is handed to the wrapper as its errors, raised there as RequestValidationError
-(body: the body as read). The 404 and 405 of paths no route serves do not reach them yet.
+(body: the body as read). With a handler that would see a 404/405, requests no route
+serves go to the plan's unrouted endpoint and are raised there as HTTPException (405 with
+its Allow), as Starlette's router raises them.
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ class ExceptionHandlers:
         else:
             raise TypeError(f"an exception handler is registered for an exception class or "
                             f"a status code, not {key!r}")
+
+    def handles_unrouted(self) -> bool:
+        """Whether a handler would see the 404/405 of requests no route serves (one for
+        those statuses, or for HTTPException or a base class of it but Exception)."""
+        if 404 in self.by_status or 405 in self.by_status:
+            return True
+        return any(cls in self.by_class for cls in HTTPException.__mro__
+                   if cls not in (Exception, BaseException, object))
 
     def handles_validation(self) -> bool:
         """Whether the app answers request validation failures itself (a handler for

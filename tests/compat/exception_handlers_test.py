@@ -154,3 +154,37 @@ def test_native_validation_failures_reach_the_handler(method: str, path: str,
                                                       kwargs: dict) -> None:
     with Pair(validation) as pair:
         pair.same(method, path, **kwargs)
+
+
+def not_found_pages(ns: types.SimpleNamespace) -> Any:
+    app = ns.FastAPI()
+
+    @app.exception_handler(404)
+    async def missing(request: ns.Request, exc: Any):
+        return ns.responses.HTMLResponse(f"<h1>no {request.url.path}</h1>", status_code=404)
+
+    @app.get("/there")
+    def there():
+        return "here"
+
+    @app.get("/raises-404")
+    def raises():
+        raise ns.HTTPException(404, "gone")
+
+    return app
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/nowhere"), ("POST", "/there"),
+                                         ("GET", "/there"), ("GET", "/raises-404"),
+                                         ("GET", "/there/")])
+def test_unrouted_requests_reach_status_handlers(method: str, path: str) -> None:
+    with Pair(not_found_pages) as pair:
+        want = pair.same(method, path)
+        assert pair.ours.request(method, path).headers.get("allow") == want.headers.get("allow")
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/nowhere"), ("PUT", "/fine")])
+def test_unrouted_requests_reach_the_http_exception_handler(pair: Pair, method: str,
+                                                            path: str) -> None:
+    want = pair.same(method, path)
+    assert pair.ours.request(method, path).headers.get("allow") == want.headers.get("allow")

@@ -108,7 +108,8 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
 
 // The handler's call when the request failed validation (Endpoint::errors_to_handler):
 // its Request and the errors, by keyword (the wrapper in _runtime_spec.py raises them as
-// RequestValidationError for the app's handler); a new reference, nullptr on failure.
+// RequestValidationError for the app's handler); for the unrouted endpoint, the Request
+// and (status, Allow). A new reference, nullptr on failure.
 PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe) {
   const std::vector<server::ParamSpec>& params = call.endpoint->params;
   size_t request_index = params.size();
@@ -121,12 +122,19 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
   }
   py::object request = py::reinterpret_steal<py::object>(BuildArgument(call, request_index));
   if (!request) return nullptr;
-  py::object errors = py::reinterpret_steal<py::object>(
-      PyObject_CallFunction(runtime_.parse_errors.ptr(), "s#", call.validation_errors.data(),
-                            static_cast<Py_ssize_t>(call.validation_errors.size())));
-  if (!errors) return nullptr;
-  py::tuple names = py::make_tuple(py::handle(PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index)),
-                                   py::str("__data_bridge_errors"));
+  py::object errors;
+  const char* what = "__data_bridge_errors";
+  if (call.unrouted_status != 0) {  // the unrouted endpoint: (status, Allow)
+    errors = py::make_tuple(call.unrouted_status, py::str(call.allow));
+    what = "__data_bridge_unrouted";
+  } else {
+    errors = py::reinterpret_steal<py::object>(
+        PyObject_CallFunction(runtime_.parse_errors.ptr(), "s#", call.validation_errors.data(),
+                              static_cast<Py_ssize_t>(call.validation_errors.size())));
+    if (!errors) return nullptr;
+  }
+  py::tuple names =
+      py::make_tuple(py::handle(PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index)), py::str(what));
   PyObject* argv[3] = {nullptr, request.ptr(), errors.ptr()};
   return PyObject_Vectorcall(pe.handler.ptr(), argv + 1, PY_VECTORCALL_ARGUMENTS_OFFSET,
                              names.ptr());
@@ -134,7 +142,7 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
 
 void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop) {
   const PyEndpoint& pe = endpoints_[call.endpoint->id];
-  if (!call.validation_errors.empty()) {
+  if (!call.validation_errors.empty() || call.unrouted_status != 0) {
     PyObject* result = CallWithErrors(call, pe);
     if (result == nullptr) {
       worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));

@@ -173,6 +173,7 @@ absl::StatusOr<server::Endpoint> ReadRoute(const plan::Route& route,
   ep.method = route.method();
   ep.path = route.path();
   ep.errors_to_handler = route.errors_to_handler();
+  ep.unrouted = route.unrouted();
   if (route.has_compiled_service()) {  // a generated operation: its route from the table
     absl::StatusOr<const validate::CompiledService*> service =
         ServiceIn(service_at(route.compiled_service()));
