@@ -29,6 +29,12 @@ int TickMs(const ServerConfig& c) {
   int ms = static_cast<int>(shortest * 1000 / 4);
   return std::max(10, std::min(250, ms));
 }
+// What a handler that takes the whole request learns of its connection: the client's
+// address and whether it is TLS.
+void AddPeer(const Connection& connection, http::Request* request) {
+  std::tie(request->client_host, request->client_port) = net::AddressParts(connection.peer());
+  request->secure = connection.secure();
+}
 }  // namespace
 
 Worker::Worker(const RouteSet& routes, int listen_fd, const net::TlsContext* tls)
@@ -167,8 +173,7 @@ void Worker::Unrouted(Connection* connection, uint64_t sequence, http::Request r
   call.endpoint = &ep;
   call.unrouted_status = status;
   call.allow = std::move(allow);
-  std::tie(request.client_host, request.client_port) = net::AddressParts(connection->peer());
-  request.secure = connection->secure();
+  AddPeer(*connection, &request);
   call.request = std::make_shared<const http::Request>(std::move(request));
   Queue(std::move(call));
 }
@@ -245,8 +250,7 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   if (to_handler) call.validation_errors = validate::ErrorsJson(bound.errors);
   if (ep.wants_request) {
     call.path_params = std::move(m.params);
-    std::tie(request.client_host, request.client_port) = net::AddressParts(connection->peer());
-    request.secure = connection->secure();
+    AddPeer(*connection, &request);
     call.request = std::make_shared<const http::Request>(std::move(request));
   }
   Queue(std::move(call));

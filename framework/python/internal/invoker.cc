@@ -111,12 +111,8 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
 // RequestValidationError for the app's handler); for the unrouted endpoint, the Request
 // and (status, Allow). A new reference, nullptr on failure.
 PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe) {
-  const std::vector<server::ParamSpec>& params = call.endpoint->params;
-  size_t request_index = params.size();
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (params[i].source == server::ParamSource::kRequest) request_index = i;
-  }
-  if (request_index == params.size()) {
+  const int request_index = pe.request_index;
+  if (request_index < 0) {
     PyErr_SetString(PyExc_RuntimeError, "errors_to_handler without a Request parameter");
     return nullptr;
   }

@@ -50,6 +50,7 @@ struct PyEndpoint {
   std::vector<pybind11::object> defaults;  // per parameter; empty handle: required
   int status_code = 200;
   bool json_result = false;  // plan.Route.json_result
+  int request_index = -1;    // the parameter that is the Request itself (-1: none)
 };
 
 // Where a streaming response's body goes, on the loop of the worker that owns the

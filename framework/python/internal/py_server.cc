@@ -79,7 +79,10 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
     pe.status_code = route.status_code();
     pe.json_result = route.json_result();
     py::list names;
-    for (const plan::Param& param : route.params()) names.append(py::str(param.name()));
+    for (const plan::Param& param : route.params()) {
+      if (param.source() == plan::Param::REQUEST) pe.request_index = static_cast<int>(names.size());
+      names.append(py::str(param.name()));
+    }
     pe.kwnames = py::tuple(names);
     pe.defaults.resize(route.params_size());
     for (py::handle d : defaults[i]) {  // (parameter index, default value)
