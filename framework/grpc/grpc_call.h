@@ -59,7 +59,11 @@ struct CallEvent {
 class CallSink {
  public:
   virtual ~CallSink() = default;
+  // The sink may hold the event back (not wake its consumer) until Idle.
   virtual void Post(CallEvent event) = 0;
+  // Shard `shard`'s thread has no ready completion left and is about to block: whatever
+  // Post held back from it must now reach its consumer. One wake-up per burst, not per event.
+  virtual void Idle(int shard) { (void)shard; }
 };
 
 class GrpcCall : public std::enable_shared_from_this<GrpcCall> {

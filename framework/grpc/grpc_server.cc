@@ -27,11 +27,30 @@ struct GrpcServer::ShardThread {
   std::unique_ptr<OpQueue> ops;
   Shard shard;
   std::thread thread;
+  CallSink* sink = nullptr;
+  int index = 0;
 
+  // Completions are taken without blocking while there are any; before blocking, the sink
+  // hears the burst is over (CallSink::Idle), so its consumer is woken once per burst.
   void Run() {
     void* tag;
     bool ok;
-    while (cq->Next(&tag, &ok)) static_cast<CqTag*>(tag)->Complete(ok);
+    const gpr_timespec now = gpr_time_0(GPR_CLOCK_MONOTONIC);
+    for (;;) {
+      switch (cq->AsyncNext(&tag, &ok, now)) {
+        case ::grpc::CompletionQueue::GOT_EVENT:
+          static_cast<CqTag*>(tag)->Complete(ok);
+          continue;
+        case ::grpc::CompletionQueue::TIMEOUT:
+          break;
+        case ::grpc::CompletionQueue::SHUTDOWN:
+          if (sink != nullptr) sink->Idle(index);
+          return;
+      }
+      if (sink != nullptr) sink->Idle(index);
+      if (!cq->Next(&tag, &ok)) return;
+      static_cast<CqTag*>(tag)->Complete(ok);
+    }
   }
 };
 
@@ -99,6 +118,8 @@ absl::StatusOr<int> GrpcServer::Start() {
     shard->cq = builder.AddCompletionQueue();
     shard->ops = std::make_unique<OpQueue>(shard->cq.get());
     shard->shard = Shard{i, shard->cq.get(), shard->ops.get()};
+    shard->sink = sink_;
+    shard->index = i;
     shards_.push_back(std::move(shard));
   }
   server_ = builder.BuildAndStart();

@@ -22,11 +22,16 @@ absl::Status Mailbox::Init() {
 }
 
 void Mailbox::Post(std::function<void()> fn) {
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    was_empty = queue_.empty();
     queue_.push_back(std::move(fn));
   }
-  Wake();
+  // Only the first closure since the last Drain's swap needs a wake-up: the ones after it
+  // are taken by the same swap. (Drain reads the eventfd before it swaps, so a wake-up for
+  // a closure it misses is never consumed by it.)
+  if (was_empty) Wake();
 }
 
 void Mailbox::Wake() {

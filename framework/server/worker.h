@@ -70,6 +70,8 @@ class Worker : public ConnectionOwner {
   // Thread-safe: runs `fn` on the owning thread, within its next Poll (in post order).
   // How other threads hand this loop work, e.g. the gRPC shard serving the same loop.
   void Post(std::function<void()> fn) { mailbox_.Post(std::move(fn)); }
+  // Thread-safe: makes the next Poll come, for a guest whose own queue has work.
+  void Wake() { mailbox_.Wake(); }
   // True once shutdown has finished: no listener, no connections.
   bool finished() const { return finished_; }
 

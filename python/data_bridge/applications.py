@@ -160,7 +160,8 @@ class App(Router):
         (HTTP1Settings, HTTP2Settings, GRPCSettings) or their fields one by one: grpc_port
         (also serve the proto services over gRPC, on that port; TLS too with ssl_certfile),
         grpc_max_receive_message_bytes, grpc_max_send_message_bytes (4 MiB),
-        grpc_keepalive_time_ms (2 h), grpc_keepalive_timeout_ms (20 s),
+        grpc_keepalive_time_ms (2 h), grpc_keepalive_timeout_ms (20 s), grpc_batch_scheduling
+        (True: the loops serving gRPC calls run SCHED_BATCH),
         http2_max_concurrent_streams (128), http1_max_header_bytes (32 KiB), ...
         """
         resolved = ServerSettings.from_options("App.run", settings or self.settings, host=host,

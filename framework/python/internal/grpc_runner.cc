@@ -148,11 +148,14 @@ GrpcShard::~GrpcShard() = default;
 
 void GrpcShard::Post(rpc::CallEvent event) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (worker_ == nullptr) {
-    early_.push_back(std::move(event));
-    return;
-  }
-  worker_->Post([this, e = std::move(event)]() mutable { ready_.push_back(std::move(e)); });
+  incoming_.push_back(std::move(event));
+}
+
+void GrpcShard::Publish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (announced_ || incoming_.empty() || worker_ == nullptr) return;
+  announced_ = true;
+  worker_->Wake();
 }
 
 void GrpcShard::Attach(server::Worker* worker, py::object loop) {
@@ -161,10 +164,10 @@ void GrpcShard::Attach(server::Worker* worker, py::object loop) {
   flush_ = py::cast(this, py::return_value_policy::reference).attr("flush");
   std::lock_guard<std::mutex> lock(mu_);
   worker_ = worker;
-  for (rpc::CallEvent& e : early_) {
-    worker_->Post([this, e = std::move(e)]() mutable { ready_.push_back(std::move(e)); });
+  if (!incoming_.empty()) {
+    announced_ = true;
+    worker_->Wake();
   }
-  early_.clear();
 }
 
 void GrpcShard::Detach() {
@@ -201,9 +204,13 @@ void GrpcShard::Kick() {
 }
 
 void GrpcShard::RunReady() {
-  if (ready_.empty()) return;
   std::vector<rpc::CallEvent> events;
-  events.swap(ready_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    announced_ = false;
+    if (incoming_.empty()) return;
+    events.swap(incoming_);
+  }
   running_ = true;
   for (rpc::CallEvent& e : events) Handle(e);
   running_ = false;

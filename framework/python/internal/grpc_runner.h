@@ -70,8 +70,10 @@ class GrpcShard final : public LoopGuest {
   GrpcShard(const GrpcShard&) = delete;
   GrpcShard& operator=(const GrpcShard&) = delete;
 
-  // Any thread (gRPC's): the event goes to the attached worker's loop, or waits for one.
+  // The gRPC shard's thread: the event waits for the attached worker's loop; Publish, when
+  // that thread runs out of completions, wakes the loop once for all of them.
   void Post(rpc::CallEvent event);
+  void Publish();
   // GIL held, on the loop's thread.
   void Attach(server::Worker* worker, pybind11::object loop);
   void Detach();
@@ -105,15 +107,15 @@ class GrpcShard final : public LoopGuest {
   const std::vector<GrpcMethodPy>* const methods_;
   const GrpcRuntime* const runtime_;
 
-  std::mutex mu_;                      // guards worker_ against Post, and early_
-  server::Worker* worker_ = nullptr;   // the loop's HTTP worker, while attached
-  std::vector<rpc::CallEvent> early_;  // events before Attach (or after Detach)
+  std::mutex mu_;                         // guards worker_ and incoming_
+  server::Worker* worker_ = nullptr;      // the loop's HTTP worker, while attached
+  std::vector<rpc::CallEvent> incoming_;  // posted, not yet taken by RunReady
+  bool announced_ = false;                // the worker was woken for incoming_
 
   // The loop thread's, GIL held.
   pybind11::object loop_;
   pybind11::object call_soon_;
-  pybind11::object flush_;             // this shard's bound flush
-  std::vector<rpc::CallEvent> ready_;  // filled by mailbox closures during Poll
+  pybind11::object flush_;  // this shard's bound flush
   absl::flat_hash_map<const rpc::GrpcCall*, std::shared_ptr<GrpcCallState>> calls_;
   bool running_ = false;  // inside RunReady: operations are kicked by Kick
   bool kick_ = false;

@@ -41,13 +41,15 @@ class PyGrpcServer final : public rpc::CallSink {
   // After the binding layer queued an operation on `call` (GIL held).
   static void OperationQueued(const rpc::GrpcCall& call);
   void Post(rpc::CallEvent event) override;
+  void Idle(int shard) override;
 
  private:
   std::vector<GrpcMethodPy> methods_;
   GrpcRuntime runtime_;
   std::unique_ptr<rpc::GrpcServer> server_;
   std::vector<std::unique_ptr<GrpcShard>> shards_;
-  std::mutex mu_;  // Attach/Detach from several loops' threads
+  std::mutex mu_;                  // Attach/Detach from several loops' threads
+  bool batch_scheduling_ = false;  // settings' grpc.batch_scheduling
 };
 
 // Binds GrpcServer, GrpcShard and GrpcCall into module `m`.

@@ -76,6 +76,7 @@ settings::ServerSettings DefaultSettings() {
   grpc->set_max_send_message_bytes(g.max_send_message_bytes);
   grpc->set_keepalive_time_ms(g.keepalive_time_ms);
   grpc->set_keepalive_timeout_ms(g.keepalive_timeout_ms);
+  grpc->set_batch_scheduling(true);  // PyGrpcServer's loops (py_grpc.cc)
   return s;
 }
 
