@@ -167,7 +167,7 @@ void Worker::ResumeAccepting(int64_t now_ms) {
 void Worker::Unrouted(Connection* connection, uint64_t sequence, http::Request request, int status,
                       std::string allow) {
   const Endpoint& ep = *routes_.unrouted();
-  Call call;
+  Call& call = NewCall();
   call.connection = connection->id();
   call.sequence = sequence;
   call.endpoint = &ep;
@@ -175,7 +175,6 @@ void Worker::Unrouted(Connection* connection, uint64_t sequence, http::Request r
   call.allow = std::move(allow);
   AddPeer(*connection, &request);
   call.request = std::make_shared<const http::Request>(std::move(request));
-  Queue(std::move(call));
 }
 
 http::Response Worker::SlashRedirectOrNotFound(const http::Request& request, bool secure) const {
@@ -242,7 +241,7 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     connection->Respond(sequence, ValidationErrorResponse(bound.errors));
     return;
   }
-  Call call;
+  Call& call = NewCall();  // built in place: a Call is large, and this runs per request
   call.connection = connection->id();
   call.sequence = sequence;
   call.endpoint = &ep;
@@ -253,18 +252,14 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     AddPeer(*connection, &request);
     call.request = std::make_shared<const http::Request>(std::move(request));
   }
-  Queue(std::move(call));
 }
 
-void Worker::Queue(Call call) {
-  if (calls_ != nullptr) {
-    calls_->push_back(std::move(call));
-  } else {
-    // Parsed outside Poll (a paused pipeline resumed from Complete): hand it to the next
-    // Poll, and make the reactor fd readable so that Poll comes.
-    deferred_.push_back(std::move(call));
-    mailbox_.Wake();
-  }
+Call& Worker::NewCall() {
+  if (calls_ != nullptr) return calls_->emplace_back();
+  // Parsed outside Poll (a paused pipeline resumed from Complete): hand it to the next
+  // Poll, and make the reactor fd readable so that Poll comes.
+  mailbox_.Wake();
+  return deferred_.emplace_back();
 }
 
 void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Response& response) {

@@ -85,8 +85,8 @@ class Worker : public ConnectionOwner {
   // Hands a request no route serves to the app's unrouted endpoint (RouteSet::unrouted).
   void Unrouted(Connection* connection, uint64_t sequence, http::Request request, int status,
                 std::string allow);
-  // To the invoker: this Poll's batch, or the next one.
-  void Queue(Call call);
+  // A new call for the invoker, in this Poll's batch or the next one; the caller fills it.
+  Call& NewCall();
   void Accept();
   void PauseAccepting(int error);
   void ResumeAccepting(int64_t now_ms);

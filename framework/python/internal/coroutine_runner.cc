@@ -9,27 +9,22 @@ namespace py = pybind11;
 
 PyObject* NewCallContext() { return PyContext_CopyCurrent(); }
 
-py::object RunCoroutine(py::handle spawn, PyObject* coro, PyObject* context, py::handle loop,
-                        OnDone on_done) {
-  py::object owned = py::reinterpret_steal<py::object>(coro);
-  if (PyContext_Enter(context) != 0) {
-    on_done(Outcome::kRaised, nullptr);
-    return py::none();
-  }
-  PyObject* yielded = nullptr;
-  PySendResult sent = PyIter_Send(coro, Py_None, &yielded);
+namespace coroutine_internal {
+
+Step First(PyObject* coro, PyObject* context, PyObject** value) {
+  if (PyContext_Enter(context) != 0) return Step::kRaised;
+  PySendResult sent = PyIter_Send(coro, Py_None, value);
   PyContext_Exit(context);
-  if (sent == PYGEN_RETURN) {
-    py::object value = py::reinterpret_steal<py::object>(yielded);
-    on_done(Outcome::kReturned, value.ptr());
-    return py::none();
-  }
-  if (sent == PYGEN_ERROR) {
-    on_done(Outcome::kRaised, nullptr);
-    return py::none();
-  }
-  // Suspended on `yielded` (a future, or None for a bare yield): continue as a Task.
-  py::object pending = py::reinterpret_steal<py::object>(yielded);
+  if (sent == PYGEN_RETURN) return Step::kReturned;
+  if (sent == PYGEN_ERROR) return Step::kRaised;
+  return Step::kSuspended;  // on *value: a future, or None for a bare yield
+}
+
+py::object Suspend(py::handle spawn, PyObject* coro_ref, PyObject* pending_ref, PyObject* context,
+                   py::handle loop, OnDone on_done) {
+  py::object owned = py::reinterpret_steal<py::object>(coro_ref);
+  py::object pending = py::reinterpret_steal<py::object>(pending_ref);
+  PyObject* coro = owned.ptr();
   auto shared = std::make_shared<OnDone>(std::move(on_done));
   py::cpp_function done([shared](py::handle task) {
     PyObject* cancelled = PyObject_CallMethod(task.ptr(), "cancelled", nullptr);
@@ -55,5 +50,7 @@ py::object RunCoroutine(py::handle spawn, PyObject* coro, PyObject* context, py:
   }
   return py::reinterpret_steal<py::object>(task);
 }
+
+}  // namespace coroutine_internal
 
 }  // namespace databridge::python

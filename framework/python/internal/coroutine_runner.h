@@ -17,6 +17,7 @@
 #include <pybind11/pybind11.h>
 
 #include <functional>
+#include <utility>
 
 namespace databridge::python {
 
@@ -24,9 +25,39 @@ enum class Outcome { kReturned, kRaised, kCancelled };
 
 using OnDone = std::function<void(Outcome outcome, PyObject* value)>;
 
-// Steals `coro`; borrows `context` (a contextvars.Context) and `loop`.
+namespace coroutine_internal {
+enum class Step { kReturned, kRaised, kSuspended };
+// Steps `coro` once inside `context`; *value: the result (kReturned) or what it waits on
+// (kSuspended), a new reference.
+Step First(PyObject* coro, PyObject* context, PyObject** value);
+// Continues a suspended `coro` as a Task; steals `coro` and `pending`.
+pybind11::object Suspend(pybind11::handle spawn, PyObject* coro, PyObject* pending,
+                         PyObject* context, pybind11::handle loop, OnDone on_done);
+}  // namespace coroutine_internal
+
+// Steals `coro`; borrows `context` (a contextvars.Context) and `loop`. A template so that a
+// handler finishing in its first step (the common case, once per request) costs no
+// std::function: `on_done` is only boxed when the coroutine really suspends.
+template <typename F>
 pybind11::object RunCoroutine(pybind11::handle spawn, PyObject* coro, PyObject* context,
-                              pybind11::handle loop, OnDone on_done);
+                              pybind11::handle loop, F&& on_done) {
+  namespace ci = coroutine_internal;
+  PyObject* value = nullptr;
+  switch (ci::First(coro, context, &value)) {
+    case ci::Step::kReturned:
+      on_done(Outcome::kReturned, value);
+      Py_DECREF(value);
+      Py_DECREF(coro);
+      return pybind11::none();
+    case ci::Step::kRaised:
+      on_done(Outcome::kRaised, nullptr);
+      Py_DECREF(coro);
+      return pybind11::none();
+    case ci::Step::kSuspended:
+      break;
+  }
+  return ci::Suspend(spawn, coro, value, context, loop, OnDone(std::forward<F>(on_done)));
+}
 
 // A copy of the current contextvars context for one call (new reference; nullptr with a
 // Python exception set on failure).

@@ -253,8 +253,10 @@ class BodySink final : public StreamPump::Sink {
   }
   StreamPump::Take Suspending(StreamPump&) override { return StreamPump::Take::kMore; }
   void End() override {
-    writer_.Send("", true);
+    // Scheduled first (it runs on this loop, so only after the end is sent): once the
+    // client has the whole body, the task is already counted (TestClient waits for it).
     StartBackground(background_, run_background_);
+    writer_.Send("", true);
   }
   void Fail() override {
     PyObject *type, *value, *tb;
@@ -397,10 +399,10 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
   const PyEndpoint* endpoint = &endpoints_[call.endpoint->id];  // lives as long as this
   const uint64_t connection = call.connection, sequence = call.sequence;
   // Finished in the first step: PyWorker::Drain flushes; from a Task: flush here.
-  auto first_step = std::make_shared<bool>(true);
+  stepping_ = true;
   RunCoroutine(
       runtime_.spawn, coro, context, loop,
-      [this, worker, connection, sequence, endpoint, first_step, ctx,
+      [this, worker, connection, sequence, endpoint, ctx,
        loop_ref = py::reinterpret_borrow<py::object>(loop)](Outcome outcome, PyObject* value) {
         if (outcome == Outcome::kCancelled) {  // shutdown past its grace period
           worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
@@ -409,9 +411,9 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
         } else {
           Answer(worker, connection, sequence, value, *endpoint, loop_ref, ctx.ptr());
         }
-        if (!*first_step) worker->Flush();
+        if (!stepping_) worker->Flush();
       });
-  *first_step = false;
+  stepping_ = false;
 }
 
 http::Response Invoker::JsonResponse(PyObject* value, int status_code) {

@@ -102,6 +102,7 @@ class Invoker {
 
   Runtime runtime_;
   std::vector<PyEndpoint> endpoints_;
+  bool stepping_ = false;  // inside a handler's first step (Step): Drain flushes after it
   ModelTable models_;
 };
 
