@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .background import BackgroundTasks
     from .decoding import decoder
     from .exceptions import HTTPException, RequestValidationError
-    from .params import Body, Cookie, Field, Header, Path, Query
+    from .params import Body, Cookie, Depends, Field, Header, Path, Query, Security
     from .datastructures import Headers, QueryParams
     from .requests import Request
     from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
@@ -41,6 +41,8 @@ _MODULE_OF = {
     "FastAPI": "applications",
     "Body": "params",
     "Cookie": "params",
+    "Depends": "params",
+    "Security": "params",
     "Field": "params",
     "HTMLResponse": "responses",
     "HTTPException": "exceptions",
@@ -66,6 +68,7 @@ __all__ = [
     "BackgroundTasks",
     "Body",
     "Cookie",
+    "Depends",
     "FastAPI",
     "Field",
     "HTMLResponse",
@@ -78,6 +81,7 @@ __all__ = [
     "Query",
     "QueryParams",
     "Request",
+    "Security",
     "RequestValidationError",
     "Response",
     "Router",

@@ -19,13 +19,13 @@ import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
-from ._schema import Lowered, Models, type_of
-from .background import BackgroundTasks
+from ._schema import REQUEST_ARG, Lowered, Models, type_of
+from .dependencies import Solver
 from . import _runtime
 from .encoders import jsonable_encoder
 from .errors import ExceptionHandlers
 from .exceptions import HTTPException, RequestValidationError
-from .responses import JSONResponse, PlainTextResponse, Response
+from .responses import JSONResponse, Response
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
             ir.Parameter.HEADER: plan.Param.HEADER, ir.Parameter.COOKIE: plan.Param.COOKIE}
@@ -119,49 +119,6 @@ def _answered_with(handler: Callable[..., Any], cls: type[Any],
     return answered
 
 
-def _with_background(handler: Callable[..., Any], names: list[str], json_result: bool,
-                     status_code: int) -> Callable[..., Any]:
-    """`handler` given a fresh BackgroundTasks for each of `names`, the tasks then attached
-    to its response as FastAPI does: to a returned Response that has none, else to the
-    response made of the returned value (by the route's rule)."""
-    def attach(value: Any, tasks: BackgroundTasks) -> Any:
-        if isinstance(value, Response):
-            if value.background is None:
-                value.background = tasks
-            return value
-        if not tasks.tasks:
-            return value  # nothing to run: the runtime answers natively
-        response = _response_of(value, json_result, status_code)
-        response.background = tasks
-        return response
-
-    if inspect.iscoroutinefunction(handler):
-        async def with_tasks_async(**kwargs: Any) -> Any:
-            tasks = BackgroundTasks()
-            kwargs.update(dict.fromkeys(names, tasks))
-            return attach(await handler(**kwargs), tasks)
-        return with_tasks_async
-
-    def with_tasks(**kwargs: Any) -> Any:
-        tasks = BackgroundTasks()
-        kwargs.update(dict.fromkeys(names, tasks))
-        return attach(handler(**kwargs), tasks)
-    return with_tasks
-
-
-def _response_of(value: Any, json_result: bool, status_code: int) -> Response:
-    """The Response the runtime would make of `value`, made in Python (to carry tasks)."""
-    if json_result:
-        return JSONResponse(jsonable_encoder(value), status_code=status_code)
-    if isinstance(value, str):
-        return PlainTextResponse(value, status_code=status_code)
-    if isinstance(value, bytes):
-        return Response(value, status_code=status_code, media_type="application/octet-stream")
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
-        return _response_of(value[1], False, value[0])
-    return JSONResponse(jsonable_encoder(value), status_code=status_code)
-
-
 def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
     """A plain endpoint called in a worker thread of the loop's pool (FastAPI's threadpool;
     contextvars copied), so that it never blocks the I/O thread."""
@@ -170,7 +127,6 @@ def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
     return threaded
 
 
-REQUEST_ARG = "__data_bridge_request"  # the Request a guarded route gets for its handlers
 ERRORS_ARG = "__data_bridge_errors"  # what the native side passes when validation failed
 UNROUTED_ARG = "__data_bridge_unrouted"  # (status, Allow) for the unrouted endpoint
 
@@ -210,12 +166,15 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
     return guarded
 
 
-def _serving(call: dict[str, Any], route: Any, sync_inline: bool) -> Callable[..., Any]:
+def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
+             overrides: Any = None) -> Callable[..., Any]:
     """The callable the runtime calls for `call`, and how it answers (route.json_result).
-    sync_inline: the app's default for plain endpoints (the route's own option wins)."""
+    sync_inline: the app's default for plain endpoints (the route's own option wins).
+    overrides: what has the app's dependency_overrides."""
     handler: Callable[..., Any] = call["handler"]
     inline = call.get("run_sync_inline")
-    if not (sync_inline if inline is None else inline) and not (
+    inline = sync_inline if inline is None else inline
+    if not inline and not (
             inspect.iscoroutinefunction(handler) or inspect.isasyncgenfunction(handler)):
         handler = _in_thread(handler)
     cls = call.get("response_class")
@@ -226,9 +185,10 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool) -> Callable[..
         route.json_result = True  # FastAPI's default, natively
     else:
         handler = _answered_with(handler, cls, route.status_code)
-    background = [a["name"] for a in call["args"] if a["kind"] == "background"]
-    if background:
-        handler = _with_background(handler, background, route.json_result, route.status_code)
+    graph = call.get("graph")
+    if graph is not None:  # dependencies, or BackgroundTasks / Response / SecurityScopes
+        handler = Solver(graph, handler, inline=inline, json_result=route.json_result,
+                         status_code=route.status_code, overrides=overrides)
     handlers = call.get("exception_handlers")
     if handlers:
         own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
@@ -237,7 +197,8 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool) -> Callable[..
 
 
 def runtime_routes(lowered: Lowered, sync_inline: bool = True,
-                   exception_handlers: ExceptionHandlers | None = None) -> ServedRoutes:
+                   exception_handlers: ExceptionHandlers | None = None,
+                   overrides: Any = None) -> ServedRoutes:
     served = ServedRoutes(plan.Plan(), [])
     conv = _specs(lowered, served.plan.types)
     for call in lowered.plans:
@@ -246,7 +207,7 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                                        status_code=call["status_code"])
         native = call.get("native")
         defaults: list[tuple[int, Any]] = []
-        args = [a for a in call["args"] if a["kind"] != "background"]
+        args = list(call["args"])
         if exception_handlers and not any(a["kind"] == "request" for a in args):
             args.append({"name": REQUEST_ARG, "kind": "request"})  # for the handlers
         if exception_handlers:
@@ -276,7 +237,7 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
         if native is not None:  # registered from the generated route table
             route.compiled_service = served.service_index(native)
             route.operation = call["operation_id"]
-        served.handlers.append(_serving(call, route, sync_inline))
+        served.handlers.append(_serving(call, route, sync_inline, overrides))
         served.defaults.append(defaults)
     served.models = [lowered.classes[name] for name in conv.order]
     return served

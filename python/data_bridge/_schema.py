@@ -27,9 +27,12 @@ from typing import Any, Callable, Sequence
 
 import data_bridge.ir_pb2 as ir
 
+from . import dependencies as D
 from . import params as P
 from .background import BackgroundTasks
 from .requests import Request
+from .responses import Response
+from .security import SecurityScopes
 
 _NoneType = type(None)
 _PATH_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
@@ -282,14 +285,92 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, Any]]:
     return out
 
 
-def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
-                    models: Models, hints: dict[str, Any]) -> list[dict[str, Any]]:
-    """Fills op's parameters and body from the signature (and its resolved type hints);
-    returns the call plan's args."""
-    in_path = set(path_params(path))
-    args: list[dict[str, Any]] = []
-    for name, default in _parameters(endpoint):
-        hint = hints.get(name, Any)
+REQUEST_ARG = "__data_bridge_request"  # the Request a route gets for its dependencies or handlers
+
+
+def _depends_of(hint: Any, default: Any) -> P.Depends | None:
+    if isinstance(default, P.Depends):
+        return default
+    if typing.get_origin(hint) is typing.Annotated:
+        for meta in typing.get_args(hint)[1:]:
+            if isinstance(meta, P.Depends):
+                return meta
+    return None
+
+
+def call_hints(call: Callable[..., Any]) -> dict[str, Any]:
+    """The resolved type hints of what calling `call` takes: a function's, a class's
+    __init__, a callable object's __call__."""
+    if inspect.isclass(call):
+        target: Any = call.__init__
+    elif inspect.isfunction(call) or inspect.ismethod(call):
+        target = call
+    else:
+        target = getattr(type(call), "__call__", call)
+    return typing.get_type_hints(target, include_extras=True)
+
+
+def _qualname(call: Any) -> str:
+    return str(getattr(call, "__qualname__", None) or repr(call))
+
+
+class _Lowering:
+    """One route's signature and its dependencies' lowered into an operation: the native
+    parameters (shared where two callables read the same one), and the steps to call."""
+
+    def __init__(self, op: ir.Operation, path: str, models: Models,
+                 overrides: dict[Any, Any]) -> None:
+        self.op = op
+        self.path = path
+        self.in_path = set(path_params(path))
+        self.models = models
+        self.overrides = overrides
+        self.args: list[dict[str, Any]] = []
+        self.shared: dict[tuple[Any, ...], str] = {}  # (location, wire, type) -> arg name
+        self.steps: list[D.Step] = []
+        self.keys: dict[tuple[Any, ...], int] = {}  # cache key -> step
+        self.request: str | None = None  # the endpoint's own Request parameter
+        self.wants_request = False
+        self.special = False  # BackgroundTasks, Response or SecurityScopes somewhere
+        self.bound_path: set[str] = set()
+
+    def step(self, dep: P.Depends, call: Callable[..., Any], scopes: list[str]) -> int:
+        own = list(scopes)
+        for scope in getattr(dep, "scopes", None) or []:
+            if scope not in own:
+                own.append(scope)
+        planned = self.overrides.get(call, call)
+        kind = D.call_kind(planned)
+        scope = dep.scope or "request"
+        key = (call, tuple(sorted(set(own))), scope)
+        if dep.use_cache and key in self.keys:
+            return self.keys[key]
+        args = self.signature(planned, call_hints(planned), f"{len(self.steps) + 1}:{_qualname(planned)}.", own)
+        self.steps.append(D.Step(planned, call, kind, args, scope, own))
+        index = len(self.steps) - 1
+        if dep.use_cache:
+            self.keys[key] = index
+        return index
+
+    def signature(self, fn: Callable[..., Any], hints: dict[str, Any], prefix: str,
+                  scopes: list[str]) -> list[tuple[str, D.Source]]:
+        out: list[tuple[str, D.Source]] = []
+        for name, default in _parameters(fn):
+            hint = hints.get(name, Any)
+            dep = _depends_of(hint, default)
+            base = _split_annotated(hint)[0]
+            if dep is not None:
+                target = dep.dependency if dep.dependency is not None else base
+                if target is Any or target is None:
+                    raise TypeError(f"{_qualname(fn)}: Depends() on '{name}' needs a "
+                                    "dependency or an annotation to call")
+                out.append((name, ("dep", self.step(dep, target, scopes))))
+            else:
+                out.append((name, self.param(fn, name, default, hint, prefix)))
+        return out
+
+    def param(self, fn: Callable[..., Any], name: str, default: Any, hint: Any,
+              prefix: str) -> D.Source:
         base, marker = _split_annotated(hint)
         if isinstance(default, P.Param):
             marker = default
@@ -298,12 +379,21 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
             default = marker.default
         has_default = default is not _EMPTY and default is not P._UNSET
         if base is Request or (isinstance(base, type) and issubclass(base, Request)):
-            args.append({"name": name, "kind": "request"})
-            continue
+            self.wants_request = True
+            if not prefix and self.request is None:
+                self.request = name
+                self.args.append({"name": name, "kind": "request"})
+            return ("request",)
         if isinstance(base, type) and issubclass(base, BackgroundTasks):
-            args.append({"name": name, "kind": "background"})  # made per call in Python
-            continue
-        if name in in_path:
+            self.special = True
+            return ("background",)
+        if isinstance(base, type) and issubclass(base, Response):
+            self.special = True
+            return ("response",)
+        if base is SecurityScopes:
+            self.special = True
+            return ("scopes",)
+        if name in self.in_path:
             source = "path"
         elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body"):
             source = marker.source
@@ -311,42 +401,75 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
             source = "body"
         else:
             source = "query"
-        if source == "path" and name not in in_path:
-            raise TypeError(f"{endpoint.__qualname__}: '{name}' is not in the path {path!r}")
-        t = type_of(hint, models, marker)
+        if source == "path" and name not in self.in_path:
+            raise TypeError(f"{_qualname(fn)}: '{name}' is not in the path {self.path!r}")
+        t = type_of(hint, self.models, marker)
         if has_default and (dj := _default_json(default)):
             t.default_json = dj
-        arg: dict[str, Any] = {"name": name}
+        op = self.op
+        arg: dict[str, Any] = {"name": prefix + name}
         if has_default:
             arg["default"] = default
         if source == "body":
             if op.HasField("body"):
-                raise TypeError(f"{endpoint.__qualname__}: only one body parameter is supported")
+                raise TypeError(f"{_qualname(fn)}: only one body parameter is supported")
             op.body.media_types.append(ir.Body.JSON)
             op.body.type.CopyFrom(t)
             op.body.required = not has_default
             op.body.name = name
             arg["kind"] = "body"
-        else:
-            wire = name
-            if marker is not None and marker.alias:
-                wire = marker.alias
-            elif source == "header" and getattr(marker, "convert_underscores", True):
-                wire = name.replace("_", "-")
-            if source == "header":
-                wire = wire.lower()
-            p = op.parameters.add(name=name, wire_name=wire, location=_LOCATIONS[source],
-                                  required=source == "path" or not has_default,
-                                  description=(marker.description or "") if marker else "")
-            p.type.CopyFrom(t)
-            arg["kind"] = "param"
-            arg["index"] = len(op.parameters) - 1
-        args.append(arg)
-    missing = in_path - {a["name"] for a in args}
+            self.args.append(arg)
+            return ("param", arg["name"])
+        wire = name
+        if marker is not None and marker.alias:
+            wire = marker.alias
+        elif source == "header" and getattr(marker, "convert_underscores", True):
+            wire = name.replace("_", "-")
+        if source == "header":
+            wire = wire.lower()
+        key = (source, wire, t.SerializeToString(deterministic=True), has_default,
+               repr(default) if has_default else "")
+        if key in self.shared:  # another callable reads the same parameter: one value
+            return ("param", self.shared[key])
+        if source == "path":
+            self.bound_path.add(name)
+        p = op.parameters.add(name=name, wire_name=wire, location=_LOCATIONS[source],
+                              required=source == "path" or not has_default,
+                              description=(marker.description or "") if marker else "")
+        p.type.CopyFrom(t)
+        arg["kind"] = "param"
+        arg["index"] = len(op.parameters) - 1
+        self.args.append(arg)
+        self.shared[key] = arg["name"]
+        return ("param", arg["name"])
+
+
+def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
+                    models: Models, hints: dict[str, Any],
+                    dependencies: Sequence[P.Depends] = (),
+                    overrides: dict[Any, Any] | None = None,
+                    ) -> tuple[list[dict[str, Any]], D.Graph | None]:
+    """Fills op's parameters and body from the signature (and its resolved type hints) and
+    its dependencies' (`dependencies`: the route's own, solved first, results unused);
+    returns the native arguments and, when the route needs more than its own parameters,
+    the dependency plan."""
+    lowering = _Lowering(op, path, models, overrides or {})
+    for dep in dependencies:
+        if dep.dependency is None:
+            raise TypeError(f"{_qualname(endpoint)}: dependencies= entries need a callable")
+        lowering.step(dep, dep.dependency, [])
+    own = lowering.signature(endpoint, hints, "", [])
+    missing = lowering.in_path - lowering.bound_path
     if missing:
         raise TypeError(
-            f"{endpoint.__qualname__}: path parameter(s) {sorted(missing)} have no argument")
-    return args
+            f"{_qualname(endpoint)}: path parameter(s) {sorted(missing)} have no argument")
+    if not lowering.steps and not lowering.special:
+        return lowering.args, None
+    request = lowering.request
+    if lowering.wants_request and request is None:
+        request = REQUEST_ARG
+        lowering.args.append({"name": REQUEST_ARG, "kind": "request"})
+    return lowering.args, D.Graph(lowering.steps, own, request)
 
 
 def _response(op: ir.Operation, hints: dict[str, Any], status_code: int,
@@ -371,11 +494,18 @@ class RouteAnalysis:
     of the Models it was analysed with."""
 
     operations: list[tuple[ir.Operation, list[dict[str, Any]]]]
+    graph: D.Graph | None = None  # its dependencies' plan (None: the handler alone)
+    overrides: dict[Any, Any] = dataclasses.field(default_factory=dict)  # planned with
+
+    def calls(self) -> set[Any]:
+        """The dependencies (as declared) the plan calls."""
+        return {s.original for s in self.graph.steps} if self.graph else set()
 
 
-def analyse_route(route: Any, models: Models) -> RouteAnalysis:
+def analyse_route(route: Any, models: Models,
+                  overrides: dict[Any, Any] | None = None) -> RouteAnalysis:
     """Raises TypeError for a signature the runtime cannot serve, leaving `models` as it
-    was."""
+    was. `overrides`: dependency -> its replacement, planned in its place."""
     mark = models.mark()
     try:
         endpoint = route.endpoint
@@ -390,7 +520,8 @@ def analyse_route(route: Any, models: Models) -> RouteAnalysis:
                          else inspect.cleandoc(endpoint.__doc__ or "")),
             deprecated=getattr(route, "deprecated", False),
             hidden=not getattr(route, "include_in_schema", True))
-        args = lower_operation(first, route.path, endpoint, models, hints)
+        args, graph = lower_operation(first, route.path, endpoint, models, hints,
+                                      getattr(route, "dependencies", None) or (), overrides)
         _response(first, hints, route.status_code, models,
                   getattr(route, "response_description", "Successful Response"))
     except BaseException:
@@ -401,19 +532,21 @@ def analyse_route(route: Any, models: Models) -> RouteAnalysis:
         if op is not first:
             op.CopyFrom(first)
         op.method = method
-    return RouteAnalysis([(op, args) for op in ops])
+    return RouteAnalysis([(op, args) for op in ops], graph, dict(overrides or {}))
 
 
 def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version: str = "",
-                 description: str = "") -> Lowered:
+                 description: str = "", overrides: dict[Any, Any] | None = None) -> Lowered:
     """The routes put together as one service, from their analyses (made now for a route
-    that has none) and the models they name."""
+    that has none, or whose dependencies `overrides` replaces) and the models they name."""
     service = ir.Service(name=re.sub(r"\W+", "_", title).strip("_").lower() or "app",
                          title=title, version=version, description=description)
     plans: list[dict[str, Any]] = []
     ids: set[str] = set()
     for route in routes:
-        analysis = getattr(route, "analysis", None) or analyse_route(route, models)
+        analysis = getattr(route, "analysis", None)
+        if analysis is None or (overrides and analysis.calls() & set(overrides)):
+            analysis = analyse_route(route, models, overrides)
         for template, args in analysis.operations:
             op = service.operations.add()
             op.CopyFrom(template)
@@ -429,6 +562,7 @@ def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version
             plans.append({"operation": len(service.operations) - 1, "handler": route.endpoint,
                           "status_code": route.status_code, "args": args,
                           "response_class": getattr(route, "response_class", None),
+                          "graph": analysis.graph,
                           "run_sync_inline": getattr(route, "run_sync_inline", None)})
     # Models in name order: the IR is deterministic whatever order routes met them.
     service.models.extend(sorted(models.service.models, key=lambda m: str(m.name)))

@@ -64,6 +64,7 @@ class App(Router):
         run_sync_inline: bool = True,
         exception_handlers: dict[Any, Callable[[Any, Exception], Any]] | None = None,
         settings: ServerSettings | None = None,
+        dependencies: Sequence[Any] | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
@@ -75,7 +76,11 @@ class App(Router):
         block it while they run) or in a worker thread (False, FastAPI()'s, as FastAPI
         does); a route's own run_sync_inline= wins."""
         super().__init__(default_response_class=default_response_class, lifespan=lifespan,
-                         on_startup=on_startup, on_shutdown=on_shutdown)
+                         on_startup=on_startup, on_shutdown=on_shutdown,
+                         dependencies=dependencies)
+        # dependency -> its replacement (FastAPI's, for tests): planned when the server
+        # starts, and looked up per request, so changes while it runs apply too.
+        self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
         self.state = State()  # app.state, as Starlette's
         self.redirect_slashes = redirect_slashes
         # A GET route answers HEAD too (the App's rule, Starlette's); FastAPI() turns it off:
@@ -120,10 +125,11 @@ class App(Router):
               listen_fds: tuple[int, ...] = ()) -> Any:
         """The native server for this app, not yet bound (see run / testing.serve)."""
         settings = settings or self.settings
-        lowered = self.lower(self.title, self.version, self.description)
+        lowered = self.lower(self.title, self.version, self.description,
+                             self.dependency_overrides)
         exception_handlers = ExceptionHandlers(self.exception_handlers)
         served = runtime_routes(lowered, sync_inline=self.run_sync_inline,
-                                exception_handlers=exception_handlers)
+                                exception_handlers=exception_handlers, overrides=self)
         if exception_handlers.handles_unrouted():
             served.add_unrouted(exception_handlers)
         served.plan.redirect_slashes = self.redirect_slashes

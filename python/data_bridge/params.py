@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Sequence
 
 from .exceptions import FastAPIDeprecationWarning
 
@@ -113,3 +113,36 @@ class Field(Param):
     """Constraints on a dataclass or TypedDict field: Annotated[str, Field(max_length=50)]."""
 
     source = "field"
+
+
+class Depends:
+    """A parameter solved by calling `dependency` (FastAPI's Depends): a function,
+    coroutine function, class, or (async) generator function whose code after `yield`
+    runs after the response is sent. Its own parameters are the route's. Without a
+    dependency, the parameter's annotation is called (`commons: Commons = Depends()`).
+    use_cache: one call per request however often the graph names it (False: each time).
+    scope: when a generator's exit code runs, "request" (after the response, the
+    default) or "function" (as soon as the endpoint returns)."""
+
+    def __init__(self, dependency: Any = None, *, use_cache: bool = True,
+                 scope: str | None = None) -> None:
+        if scope not in (None, "request", "function"):
+            raise ValueError(f"Depends scope must be 'function' or 'request', not {scope!r}")
+        self.dependency = dependency
+        self.use_cache = use_cache
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        attr = getattr(self.dependency, "__name__", type(self.dependency).__name__)
+        cache = "" if self.use_cache else ", use_cache=False"
+        return f"{type(self).__name__}({attr}{cache})"
+
+
+class Security(Depends):
+    """Depends with OAuth2 scopes the dependency (and those it depends on) need: they
+    reach a SecurityScopes parameter, and document the operation's security."""
+
+    def __init__(self, dependency: Any = None, *, scopes: Sequence[str] | None = None,
+                 use_cache: bool = True) -> None:
+        super().__init__(dependency, use_cache=use_cache)
+        self.scopes = list(scopes or [])

@@ -46,6 +46,9 @@ class APIRoute:
     # A plain (def) endpoint: True, called on the I/O thread itself (it blocks the thread
     # while it runs); False, in a worker thread as FastAPI does; None, the router's default.
     run_sync_inline: bool | None = None
+    # Depends() run before the endpoint's own, results unused: the app's, the routers',
+    # then the route's (FastAPI's dependencies=).
+    dependencies: list[Any] = dataclasses.field(default_factory=list)
     # The signature analysed once, when the route is added (as FastAPI's `dependant`):
     # putting the app together, its OpenAPI document and serving all reuse it.
     analysis: _schema.RouteAnalysis | None = dataclasses.field(
@@ -68,8 +71,9 @@ class Router:
                  default_response_class: type[Any] | None = None,
                  on_startup: Sequence[Callable[[], Any]] | None = None,
                  on_shutdown: Sequence[Callable[[], Any]] | None = None,
-                 lifespan: Any = None) -> None:
+                 lifespan: Any = None, dependencies: Sequence[Any] | None = None) -> None:
         _check_prefix(prefix)
+        self.dependencies: list[Any] = list(dependencies or [])
         self.prefix = prefix
         self.tags: list[Any] = list(tags or [])
         self.default_response_class = default_response_class
@@ -109,6 +113,7 @@ class Router:
         operation_id: str | None = None,
         include_in_schema: bool = True,
         run_sync_inline: bool | None = None,
+        dependencies: Sequence[Any] | None = None,
     ) -> APIRoute:
         full = self.prefix + path
         if full and not full.startswith("/"):  # "": a router's root, under a prefix later
@@ -128,6 +133,7 @@ class Router:
             operation_id=operation_id,
             include_in_schema=include_in_schema,
             run_sync_inline=run_sync_inline,
+            dependencies=self.dependencies + list(dependencies or []),
         )
         # Analysed now: a bad signature fails at declaration, not at start-up.
         route.analysis = _schema.analyse_route(route, self.models)
@@ -183,7 +189,8 @@ class Router:
         return decorator
 
     def include_router(self, router: "Router", prefix: str = "",
-                       tags: Sequence[Any] | None = None) -> None:
+                       tags: Sequence[Any] | None = None,
+                       dependencies: Sequence[Any] | None = None) -> None:
         """Adds `router`'s routes (as they are now) under `prefix`, `tags` before theirs;
         its lifespan and event handlers join this router's."""
         _check_prefix(prefix)
@@ -213,16 +220,19 @@ class Router:
                 operation_id=r.operation_id,
                 include_in_schema=r.include_in_schema,
                 run_sync_inline=r.run_sync_inline,
+                dependencies=list(dependencies or []) + r.dependencies,
             )
 
-    def lower(self, title: str = "", version: str = "", description: str = "") -> _schema.Lowered:
+    def lower(self, title: str = "", version: str = "", description: str = "",
+              overrides: dict[Any, Any] | None = None) -> _schema.Lowered:
         """These routes (decorated and generated) in codegen's IR, with how to call each
-        handler."""
+        handler; `overrides` (dependency -> replacement) planned in."""
         for r in self.routes:
             if not r.path:
                 raise FastAPIError(f"route {r.name!r} has an empty path: include its router "
                                    "under a prefix")
-        lowered = _schema.lower_routes(self.routes, self.models, title, version, description)
+        lowered = _schema.lower_routes(self.routes, self.models, title, version, description,
+                                       overrides)
         for g in self.generated:
             clash = {m.name for m in g.service.models} & {m.name for m in lowered.service.models}
             if clash:
