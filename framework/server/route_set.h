@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "framework/router/route_table.h"
 #include "framework/server/config.h"
+#include "framework/server/cors.h"
 #include "framework/server/endpoint.h"
 
 namespace databridge::server {
@@ -36,11 +37,15 @@ class RouteSet {
   // The endpoint answering requests no route serves (Endpoint::unrouted), or null.
   const Endpoint* unrouted() const { return unrouted_ < 0 ? nullptr : endpoints_[unrouted_].get(); }
   size_t size() const { return endpoints_.size(); }
+  // Starlette's CORSMiddleware, natively (null: none).
+  void set_cors(std::unique_ptr<CorsPolicy> cors) { cors_ = std::move(cors); }
+  const CorsPolicy* cors() const { return cors_.get(); }
 
  private:
   ServerConfig config_;
   bool redirect_slashes_ = false;
   int unrouted_ = -1;
+  std::unique_ptr<CorsPolicy> cors_;
   router::RouteTable table_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
 };

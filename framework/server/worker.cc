@@ -200,6 +200,20 @@ http::Response Worker::SlashRedirectOrNotFound(const http::Request& request, boo
 
 void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
   dirty_.insert(connection->id());
+  const CorsPolicy* cors = routes_.cors();
+  if (cors != nullptr) {  // outermost, as Starlette's middleware: before routing
+    if (cors->IsPreflight(request)) {
+      connection->Respond(sequence, cors->Preflight(request));
+      return;
+    }
+    absl::string_view origin = request.headers.Get("origin");
+    if (!origin.empty()) origins_[connection->id()][sequence] = std::string(origin);
+  }
+  Respond(connection, sequence, Route(connection, sequence, std::move(request)));
+}
+
+std::optional<http::Response> Worker::Route(Connection* connection, uint64_t sequence,
+                                            http::Request request) {
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
     case router::RouteMatch::Result::kNotFound: {
@@ -208,23 +222,20 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
                              : ErrorResponse(404, "Not Found");
       if (r.status == 404 && routes_.unrouted() != nullptr) {
         Unrouted(connection, sequence, std::move(request), 404, "");
-        return;
+        return std::nullopt;
       }
-      connection->Respond(sequence, r);
-      return;
+      return r;
     }
     case router::RouteMatch::Result::kBadPath:
-      connection->Respond(sequence, ErrorResponse(400, "Malformed percent-encoding"));
-      return;
+      return ErrorResponse(400, "Malformed percent-encoding");
     case router::RouteMatch::Result::kMethodNotAllowed: {
       if (routes_.unrouted() != nullptr) {
         Unrouted(connection, sequence, std::move(request), 405, m.allow);
-        return;
+        return std::nullopt;
       }
       http::Response r = ErrorResponse(405, "Method Not Allowed");
       r.headers.Add("allow", m.allow);
-      connection->Respond(sequence, r);
-      return;
+      return r;
     }
     case router::RouteMatch::Result::kFound:
       break;
@@ -232,14 +243,11 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   const Endpoint& ep = routes_.endpoint(m.endpoint);
   BindResult bound = Bind(ep, request, m.params);
   if (!bound.status.ok()) {
-    connection->Respond(sequence,
-                        ErrorResponse(HttpStatusFor(KindOf(bound.status)), bound.status.message()));
-    return;
+    return ErrorResponse(HttpStatusFor(KindOf(bound.status)), bound.status.message());
   }
   const bool to_handler = !bound.errors.empty() && ep.errors_to_handler && ep.wants_request;
   if (!bound.errors.empty() && !to_handler) {
-    connection->Respond(sequence, ValidationErrorResponse(bound.errors));
-    return;
+    return ValidationErrorResponse(bound.errors);
   }
   Call& call = NewCall();  // built in place: a Call is large, and this runs per request
   call.connection = connection->id();
@@ -252,6 +260,7 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     AddPeer(*connection, &request);
     call.request = std::make_shared<const http::Request>(std::move(request));
   }
+  return std::nullopt;
 }
 
 Call& Worker::NewCall() {
@@ -265,8 +274,29 @@ Call& Worker::NewCall() {
 void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Response& response) {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;  // the client left; nothing to answer
-  it->second->Respond(sequence, response);
+  Respond(it->second.get(), sequence, response);
   dirty_.insert(connection);
+}
+
+void Worker::Respond(Connection* connection, uint64_t sequence,
+                     const std::optional<http::Response>& response) {
+  if (!response) return;  // a call: answered by Complete
+  const CorsPolicy* cors = routes_.cors();
+  if (cors == nullptr) {
+    connection->Respond(sequence, *response);
+    return;
+  }
+  std::string origin;
+  if (auto it = origins_.find(connection->id()); it != origins_.end()) {
+    if (auto o = it->second.find(sequence); o != it->second.end()) {
+      origin = std::move(o->second);
+      it->second.erase(o);
+      if (it->second.empty()) origins_.erase(it);
+    }
+  }
+  http::Response decorated = *response;
+  cors->Decorate(origin, &decorated);
+  connection->Respond(sequence, decorated);
 }
 
 int64_t Worker::SendBody(uint64_t connection, uint64_t sequence, absl::string_view data, bool end) {
@@ -287,6 +317,7 @@ void Worker::Touch(Connection* c) {
   if (c->closed()) {
     reactor_.Remove(c->fd());
     interest_.erase(c->id());
+    origins_.erase(c->id());
     connections_.erase(c->id());
     return;
   }
@@ -314,6 +345,7 @@ void Worker::Flush() {
     c->Flush();
     if (c->closed()) {
       interest_.erase(id);
+      origins_.erase(id);
       connections_.erase(it);  // fd already closed: epoll dropped it
       continue;
     }

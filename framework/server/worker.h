@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -85,6 +87,13 @@ class Worker : public ConnectionOwner {
   // Hands a request no route serves to the app's unrouted endpoint (RouteSet::unrouted).
   void Unrouted(Connection* connection, uint64_t sequence, http::Request request, int status,
                 std::string allow);
+  // Routes, binds and validates: the response when it is known now, else nullopt (a call
+  // was queued, or handed to the unrouted endpoint).
+  std::optional<http::Response> Route(Connection* connection, uint64_t sequence,
+                                      http::Request request);
+  // To the connection, with the CORS headers its request's Origin calls for (RouteSet::cors).
+  void Respond(Connection* connection, uint64_t sequence,
+               const std::optional<http::Response>& response);
   // A new call for the invoker, in this Poll's batch or the next one; the caller fills it.
   Call& NewCall();
   void Accept();
@@ -115,6 +124,8 @@ class Worker : public ConnectionOwner {
     void* cookie;
   };
   std::vector<Watch> watches_;
+  // With CORS: the Origin of each request still unanswered, by connection then sequence.
+  absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, std::string>> origins_;
   std::vector<Writable> writable_;
   uint64_t next_id_ = 16;
   bool draining_ = false;

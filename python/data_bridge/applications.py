@@ -21,6 +21,8 @@ from ._core import encode_json
 from ._runtime_spec import runtime_routes
 from .datastructures import State
 from .errors import ExceptionHandlers
+from .middleware import Middleware
+from .middleware.cors import CORSMiddleware
 from .responses import JSONResponse, Response
 from .routing import Router
 from .server import Server
@@ -65,6 +67,7 @@ class App(Router):
         exception_handlers: dict[Any, Callable[[Any, Exception], Any]] | None = None,
         settings: ServerSettings | None = None,
         dependencies: Sequence[Any] | None = None,
+        middleware: Sequence[Middleware] | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
@@ -81,6 +84,8 @@ class App(Router):
         # dependency -> its replacement (FastAPI's, for tests): planned when the server
         # starts, and looked up per request, so changes while it runs apply too.
         self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
+        # Starlette's user middleware, outermost first (add_middleware puts one in front).
+        self.user_middleware: list[Middleware] = list(middleware or [])
         self.state = State()  # app.state, as Starlette's
         self.redirect_slashes = redirect_slashes
         # A GET route answers HEAD too (the App's rule, Starlette's); FastAPI() turns it off:
@@ -97,6 +102,12 @@ class App(Router):
         self.settings = ServerSettings.from_options(
             "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
             keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
+
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
+        """Starlette's: `middleware_class(app, *args, **kwargs)` wraps the app, outside
+        those added before. Carried out natively: CORSMiddleware
+        (data_bridge.middleware.cors); others are refused when the server is built."""
+        self.user_middleware.insert(0, Middleware(middleware_class, *args, **kwargs))
 
     def add_exception_handler(self, exc_class_or_status_code: Any,
                               handler: Callable[[Any, Exception], Any]) -> None:
@@ -133,6 +144,14 @@ class App(Router):
         if exception_handlers.handles_unrouted():
             served.add_unrouted(exception_handlers)
         served.plan.redirect_slashes = self.redirect_slashes
+        for m in self.user_middleware:
+            if m.cls is not CORSMiddleware:
+                raise TypeError(f"middleware {getattr(m.cls, '__name__', m.cls)!r} is not "
+                                "supported yet (data_bridge.middleware.cors.CORSMiddleware "
+                                "is)")
+            if served.plan.HasField("cors"):
+                raise TypeError("one CORSMiddleware per app")
+            served.plan.cors.CopyFrom(CORSMiddleware(None, *m.args, **m.kwargs).to_plan())
         served.plan.no_implicit_head = not self.implicit_head
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.

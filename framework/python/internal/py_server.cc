@@ -50,6 +50,33 @@ namespace {
 void ThrowIfError(const absl::Status& s) {
   if (!s.ok()) throw std::runtime_error(std::string(s.message()));
 }
+
+// The plan's CORS middleware as the worker applies it (null: none).
+std::unique_ptr<server::CorsPolicy> ReadCors(const plan::Cors& c) {
+  if (!c.enabled()) return nullptr;
+  server::CorsConfig config;
+  config.allow_origins.assign(c.allow_origins().begin(), c.allow_origins().end());
+  config.allow_origin_regex = c.allow_origin_regex();
+  config.allow_all_origins = c.allow_all_origins();
+  config.allow_credentials = c.allow_credentials();
+  config.allow_methods.assign(c.allow_methods().begin(), c.allow_methods().end());
+  config.allow_headers.assign(c.allow_headers().begin(), c.allow_headers().end());
+  config.allow_all_headers = c.allow_all_headers();
+  config.allow_private_network = c.allow_private_network();
+  config.preflight_explicit_allow_origin = c.preflight_explicit_allow_origin();
+  for (const plan::Cors::Header& h : c.simple_headers()) {
+    config.simple_headers.emplace_back(h.name(), h.value());
+  }
+  for (const plan::Cors::Header& h : c.preflight_headers()) {
+    config.preflight_headers.emplace_back(h.name(), h.value());
+  }
+  auto policy = std::make_unique<server::CorsPolicy>(std::move(config));
+  if (!policy->ok()) {
+    throw std::invalid_argument("CORSMiddleware: allow_origin_regex does not compile (RE2): " +
+                                c.allow_origin_regex());
+  }
+  return policy;
+}
 }  // namespace
 
 PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list handlers,
@@ -63,6 +90,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   ThrowIfError(types.status());
   route_set.set_redirect_slashes(p->redirect_slashes());
   route_set.set_head_from_get(!p->no_implicit_head());
+  route_set.set_cors(ReadCors(p->cors()));
   std::vector<PyObject*> capsules;
   for (py::handle s : services) capsules.push_back(s.ptr());
   if (handlers.size() != static_cast<size_t>(p->routes_size()) ||
