@@ -20,7 +20,7 @@ import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
 from ._schema import REQUEST_ARG, Lowered, Models, type_of
-from .dependencies import Solver
+from .dependencies import Solver, response_of
 from . import _runtime
 from .encoders import jsonable_encoder
 from .errors import ExceptionHandlers
@@ -48,7 +48,8 @@ class ServedRoutes:
         self.services.append(native.SERVICE)
         return len(self.services) - 1
 
-    def add_unrouted(self, handlers: ExceptionHandlers) -> None:
+    def add_unrouted(self, handlers: ExceptionHandlers,
+                     middleware: list[Callable[..., Any]] | None = None) -> None:
         """The answer to requests no route serves, through the app's exception handlers:
         an HTTPException of their status (404, or 405 with Allow), as Starlette raises."""
         def unrouted(**kwargs: Any) -> Any:
@@ -58,7 +59,10 @@ class ServedRoutes:
         route = self.plan.routes.add(unrouted=True)
         route.params.add(name=REQUEST_ARG, source=plan.Param.REQUEST, key=REQUEST_ARG,
                          required=True)
-        self.handlers.append(_guarded(unrouted, handlers, True, REQUEST_ARG))
+        handler = _guarded(unrouted, handlers, True, REQUEST_ARG)
+        if middleware:
+            handler = _within(middleware, handler, REQUEST_ARG, True, 404)
+        self.handlers.append(handler)
         self.defaults.append([])
 
     def add_route(self, method: str, path: str, handler: Callable[..., Any],
@@ -166,8 +170,32 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
     return guarded
 
 
+def _within(middleware: list[Callable[..., Any]], handler: Callable[..., Any],
+            request_name: str, json_result: bool, status_code: int) -> Callable[..., Any]:
+    """`handler` inside the app's HTTP middleware (outermost first): each one's dispatch
+    gets the Request and a call_next answering with the inner Response."""
+    async def innermost(kwargs: dict[str, Any]) -> Any:
+        result = handler(**kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return result if isinstance(result, Response) else response_of(
+            result, json_result, status_code)
+
+    async def within(**kwargs: Any) -> Any:
+        async def step(index: int, request: Any) -> Any:
+            if index == len(middleware):
+                return await innermost(kwargs)
+
+            async def call_next(inner_request: Any) -> Any:
+                return await step(index + 1, inner_request)
+            return await middleware[index](request, call_next)
+        return await step(0, kwargs[request_name])
+    return within
+
+
 def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
-             overrides: Any = None) -> Callable[..., Any]:
+             overrides: Any = None,
+             middleware: list[Callable[..., Any]] | None = None) -> Callable[..., Any]:
     """The callable the runtime calls for `call`, and how it answers (route.json_result).
     sync_inline: the app's default for plain endpoints (the route's own option wins).
     overrides: what has the app's dependency_overrides."""
@@ -193,12 +221,17 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
     if handlers:
         own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
         handler = _guarded(handler, handlers, own is None, own or REQUEST_ARG)
+    if middleware:
+        own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
+        handler = _within(middleware, handler, own or REQUEST_ARG, route.json_result,
+                          route.status_code)
     return handler
 
 
 def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                    exception_handlers: ExceptionHandlers | None = None,
-                   overrides: Any = None) -> ServedRoutes:
+                   overrides: Any = None,
+                   middleware: list[Callable[..., Any]] | None = None) -> ServedRoutes:
     served = ServedRoutes(plan.Plan(), [])
     conv = _specs(lowered, served.plan.types)
     for call in lowered.plans:
@@ -237,7 +270,7 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
         if native is not None:  # registered from the generated route table
             route.compiled_service = served.service_index(native)
             route.operation = call["operation_id"]
-        served.handlers.append(_serving(call, route, sync_inline, overrides))
+        served.handlers.append(_serving(call, route, sync_inline, overrides, middleware))
         served.defaults.append(defaults)
     served.models = [lowered.classes[name] for name in conv.order]
     return served

@@ -21,7 +21,10 @@ from ._core import encode_json
 from ._runtime_spec import runtime_routes
 from .datastructures import State
 from .errors import ExceptionHandlers
+from .exception_handlers import http_exception_handler, request_validation_exception_handler
+from .exceptions import HTTPException, RequestValidationError
 from .middleware import Middleware
+from .middleware.base import BaseHTTPMiddleware, is_http_middleware
 from .middleware.cors import CORSMiddleware
 from .responses import JSONResponse, Response
 from .routing import Router
@@ -109,6 +112,17 @@ class App(Router):
         (data_bridge.middleware.cors); others are refused when the server is built."""
         self.user_middleware.insert(0, Middleware(middleware_class, *args, **kwargs))
 
+    def middleware(self, middleware_type: str) -> Callable[[F], F]:
+        """@app.middleware("http"): `async def f(request, call_next)` around every request
+        (data_bridge.middleware.base)."""
+        if middleware_type != "http":
+            raise ValueError(f"middleware type {middleware_type!r}: only 'http' is supported")
+
+        def decorator(func: F) -> F:
+            self.add_middleware(BaseHTTPMiddleware, dispatch=func)
+            return func
+        return decorator
+
     def add_exception_handler(self, exc_class_or_status_code: Any,
                               handler: Callable[[Any, Exception], Any]) -> None:
         self.exception_handlers[exc_class_or_status_code] = handler
@@ -138,13 +152,22 @@ class App(Router):
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description,
                              self.dependency_overrides)
-        exception_handlers = ExceptionHandlers(self.exception_handlers)
+        around = [m.cls(None, *m.args, **m.kwargs) for m in self.user_middleware
+                  if is_http_middleware(m.cls)]
+        registered = dict(self.exception_handlers)
+        if around:  # call_next answers with a Response: FastAPI's defaults make them
+            registered.setdefault(HTTPException, http_exception_handler)
+            registered.setdefault(RequestValidationError, request_validation_exception_handler)
+        exception_handlers = ExceptionHandlers(registered)
         served = runtime_routes(lowered, sync_inline=self.run_sync_inline,
-                                exception_handlers=exception_handlers, overrides=self)
+                                exception_handlers=exception_handlers, overrides=self,
+                                middleware=[m.dispatch_func for m in around])
         if exception_handlers.handles_unrouted():
-            served.add_unrouted(exception_handlers)
+            served.add_unrouted(exception_handlers, [m.dispatch_func for m in around])
         served.plan.redirect_slashes = self.redirect_slashes
         for m in self.user_middleware:
+            if is_http_middleware(m.cls):
+                continue
             if m.cls is not CORSMiddleware:
                 raise TypeError(f"middleware {getattr(m.cls, '__name__', m.cls)!r} is not "
                                 "supported yet (data_bridge.middleware.cors.CORSMiddleware "
