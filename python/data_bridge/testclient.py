@@ -19,6 +19,7 @@ client address, websocket_connect, the lifespan (they come with those features).
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 import httpx
@@ -52,6 +53,12 @@ class _Forward(httpx.BaseTransport):
         self._http.close()
 
 
+def _shut_down(server: Server, thread: threading.Thread | None) -> None:
+    server.shutdown()
+    if thread is not None:
+        thread.join(timeout=30)
+
+
 class TestClient(httpx.Client):
     __test__ = False  # not a pytest test class
 
@@ -72,6 +79,7 @@ class TestClient(httpx.Client):
         self._in_flight = 0
         self._raised: list[BaseException] = []
         self._entered = False
+        self._finalizer: weakref.finalize | None = None
         headers = dict(headers or {})
         headers.setdefault("user-agent", "testclient")
         super().__init__(base_url=base_url, headers=headers, transport=_Forward(self),
@@ -97,6 +105,10 @@ class TestClient(httpx.Client):
                     self._thread.join(timeout=30)
                     raise
                 _runtime.exception_listeners.append(self._heard)
+                # A client never closed (a module-level one, as tests often have) stops its
+                # server when it is collected or at interpreter exit, before the runtime
+                # goes away under the server's thread.
+                self._finalizer = weakref.finalize(self, _shut_down, server, self._thread)
             return self._server.port
 
     def _stop(self) -> None:
@@ -107,9 +119,10 @@ class TestClient(httpx.Client):
             return
         if self._heard in _runtime.exception_listeners:
             _runtime.exception_listeners.remove(self._heard)
-        server.shutdown()
-        if thread is not None:
-            thread.join(timeout=30)
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        _shut_down(server, thread)
 
     def _heard(self, exc: BaseException) -> None:
         if self._in_flight:
