@@ -16,6 +16,7 @@
 #include "framework/server/config.h"
 #include "framework/server/cors.h"
 #include "framework/server/endpoint.h"
+#include "framework/server/host_check.h"
 
 namespace databridge::server {
 
@@ -40,12 +41,16 @@ class RouteSet {
   // Starlette's CORSMiddleware, natively (null: none).
   void set_cors(std::unique_ptr<CorsPolicy> cors) { cors_ = std::move(cors); }
   const CorsPolicy* cors() const { return cors_.get(); }
+  // TrustedHostMiddleware / HTTPSRedirectMiddleware, natively (null: none).
+  void set_host_rules(std::unique_ptr<HostRules> rules) { host_rules_ = std::move(rules); }
+  const HostRules* host_rules() const { return host_rules_.get(); }
 
  private:
   ServerConfig config_;
   bool redirect_slashes_ = false;
   int unrouted_ = -1;
   std::unique_ptr<CorsPolicy> cors_;
+  std::unique_ptr<HostRules> host_rules_;
   router::RouteTable table_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
 };

@@ -200,6 +200,12 @@ http::Response Worker::SlashRedirectOrNotFound(const http::Request& request, boo
 
 void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request request) {
   dirty_.insert(connection->id());
+  if (const HostRules* rules = routes_.host_rules(); rules != nullptr) {
+    if (std::optional<http::Response> refused = rules->Check(request, connection->secure())) {
+      connection->Respond(sequence, *refused);
+      return;
+    }
+  }
   const CorsPolicy* cors = routes_.cors();
   if (cors != nullptr) {  // outermost, as Starlette's middleware: before routing
     if (cors->IsPreflight(request)) {

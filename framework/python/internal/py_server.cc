@@ -91,6 +91,19 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   route_set.set_redirect_slashes(p->redirect_slashes());
   route_set.set_head_from_get(!p->no_implicit_head());
   route_set.set_cors(ReadCors(p->cors()));
+  if (p->host_rules_size() > 0) {
+    std::vector<server::HostRule> rules;
+    for (const plan::HostRule& r : p->host_rules()) {
+      if (r.has_trusted_host()) {
+        const auto& hosts = r.trusted_host().allowed_hosts();
+        rules.push_back(server::HostRule::Trusted({hosts.begin(), hosts.end()},
+                                                  r.trusted_host().www_redirect()));
+      } else {
+        rules.push_back(server::HostRule::HttpsRedirect());
+      }
+    }
+    route_set.set_host_rules(std::make_unique<server::HostRules>(std::move(rules)));
+  }
   std::vector<PyObject*> capsules;
   for (py::handle s : services) capsules.push_back(s.ptr());
   if (handlers.size() != static_cast<size_t>(p->routes_size()) ||
