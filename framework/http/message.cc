@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 
 namespace databridge::http {
 
@@ -38,6 +39,14 @@ bool HeaderMap::Has(absl::string_view lower_name) const {
     if (entry.first == lower_name) return true;
   }
   return false;
+}
+
+void AddVary(HeaderMap* headers, absl::string_view value) {
+  std::string vary;
+  for (const auto& [name, v] : headers->entries()) {
+    if (name == "vary") absl::StrAppend(&vary, vary.empty() ? "" : ", ", v);
+  }
+  headers->Set("vary", vary.empty() ? std::string(value) : absl::StrCat(vary, ", ", value));
 }
 
 }  // namespace databridge::http

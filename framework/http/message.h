@@ -37,6 +37,9 @@ class HeaderMap {
   std::vector<std::pair<std::string, std::string>> entries_;
 };
 
+// Adds `value` to the response's Vary, joined after what it has (Starlette's way).
+void AddVary(HeaderMap* headers, absl::string_view value);
+
 struct Request {
   std::string method;  // "GET", as sent
   std::string target;  // request-target as sent: "/users/7?verbose=1"

@@ -85,18 +85,7 @@ http::Response CorsPolicy::Preflight(const http::Request& request) const {
   return r;
 }
 
-namespace {
-
-// Starlette's MutableHeaders: "vary" joined with what the response had.
-void AddVaryOrigin(http::Response* response) {
-  std::string vary;
-  for (const auto& [name, value] : response->headers.entries()) {
-    if (name == "vary") absl::StrAppend(&vary, vary.empty() ? "" : ", ", value);
-  }
-  response->headers.Set("vary", vary.empty() ? "Origin" : absl::StrCat(vary, ", Origin"));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void CorsPolicy::Decorate(absl::string_view origin, http::Response* response) const {
   if (!origin.empty()) {
@@ -106,7 +95,7 @@ void CorsPolicy::Decorate(absl::string_view origin, http::Response* response) co
                           (!config_.allow_all_origins && IsAllowedOrigin(origin)))) {
     response->headers.Set("access-control-allow-origin", origin);
   }
-  AddVaryOrigin(response);
+  http::AddVary(&response->headers, "Origin");
 }
 
 }  // namespace databridge::server

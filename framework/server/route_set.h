@@ -16,6 +16,7 @@
 #include "framework/server/config.h"
 #include "framework/server/cors.h"
 #include "framework/server/endpoint.h"
+#include "framework/server/gzip_policy.h"
 #include "framework/server/host_check.h"
 
 namespace databridge::server {
@@ -44,6 +45,9 @@ class RouteSet {
   // TrustedHostMiddleware / HTTPSRedirectMiddleware, natively (null: none).
   void set_host_rules(std::unique_ptr<HostRules> rules) { host_rules_ = std::move(rules); }
   const HostRules* host_rules() const { return host_rules_.get(); }
+  // Starlette's GZipMiddleware, natively (null: none).
+  void set_gzip(std::unique_ptr<GzipPolicy> gzip) { gzip_ = std::move(gzip); }
+  const GzipPolicy* gzip() const { return gzip_.get(); }
 
  private:
   ServerConfig config_;
@@ -51,6 +55,7 @@ class RouteSet {
   int unrouted_ = -1;
   std::unique_ptr<CorsPolicy> cors_;
   std::unique_ptr<HostRules> host_rules_;
+  std::unique_ptr<GzipPolicy> gzip_;
   router::RouteTable table_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
 };

@@ -207,13 +207,14 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     }
   }
   const CorsPolicy* cors = routes_.cors();
-  if (cors != nullptr) {  // outermost, as Starlette's middleware: before routing
-    if (cors->IsPreflight(request)) {
-      connection->Respond(sequence, cors->Preflight(request));
-      return;
-    }
-    absl::string_view origin = request.headers.Get("origin");
-    if (!origin.empty()) origins_[connection->id()][sequence] = std::string(origin);
+  if (cors != nullptr && cors->IsPreflight(request)) {  // before routing, as the middleware
+    connection->Respond(sequence, cors->Preflight(request));
+    return;
+  }
+  if (cors != nullptr || routes_.gzip() != nullptr) {
+    Notes notes{cors != nullptr ? std::string(request.headers.Get("origin")) : std::string(),
+                GzipPolicy::Accepts(request)};
+    if (!notes.origin.empty() || notes.gzip) notes_[connection->id()][sequence] = notes;
   }
   Respond(connection, sequence, Route(connection, sequence, std::move(request)));
 }
@@ -288,20 +289,22 @@ void Worker::Respond(Connection* connection, uint64_t sequence,
                      const std::optional<http::Response>& response) {
   if (!response) return;  // a call: answered by Complete
   const CorsPolicy* cors = routes_.cors();
-  if (cors == nullptr) {
+  const GzipPolicy* gzip = routes_.gzip();
+  if (cors == nullptr && gzip == nullptr) {
     connection->Respond(sequence, *response);
     return;
   }
-  std::string origin;
-  if (auto it = origins_.find(connection->id()); it != origins_.end()) {
-    if (auto o = it->second.find(sequence); o != it->second.end()) {
-      origin = std::move(o->second);
-      it->second.erase(o);
-      if (it->second.empty()) origins_.erase(it);
+  Notes notes;
+  if (auto it = notes_.find(connection->id()); it != notes_.end()) {
+    if (auto n = it->second.find(sequence); n != it->second.end()) {
+      notes = std::move(n->second);
+      it->second.erase(n);
+      if (it->second.empty()) notes_.erase(it);
     }
   }
   http::Response decorated = *response;
-  cors->Decorate(origin, &decorated);
+  if (gzip != nullptr) gzip->Apply(notes.gzip, &decorated);  // inside CORS, as added last
+  if (cors != nullptr) cors->Decorate(notes.origin, &decorated);
   connection->Respond(sequence, decorated);
 }
 
@@ -323,7 +326,7 @@ void Worker::Touch(Connection* c) {
   if (c->closed()) {
     reactor_.Remove(c->fd());
     interest_.erase(c->id());
-    origins_.erase(c->id());
+    notes_.erase(c->id());
     connections_.erase(c->id());
     return;
   }
@@ -351,7 +354,7 @@ void Worker::Flush() {
     c->Flush();
     if (c->closed()) {
       interest_.erase(id);
-      origins_.erase(id);
+      notes_.erase(id);
       connections_.erase(it);  // fd already closed: epoll dropped it
       continue;
     }

@@ -74,6 +74,8 @@ class Worker : public ConnectionOwner {
   void Post(std::function<void()> fn) { mailbox_.Post(std::move(fn)); }
   // Thread-safe: makes the next Poll come, for a guest whose own queue has work.
   void Wake() { mailbox_.Wake(); }
+  // Whether answers may be compressed here (RouteSet::gzip): worth releasing the GIL for.
+  bool compresses() const { return routes_.gzip() != nullptr; }
   // True once shutdown has finished: no listener, no connections.
   bool finished() const { return finished_; }
 
@@ -124,8 +126,13 @@ class Worker : public ConnectionOwner {
     void* cookie;
   };
   std::vector<Watch> watches_;
-  // With CORS: the Origin of each request still unanswered, by connection then sequence.
-  absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, std::string>> origins_;
+  // With CORS or gzip: what each unanswered request said that its answer depends on, by
+  // connection then sequence.
+  struct Notes {
+    std::string origin;  // empty: none
+    bool gzip = false;   // Accept-Encoding has gzip
+  };
+  absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, Notes>> notes_;
   std::vector<Writable> writable_;
   uint64_t next_id_ = 16;
   bool draining_ = false;

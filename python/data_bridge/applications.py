@@ -26,6 +26,7 @@ from .exceptions import HTTPException, RequestValidationError
 from .middleware import Middleware
 from .middleware.base import BaseHTTPMiddleware, is_http_middleware
 from .middleware.cors import CORSMiddleware
+from .middleware.gzip import GZipMiddleware
 from .middleware.httpsredirect import HTTPSRedirectMiddleware
 from .middleware.trustedhost import TrustedHostMiddleware
 from .responses import JSONResponse, Response
@@ -170,13 +171,18 @@ class App(Router):
         for m in self.user_middleware:
             if is_http_middleware(m.cls):
                 continue
+            if m.cls is GZipMiddleware:
+                if served.plan.HasField("gzip"):
+                    raise TypeError("one GZipMiddleware per app")
+                served.plan.gzip.CopyFrom(GZipMiddleware(None, *m.args, **m.kwargs).to_plan())
+                continue
             if m.cls in (TrustedHostMiddleware, HTTPSRedirectMiddleware):
                 served.plan.host_rules.append(m.cls(None, *m.args, **m.kwargs).to_plan())
                 continue
             if m.cls is not CORSMiddleware:
                 raise TypeError(f"middleware {getattr(m.cls, '__name__', m.cls)!r} is not "
-                                "supported yet (CORS, TrustedHost, HTTPSRedirect and "
-                                "BaseHTTPMiddleware are)")
+                                "supported yet (CORS, GZip, TrustedHost, HTTPSRedirect "
+                                "and BaseHTTPMiddleware are)")
             if served.plan.HasField("cors"):
                 raise TypeError("one CORSMiddleware per app")
             served.plan.cors.CopyFrom(CORSMiddleware(None, *m.args, **m.kwargs).to_plan())

@@ -317,7 +317,12 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
     }
   }
   if (!r.streaming) {
-    worker->Complete(connection, sequence, r);
+    if (worker->compresses()) {  // gzip, off the GIL
+      py::gil_scoped_release release;
+      worker->Complete(connection, sequence, r);
+    } else {
+      worker->Complete(connection, sequence, r);
+    }
     StartBackground(background, runtime_.run_background);
     return;
   }

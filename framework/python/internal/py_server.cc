@@ -91,6 +91,13 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   route_set.set_redirect_slashes(p->redirect_slashes());
   route_set.set_head_from_get(!p->no_implicit_head());
   route_set.set_cors(ReadCors(p->cors()));
+  if (p->gzip().enabled()) {
+    const plan::Gzip& g = p->gzip();
+    route_set.set_gzip(std::make_unique<server::GzipPolicy>(
+        server::GzipConfig{g.minimum_size(),
+                           g.compresslevel(),
+                           {g.exclude_content_types().begin(), g.exclude_content_types().end()}}));
+  }
   if (p->host_rules_size() > 0) {
     std::vector<server::HostRule> rules;
     for (const plan::HostRule& r : p->host_rules()) {
