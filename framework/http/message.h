@@ -50,11 +50,6 @@ struct Request {
   int version_minor = 1;  // HTTP/1.x; 0 for HTTP/1.0
   bool keep_alive = true;
   bool is_head = false;  // HEAD is served by the GET route without a body
-  // Filled only for handlers that take the whole request: the client's address and
-  // whether the connection is TLS.
-  std::string client_host;
-  int client_port = 0;
-  bool secure = false;
 };
 
 struct Response {

@@ -73,12 +73,11 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("headers", &Headers)
       .def_property_readonly("client",
                              [](const RequestData& r) -> py::object {
-                               if (r.request->client_host.empty()) return py::none();
-                               return py::make_tuple(r.request->client_host,
-                                                     r.request->client_port);
+                               if (r.peer.host.empty()) return py::none();
+                               return py::make_tuple(r.peer.host, r.peer.port);
                              })
-      .def_property_readonly(
-          "scheme", [](const RequestData& r) { return r.request->secure ? "https" : "http"; })
+      .def_property_readonly("scheme",
+                             [](const RequestData& r) { return r.peer.secure ? "https" : "http"; })
       .def_property_readonly("body",
                              [](const RequestData& r) { return py::bytes(r.request->body); })
       .def_property_readonly("path_params", [](const RequestData& r) {

@@ -86,7 +86,6 @@ class Connection : public SessionHost {
   const ServerConfig& config_;
   ConnectionOwner* owner_;
   std::unique_ptr<net::TlsStream> tls_;
-  sockaddr_storage peer_{};
   std::unique_ptr<Session> session_;  // null until the protocol is known
   std::string sniff_;                 // cleartext bytes read before the protocol is known
   State state_ = State::kOpen;
@@ -100,6 +99,7 @@ class Connection : public SessionHost {
   int64_t last_active_ms_;
   int64_t last_write_ms_;
   int64_t linger_deadline_ms_ = 0;
+  sockaddr_storage peer_{};  // last: read once per whole-request call, not per read
 };
 
 }  // namespace databridge::server

@@ -53,6 +53,14 @@ struct Endpoint {
   bool unrouted = false;
 };
 
+// The client's address and whether the connection is TLS, for handlers that take the
+// whole request (kept out of http::Request, which every request carries).
+struct Peer {
+  std::string host;
+  int port = 0;
+  bool secure = false;
+};
+
 struct Call {
   uint64_t connection = 0;
   uint64_t sequence = 0;
@@ -60,6 +68,7 @@ struct Call {
   std::vector<validate::Value> args;  // aligned with endpoint->params (kMissing: default)
   // Kept only when endpoint->wants_request: the whole request and its path parameters.
   std::shared_ptr<const http::Request> request;
+  Peer peer;
   std::vector<std::pair<std::string, std::string>> path_params;
   // Endpoint::errors_to_handler: the request failed validation; these are the errors (a
   // JSON array, the 422's "detail") and `args` is not to be used.

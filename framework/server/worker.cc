@@ -31,9 +31,9 @@ int TickMs(const ServerConfig& c) {
 }
 // What a handler that takes the whole request learns of its connection: the client's
 // address and whether it is TLS.
-void AddPeer(const Connection& connection, http::Request* request) {
-  std::tie(request->client_host, request->client_port) = net::AddressParts(connection.peer());
-  request->secure = connection.secure();
+void AddPeer(const Connection& connection, Peer* peer) {
+  std::tie(peer->host, peer->port) = net::AddressParts(connection.peer());
+  peer->secure = connection.secure();
 }
 }  // namespace
 
@@ -173,7 +173,7 @@ void Worker::Unrouted(Connection* connection, uint64_t sequence, http::Request r
   call.endpoint = &ep;
   call.unrouted_status = status;
   call.allow = std::move(allow);
-  AddPeer(*connection, &request);
+  AddPeer(*connection, &call.peer);
   call.request = std::make_shared<const http::Request>(std::move(request));
 }
 
@@ -216,11 +216,12 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
                 GzipPolicy::Accepts(request)};
     if (!notes.origin.empty() || notes.gzip) notes_[connection->id()][sequence] = notes;
   }
-  Respond(connection, sequence, Route(connection, sequence, std::move(request)));
+  std::optional<http::Response> now = Route(connection, sequence, request);
+  if (now) Respond(connection, sequence, *now);  // else a call: answered by Complete
 }
 
 std::optional<http::Response> Worker::Route(Connection* connection, uint64_t sequence,
-                                            http::Request request) {
+                                            http::Request& request) {
   router::RouteMatch m = routes_.table().Match(request.method, request.path);
   switch (m.result) {
     case router::RouteMatch::Result::kNotFound: {
@@ -264,7 +265,7 @@ std::optional<http::Response> Worker::Route(Connection* connection, uint64_t seq
   if (to_handler) call.validation_errors = validate::ErrorsJson(bound.errors);
   if (ep.wants_request) {
     call.path_params = std::move(m.params);
-    AddPeer(*connection, &request);
+    AddPeer(*connection, &call.peer);
     call.request = std::make_shared<const http::Request>(std::move(request));
   }
   return std::nullopt;
@@ -285,13 +286,11 @@ void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Respon
   dirty_.insert(connection);
 }
 
-void Worker::Respond(Connection* connection, uint64_t sequence,
-                     const std::optional<http::Response>& response) {
-  if (!response) return;  // a call: answered by Complete
+void Worker::Respond(Connection* connection, uint64_t sequence, const http::Response& response) {
   const CorsPolicy* cors = routes_.cors();
   const GzipPolicy* gzip = routes_.gzip();
   if (cors == nullptr && gzip == nullptr) {
-    connection->Respond(sequence, *response);
+    connection->Respond(sequence, response);
     return;
   }
   Notes notes;
@@ -302,7 +301,7 @@ void Worker::Respond(Connection* connection, uint64_t sequence,
       if (it->second.empty()) notes_.erase(it);
     }
   }
-  http::Response decorated = *response;
+  http::Response decorated = response;
   if (gzip != nullptr) gzip->Apply(notes.gzip, &decorated);  // inside CORS, as added last
   if (cors != nullptr) cors->Decorate(notes.origin, &decorated);
   connection->Respond(sequence, decorated);

@@ -92,10 +92,9 @@ class Worker : public ConnectionOwner {
   // Routes, binds and validates: the response when it is known now, else nullopt (a call
   // was queued, or handed to the unrouted endpoint).
   std::optional<http::Response> Route(Connection* connection, uint64_t sequence,
-                                      http::Request request);
+                                      http::Request& request);  // may move it into a call
   // To the connection, with the CORS headers its request's Origin calls for (RouteSet::cors).
-  void Respond(Connection* connection, uint64_t sequence,
-               const std::optional<http::Response>& response);
+  void Respond(Connection* connection, uint64_t sequence, const http::Response& response);
   // A new call for the invoker, in this Poll's batch or the next one; the caller fills it.
   Call& NewCall();
   void Accept();

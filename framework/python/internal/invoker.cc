@@ -89,7 +89,7 @@ Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list mo
 PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
   const server::ParamSpec& p = call.endpoint->params[i];
   if (p.source == server::ParamSource::kRequest) {
-    RequestData data{call.request, call.path_params};
+    RequestData data{call.request, call.path_params, call.peer};
     py::object obj = runtime_.make_request(py::cast(std::move(data)));
     return obj.release().ptr();
   }

@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "framework/http/message.h"
+#include "framework/server/endpoint.h"
 
 namespace databridge::python {
 
 struct RequestData {
   std::shared_ptr<const http::Request> request;
   std::vector<std::pair<std::string, std::string>> path_params;
+  server::Peer peer;
 };
 
 }  // namespace databridge::python
