@@ -23,15 +23,18 @@ from __future__ import annotations
 import datetime
 import email.utils
 import http.cookies
+import importlib
+import warnings
 from typing import Any, AsyncIterable, Iterable, Literal, Mapping, Union
 from urllib.parse import quote
 
 from . import _core
 from .background import BackgroundTask
 from .datastructures import URL, MutableHeaders
+from .exceptions import FastAPIDeprecationWarning
 
-__all__ = ["HTMLResponse", "JSONResponse", "PlainTextResponse", "RedirectResponse", "Response",
-           "StreamingResponse"]
+__all__ = ["HTMLResponse", "JSONResponse", "ORJSONResponse", "PlainTextResponse",
+           "RedirectResponse", "Response", "StreamingResponse", "UJSONResponse"]
 
 
 class Response:
@@ -150,6 +153,52 @@ class JSONResponse(Response):
 
     def render(self, content: Any) -> bytes:
         return _core.encode_json(content)
+
+
+def _optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        return None
+
+
+_orjson = _optional("orjson")
+_ujson = _optional("ujson")
+_DEPRECATED = (
+    "{0} is deprecated, FastAPI now serializes data directly to JSON bytes via Pydantic when "
+    "a return type or response model is set, which is faster and doesn't need a custom "
+    "response class. Read more in the FastAPI docs: "
+    "https://fastapi.tiangolo.com/advanced/custom-response/#orjson-or-response-model and "
+    "https://fastapi.tiangolo.com/tutorial/response-model/")
+
+
+class ORJSONResponse(JSONResponse):
+    """JSON by orjson (not a dependency: install it), as FastAPI's (deprecated there, and
+    warned about here the same way, when made)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(_DEPRECATED.format("ORJSONResponse"), FastAPIDeprecationWarning,
+                      stacklevel=2)
+        super().__init__(*args, **kwargs)
+
+    def render(self, content: Any) -> bytes:
+        assert _orjson is not None, "orjson must be installed to use ORJSONResponse"
+        encoded: bytes = _orjson.dumps(
+            content, option=_orjson.OPT_NON_STR_KEYS | _orjson.OPT_SERIALIZE_NUMPY)
+        return encoded
+
+
+class UJSONResponse(JSONResponse):
+    """JSON by ujson (not a dependency: install it), as FastAPI's (deprecated there)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(_DEPRECATED.format("UJSONResponse"), FastAPIDeprecationWarning,
+                      stacklevel=2)
+        super().__init__(*args, **kwargs)
+
+    def render(self, content: Any) -> bytes:
+        assert _ujson is not None, "ujson must be installed to use UJSONResponse"
+        return str(_ujson.dumps(content, ensure_ascii=False)).encode("utf-8")
 
 
 class PlainTextResponse(Response):

@@ -75,3 +75,19 @@ def test_headers_view_and_cookies() -> None:
     both(edit)
     both(lambda m: m.Response().set_cookie("k", samesite="bogus"))
     both(lambda m: m.Response().set_cookie("k", partitioned=True))
+
+
+@pytest.mark.parametrize("name", ["ORJSONResponse", "UJSONResponse"])
+def test_third_party_json_responses_warn_and_need_their_library(name: str) -> None:
+    """As FastAPI's: made with a FastAPIDeprecationWarning; without the library installed
+    (neither is in this environment, nor a dependency), rendering fails on its assertion."""
+    import fastapi.exceptions
+    import fastapi.responses
+
+    from data_bridge.exceptions import FastAPIDeprecationWarning
+
+    for module, warning in ((fastapi.responses, fastapi.exceptions.FastAPIDeprecationWarning),
+                            (ours, FastAPIDeprecationWarning)):
+        with pytest.warns(warning, match=f"{name} is deprecated"):
+            with pytest.raises(AssertionError, match=f"must be installed to use {name}"):
+                getattr(module, name)({"a": 1})
