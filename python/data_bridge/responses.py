@@ -22,8 +22,12 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import hashlib
 import http.cookies
 import importlib
+import mimetypes
+import os
+import stat
 import warnings
 from typing import Any, AsyncIterable, Iterable, Literal, Mapping, Union
 from urllib.parse import quote
@@ -33,7 +37,7 @@ from .background import BackgroundTask
 from .datastructures import URL, MutableHeaders
 from .exceptions import FastAPIDeprecationWarning
 
-__all__ = ["HTMLResponse", "JSONResponse", "ORJSONResponse", "PlainTextResponse",
+__all__ = ["FileResponse", "HTMLResponse", "JSONResponse", "ORJSONResponse", "PlainTextResponse",
            "RedirectResponse", "Response", "StreamingResponse", "UJSONResponse"]
 
 
@@ -223,6 +227,54 @@ class RedirectResponse(Response):
         super().__init__(content=b"", status_code=status_code, headers=headers,
                          background=background)
         self.headers["location"] = quote(str(url), safe=":/%#?=@[]!$&'()*+,;")
+
+
+class FileResponse(Response):
+    """A file's contents, with Starlette's headers: the media type guessed from `filename`
+    or the path, Content-Disposition when a filename is given (RFC 6266's filename* when it
+    is not plain ASCII), Last-Modified and an ETag from the file's stat. The file is read
+    when the response is made (in the worker thread, for a plain endpoint), so a missing
+    one raises there, as Starlette's raises when sending. Range requests are not served:
+    the whole file is the answer (RFC 9110 lets a server ignore Range), and no
+    Accept-Ranges is sent."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+        background: BackgroundTask | None = None,
+        filename: str | None = None,
+        stat_result: os.stat_result | None = None,
+        content_disposition_type: str = "attachment",
+    ) -> None:
+        self.path = path
+        self.status_code = status_code
+        self.filename = filename
+        if media_type is None:
+            media_type = mimetypes.guess_type(filename or path)[0] or "application/octet-stream"
+        self.media_type = media_type
+        self.background = background
+        self.init_headers(headers)
+        if filename is not None:
+            quoted = quote(filename)
+            self.headers.setdefault("content-disposition", (
+                f"{content_disposition_type}; filename*=utf-8''{quoted}" if quoted != filename
+                else f'{content_disposition_type}; filename="{filename}"'))
+        try:
+            found = stat_result or os.stat(path)
+        except FileNotFoundError:
+            raise RuntimeError(f"File at path {path} does not exist.") from None
+        if not stat.S_ISREG(found.st_mode):
+            raise RuntimeError(f"File at path {path} is not a file.")
+        with open(path, "rb") as f:
+            self.body = f.read()
+        tag = hashlib.md5(f"{found.st_mtime}-{found.st_size}".encode(), usedforsecurity=False)
+        self.headers.setdefault("content-length", str(len(self.body)))
+        self.headers.setdefault("last-modified", email.utils.formatdate(found.st_mtime,
+                                                                         usegmt=True))
+        self.headers.setdefault("etag", f'"{tag.hexdigest()}"')
 
 
 class StreamingResponse(Response):

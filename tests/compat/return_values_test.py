@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.compat.differential import Pair
+from tests.compat.differential import Pair, namespace
 
 
 class Colour(enum.Enum):
@@ -164,3 +164,46 @@ def test_the_app_and_the_route_can_keep_them_inline() -> None:
             return "inline"
         with TestClient(target) as client:
             assert client.get(path).status_code == 200
+
+
+def test_file_responses(tmp_path: Any) -> None:
+    """FileResponse as Starlette's: the body, media type, disposition (plain and RFC 6266
+    filename*), Last-Modified and ETag; a missing file is a server error."""
+    plain = tmp_path / "report.csv"
+    plain.write_text("a,b\n1,2\n")
+    page = tmp_path / "page.html"
+    page.write_text("<p>hi</p>")
+
+    def build(ns: Any) -> Any:
+        app = ns.FastAPI()
+
+        @app.get("/csv")
+        def csv():
+            return ns.responses.FileResponse(plain, filename="report.csv")
+
+        @app.get("/unicode")
+        def unicode():
+            return ns.responses.FileResponse(plain, filename="rapport é.csv",
+                                             content_disposition_type="inline")
+
+        @app.get("/html")
+        async def html():
+            return ns.responses.FileResponse(str(page))
+
+        @app.get("/missing")
+        def missing():
+            return ns.responses.FileResponse(tmp_path / "nothing.txt")
+        return app
+
+    headers = ["content-type", "content-disposition", "last-modified", "etag",
+               "content-length"]
+    for path in ["/csv", "/unicode", "/html", "/missing"]:
+        seen = []
+        for which in ("fastapi", "data_bridge"):
+            ns = namespace(which)
+            with ns.TestClient(build(ns), raise_server_exceptions=False) as client:
+                r = client.get(path)
+                seen.append((r.status_code, r.content if r.status_code == 200 else b"",
+                             {h: r.headers.get(h) for h in headers} if r.status_code == 200
+                             else None))
+        assert seen[1] == seen[0], path
