@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import http.client
 import inspect
 import json
 import re
@@ -486,6 +487,29 @@ def _response(op: ir.Operation, hints: dict[str, Any], status_code: int,
         r.type.CopyFrom(ir.Type(any=True))
 
 
+_RANGES = {"1XX": "Information", "2XX": "Success", "3XX": "Redirection",
+           "4XX": "Client Error", "5XX": "Server Error", "DEFAULT": "Default Response"}
+
+
+def _more_responses(op: ir.Operation, responses: dict[Any, Any], models: Models) -> None:
+    """FastAPI's responses=: each status's description (else the status's phrase) and the
+    model its body has, after the success response (merged into it for its status)."""
+    for key, spec in responses.items():
+        text = str(key).upper()
+        if text == "DEFAULT":
+            status = 0
+        elif text in _RANGES:
+            status = -int(text[0])
+        else:
+            status = int(key)
+        phrase = _RANGES.get(text) or http.client.responses.get(status) or "Additional Response"
+        found = next((r for r in op.responses if r.status == status), None)
+        r = found if found is not None else op.responses.add(status=status)
+        r.description = spec.get("description") or (r.description if found else "") or phrase
+        if spec.get("model") is not None:
+            r.type.CopyFrom(type_of(spec["model"], models))
+
+
 @dataclasses.dataclass
 class RouteAnalysis:
     """A route's signature analysed once, when it is declared (as FastAPI's
@@ -524,6 +548,7 @@ def analyse_route(route: Any, models: Models,
                                       getattr(route, "dependencies", None) or (), overrides)
         _response(first, hints, route.status_code, models,
                   getattr(route, "response_description", "Successful Response"))
+        _more_responses(first, getattr(route, "responses", None) or {}, models)
     except BaseException:
         models.rollback(mark)
         raise

@@ -74,6 +74,7 @@ class App(Router):
         settings: ServerSettings | None = None,
         dependencies: Sequence[Any] | None = None,
         middleware: Sequence[Middleware] | None = None,
+        responses: dict[Any, Any] | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
@@ -86,7 +87,7 @@ class App(Router):
         does); a route's own run_sync_inline= wins."""
         super().__init__(default_response_class=default_response_class, lifespan=lifespan,
                          on_startup=on_startup, on_shutdown=on_shutdown,
-                         dependencies=dependencies)
+                         dependencies=dependencies, responses=responses)
         # dependency -> its replacement (FastAPI's, for tests): planned when the server
         # starts, and looked up per request, so changes while it runs apply too.
         self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}

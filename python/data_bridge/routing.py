@@ -49,6 +49,9 @@ class APIRoute:
     # Depends() run before the endpoint's own, results unused: the app's, the routers',
     # then the route's (FastAPI's dependencies=).
     dependencies: list[Any] = dataclasses.field(default_factory=list)
+    # More responses to document (FastAPI's responses=): status (or "default", "4XX") ->
+    # {"description", "model"}; the include's, the router's, then the route's.
+    responses: dict[Any, Any] = dataclasses.field(default_factory=dict)
     # The signature analysed once, when the route is added (as FastAPI's `dependant`):
     # putting the app together, its OpenAPI document and serving all reuse it.
     analysis: _schema.RouteAnalysis | None = dataclasses.field(
@@ -71,8 +74,10 @@ class Router:
                  default_response_class: type[Any] | None = None,
                  on_startup: Sequence[Callable[[], Any]] | None = None,
                  on_shutdown: Sequence[Callable[[], Any]] | None = None,
-                 lifespan: Any = None, dependencies: Sequence[Any] | None = None) -> None:
+                 lifespan: Any = None, dependencies: Sequence[Any] | None = None,
+                 responses: dict[Any, Any] | None = None) -> None:
         _check_prefix(prefix)
+        self.responses: dict[Any, Any] = dict(responses or {})
         self.dependencies: list[Any] = list(dependencies or [])
         self.prefix = prefix
         self.tags: list[Any] = list(tags or [])
@@ -114,6 +119,7 @@ class Router:
         include_in_schema: bool = True,
         run_sync_inline: bool | None = None,
         dependencies: Sequence[Any] | None = None,
+        responses: dict[Any, Any] | None = None,
     ) -> APIRoute:
         full = self.prefix + path
         if full and not full.startswith("/"):  # "": a router's root, under a prefix later
@@ -134,6 +140,7 @@ class Router:
             include_in_schema=include_in_schema,
             run_sync_inline=run_sync_inline,
             dependencies=self.dependencies + list(dependencies or []),
+            responses={**self.responses, **(responses or {})},
         )
         # Analysed now: a bad signature fails at declaration, not at start-up.
         route.analysis = _schema.analyse_route(route, self.models)
@@ -190,7 +197,8 @@ class Router:
 
     def include_router(self, router: "Router", prefix: str = "",
                        tags: Sequence[Any] | None = None,
-                       dependencies: Sequence[Any] | None = None) -> None:
+                       dependencies: Sequence[Any] | None = None,
+                       responses: dict[Any, Any] | None = None) -> None:
         """Adds `router`'s routes (as they are now) under `prefix`, `tags` before theirs;
         its lifespan and event handlers join this router's."""
         _check_prefix(prefix)
@@ -221,6 +229,7 @@ class Router:
                 include_in_schema=r.include_in_schema,
                 run_sync_inline=r.run_sync_inline,
                 dependencies=list(dependencies or []) + r.dependencies,
+                responses={**(responses or {}), **r.responses},
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "",

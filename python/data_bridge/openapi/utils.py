@@ -182,8 +182,10 @@ def _operation(op: ir.Operation) -> dict[str, Any]:
         entry = {"description": r.description or "Response"}
         if r.HasField("type"):
             entry["content"] = {"application/json": {"schema": schema_of(r.type)}}
-        responses[str(r.status) if r.status else "default"] = entry
-    if params or op.HasField("body"):
+        key = (str(r.status) if r.status > 0 else f"{-r.status}XX" if r.status < 0
+               else "default")
+        responses[key] = entry
+    if (params or op.HasField("body")) and not {"422", "4XX", "default"} & set(responses):
         responses.setdefault("422", {
             "description": "Validation Error",
             "content": {"application/json": {"schema": _ref("HTTPValidationError")}},
