@@ -67,12 +67,9 @@ def main() -> int:
         order = [ours, fastapi] if round_no % 2 == 0 else [fastapi, ours]
         for make in order:
             server = make()
-            with server:
-                loadgen.wait_ready(server.port)
-                check(server.port)
             print(f"round {round_no + 1}/{args.rounds}: {server.name}", file=sys.stderr)
             results += loadgen.measure(server, scenarios, args.seconds, args.connections,
-                                       tool=wrk_with_headers)
+                                       tool=wrk_with_headers, check=check)
     summary = loadgen.best_of(results)
     text = (
         f"# Depends, Security and CORS benchmark ({datetime.date.today().isoformat()})\n\n"

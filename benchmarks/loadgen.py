@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from typing import Sequence
+from typing import Callable, Sequence
 
 SERVER_CORE = "0"
 CLIENT_CORE = "1"
@@ -196,8 +196,10 @@ def uvicorn_server(name: str, venv_python: str, app: str, app_dir: str) -> Serve
 
 
 def measure(server: Server, scenarios: dict[str, str], seconds: int, connections: int,
-            warmup: int = 2, tool=wrk, label: str | None = None) -> list[Result]:
-    """Runs every scenario against one server with `tool` (wrk or h2load)."""
+            warmup: int = 2, tool=wrk, label: str | None = None,
+            check: Callable[[int], None] | None = None) -> list[Result]:
+    """Runs every scenario against one server with `tool` (wrk or h2load); `check(port)`,
+    if given, first, once the server is ready (it raises when the answer is wrong)."""
     results = []
     with server:
         try:
@@ -205,6 +207,8 @@ def measure(server: Server, scenarios: dict[str, str], seconds: int, connections
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}: {server.name} ({server.argv}) said:\n{server.log_tail()}")
         assert server.proc is not None
+        if check is not None:
+            check(server.port)
         for name, path in scenarios.items():
             url = f"http://127.0.0.1:{server.port}{path}"
             tool(url, warmup, connections)

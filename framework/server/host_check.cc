@@ -66,9 +66,7 @@ std::optional<http::Response> HostRules::Check(const http::Request& request, boo
       std::string to = default_port ? parsed->host : std::string(netloc);
       return Redirect(absl::StrCat("https://", to, PathAndQuery(request)));
     }
-    bool any = false;
-    for (const std::string& p : rule.allowed_hosts) any = any || p == "*";
-    if (any) continue;
+    if (rule.allow_any) continue;
     std::optional<ParsedHost> parsed =
         has_host ? ParseHostHeader(netloc) : std::optional<ParsedHost>();
     if (!parsed) return PlainText(400, "Invalid host header");

@@ -8,6 +8,7 @@
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_HOST_CHECK_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_HOST_CHECK_H_
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,11 +23,13 @@ struct HostRule {
   Kind kind = Kind::kTrustedHost;
   std::vector<std::string> allowed_hosts;  // lower-case; "*.example.com" wildcards
   bool www_redirect = true;
+  bool allow_any = false;  // "*" is among allowed_hosts
 
   static HostRule Trusted(std::vector<std::string> hosts, bool www_redirect) {
-    return HostRule{Kind::kTrustedHost, std::move(hosts), www_redirect};
+    const bool any = std::find(hosts.begin(), hosts.end(), "*") != hosts.end();
+    return HostRule{Kind::kTrustedHost, std::move(hosts), www_redirect, any};
   }
-  static HostRule HttpsRedirect() { return HostRule{Kind::kHttpsRedirect, {}, false}; }
+  static HostRule HttpsRedirect() { return HostRule{Kind::kHttpsRedirect, {}, false, false}; }
 };
 
 // The Host header split as Starlette's parse_host_header splits it (host keeps the

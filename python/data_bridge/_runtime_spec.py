@@ -218,11 +218,10 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
         handler = Solver(graph, handler, inline=inline, json_result=route.json_result,
                          status_code=route.status_code, overrides=overrides)
     handlers = call.get("exception_handlers")
+    own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
     if handlers:
-        own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
         handler = _guarded(handler, handlers, own is None, own or REQUEST_ARG)
     if middleware:
-        own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
         handler = _within(middleware, handler, own or REQUEST_ARG, route.json_result,
                           route.status_code)
     return handler

@@ -30,10 +30,6 @@ import data_bridge.ir_pb2 as ir
 
 from . import dependencies as D
 from . import params as P
-from .background import BackgroundTasks
-from .requests import Request
-from .responses import Response
-from .security import SecurityScopes
 
 _NoneType = type(None)
 _PATH_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
@@ -289,28 +285,6 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, Any]]:
 REQUEST_ARG = "__data_bridge_request"  # the Request a route gets for its dependencies or handlers
 
 
-def _depends_of(hint: Any, default: Any) -> P.Depends | None:
-    if isinstance(default, P.Depends):
-        return default
-    if typing.get_origin(hint) is typing.Annotated:
-        for meta in typing.get_args(hint)[1:]:
-            if isinstance(meta, P.Depends):
-                return meta
-    return None
-
-
-def call_hints(call: Callable[..., Any]) -> dict[str, Any]:
-    """The resolved type hints of what calling `call` takes: a function's, a class's
-    __init__, a callable object's __call__."""
-    if inspect.isclass(call):
-        target: Any = call.__init__
-    elif inspect.isfunction(call) or inspect.ismethod(call):
-        target = call
-    else:
-        target = getattr(type(call), "__call__", call)
-    return typing.get_type_hints(target, include_extras=True)
-
-
 def _qualname(call: Any) -> str:
     return str(getattr(call, "__qualname__", None) or repr(call))
 
@@ -346,7 +320,8 @@ class _Lowering:
         key = (call, tuple(sorted(set(own))), scope)
         if dep.use_cache and key in self.keys:
             return self.keys[key]
-        args = self.signature(planned, call_hints(planned), f"{len(self.steps) + 1}:{_qualname(planned)}.", own)
+        args = self.signature(planned, D.call_hints(planned),
+                              f"{len(self.steps) + 1}:{_qualname(planned)}.", own)
         self.steps.append(D.Step(planned, call, kind, args, scope, own))
         index = len(self.steps) - 1
         if dep.use_cache:
@@ -358,7 +333,7 @@ class _Lowering:
         out: list[tuple[str, D.Source]] = []
         for name, default in _parameters(fn):
             hint = hints.get(name, Any)
-            dep = _depends_of(hint, default)
+            dep = D.depends_of(hint, default)
             base = _split_annotated(hint)[0]
             if dep is not None:
                 target = dep.dependency if dep.dependency is not None else base
@@ -379,21 +354,16 @@ class _Lowering:
         elif marker is not None and not marker.required and default is _EMPTY:
             default = marker.default
         has_default = default is not _EMPTY and default is not P._UNSET
-        if base is Request or (isinstance(base, type) and issubclass(base, Request)):
+        special = D.special_source(base)
+        if special == ("request",):
             self.wants_request = True
             if not prefix and self.request is None:
                 self.request = name
                 self.args.append({"name": name, "kind": "request"})
-            return ("request",)
-        if isinstance(base, type) and issubclass(base, BackgroundTasks):
+            return special
+        if special is not None:
             self.special = True
-            return ("background",)
-        if isinstance(base, type) and issubclass(base, Response):
-            self.special = True
-            return ("response",)
-        if base is SecurityScopes:
-            self.special = True
-            return ("scopes",)
+            return special
         if name in self.in_path:
             source = "path"
         elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body"):

@@ -52,6 +52,26 @@ def _document(service: Any) -> Callable[[], Response]:
     return openapi_json
 
 
+# The middleware the native server carries out: the plan field each fills, once per app.
+_NATIVE_ONCE = {CORSMiddleware: "cors", GZipMiddleware: "gzip"}
+
+
+def _plan_native(plan: Any, m: Middleware) -> None:
+    """Puts one natively carried-out middleware in the serving plan."""
+    config = m.cls(None, *m.args, **m.kwargs).to_plan() if hasattr(m.cls, "to_plan") else None
+    if m.cls in (TrustedHostMiddleware, HTTPSRedirectMiddleware):
+        plan.host_rules.append(config)  # in the order added
+    elif m.cls in _NATIVE_ONCE:
+        field = _NATIVE_ONCE[m.cls]
+        if plan.HasField(field):
+            raise TypeError(f"one {m.cls.__name__} per app")
+        getattr(plan, field).CopyFrom(config)
+    else:
+        raise TypeError(f"middleware {getattr(m.cls, '__name__', m.cls)!r} is not supported "
+                        "yet (CORS, GZip, TrustedHost, HTTPSRedirect and BaseHTTPMiddleware "
+                        "are)")
+
+
 class App(Router):
     def __init__(
         self,
@@ -170,23 +190,8 @@ class App(Router):
             served.add_unrouted(exception_handlers, [m.dispatch_func for m in around])
         served.plan.redirect_slashes = self.redirect_slashes
         for m in self.user_middleware:
-            if is_http_middleware(m.cls):
-                continue
-            if m.cls is GZipMiddleware:
-                if served.plan.HasField("gzip"):
-                    raise TypeError("one GZipMiddleware per app")
-                served.plan.gzip.CopyFrom(GZipMiddleware(None, *m.args, **m.kwargs).to_plan())
-                continue
-            if m.cls in (TrustedHostMiddleware, HTTPSRedirectMiddleware):
-                served.plan.host_rules.append(m.cls(None, *m.args, **m.kwargs).to_plan())
-                continue
-            if m.cls is not CORSMiddleware:
-                raise TypeError(f"middleware {getattr(m.cls, '__name__', m.cls)!r} is not "
-                                "supported yet (CORS, GZip, TrustedHost, HTTPSRedirect "
-                                "and BaseHTTPMiddleware are)")
-            if served.plan.HasField("cors"):
-                raise TypeError("one CORSMiddleware per app")
-            served.plan.cors.CopyFrom(CORSMiddleware(None, *m.args, **m.kwargs).to_plan())
+            if not is_http_middleware(m.cls):
+                _plan_native(served.plan, m)
         served.plan.no_implicit_head = not self.implicit_head
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.

@@ -157,7 +157,7 @@ class Solver:
         self.status_code = status_code
         self.overrides = overrides  # the app: its dependency_overrides, read per request
         self.planned_override = any(s.call is not s.original for s in graph.steps)
-        self._lazy: dict[Any, list[tuple[str, Any]]] = {}
+        self._lazy: dict[Any, Step] = {}  # (override, step id) -> the step it makes
 
     async def __call__(self, **kwargs: Any) -> Any:
         graph = self.graph
@@ -189,13 +189,12 @@ class Solver:
         overrides = getattr(self.overrides, "dependency_overrides", None)
         try:
             for i, step in enumerate(graph.steps):
-                call, args = step.call, step.args
                 if overrides or self.planned_override:
                     current = (overrides or {}).get(step.original, step.original)
                     if current is not step.call:
-                        call, args = current, self._override_args(current, step)
-                kw = {name: resolve(source, step) for name, source in args}
-                kind = step.kind if call is step.call else call_kind(call)
+                        step = self._overridden(current, step)
+                call, kind = step.call, step.kind
+                kw = {name: resolve(source, step) for name, source in step.args}
                 if kind == "async":
                     values[i] = await call(**kw)
                 elif kind == "sync":
@@ -254,14 +253,55 @@ class Solver:
             response.background = _Teardown(response.background, stack)
         return response
 
-    def _override_args(self, current: Callable[..., Any],
-                       step: Step) -> list[tuple[str, Source]]:
-        """How an override that was not planned is called (found once per override)."""
+    def _overridden(self, current: Callable[..., Any], step: Step) -> Step:
+        """`step` with an override that was not planned in its place (made once each)."""
         key = (current, id(step))
-        args = self._lazy.get(key)
-        if args is None:
-            args = self._lazy[key] = override_sources(current, step, self.graph)
-        return args
+        made = self._lazy.get(key)
+        if made is None:
+            made = self._lazy[key] = dataclasses.replace(
+                step, call=current, kind=call_kind(current),
+                args=override_sources(current, step, self.graph))
+        return made
+
+
+def call_hints(call: Callable[..., Any]) -> dict[str, Any]:
+    """The resolved type hints of what calling `call` takes: a function's, a class's
+    __init__, a callable object's __call__."""
+    if inspect.isclass(call):
+        target: Any = call.__init__
+    elif inspect.isfunction(call) or inspect.ismethod(call):
+        target = call
+    else:
+        target = getattr(type(call), "__call__", call)
+    return typing.get_type_hints(target, include_extras=True)
+
+
+def depends_of(hint: Any, default: Any) -> Depends | None:
+    """The Depends marking a parameter: its default, or inside Annotated[...]."""
+    if isinstance(default, Depends):
+        return default
+    if typing.get_origin(hint) is typing.Annotated:
+        for meta in typing.get_args(hint)[1:]:
+            if isinstance(meta, Depends):
+                return meta
+    return None
+
+
+def special_source(base: Any) -> Source | None:
+    """What a parameter of this (unannotated) type is given by the Solver rather than read
+    from the request: the Request, the request's BackgroundTasks, the sub-response, the
+    SecurityScopes; None for any other type."""
+    if not isinstance(base, type):
+        return None
+    if issubclass(base, Request):
+        return ("request",)
+    if issubclass(base, BackgroundTasks):
+        return ("background",)
+    if issubclass(base, Response):
+        return ("response",)
+    if base is SecurityScopes:
+        return ("scopes",)
+    return None
 
 
 def override_sources(call: Callable[..., Any], step: Step,
@@ -272,23 +312,18 @@ def override_sources(call: Callable[..., Any], step: Step,
     native parameters are the original's, so an override needing a parameter the original
     does not declare is a TypeError: set it before the server starts and it is planned."""
     by_name = dict(step.args)
-    hints = _hints(call)
+    hints = call_hints(call)
     out: list[tuple[str, Source]] = []
     for name, p in inspect.signature(call).parameters.items():
         hint = hints.get(name)
-        base, marker = _unannotate(hint)
-        dep = p.default if isinstance(p.default, Depends) else marker
+        dep = depends_of(hint, p.default)
+        base = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+        special = special_source(base)
         if name in by_name:
             out.append((name, by_name[name]))
-        elif isinstance(base, type) and issubclass(base, Request):
-            out.append((name, ("request",)))
-        elif isinstance(base, type) and issubclass(base, BackgroundTasks):
-            out.append((name, ("background",)))
-        elif isinstance(base, type) and issubclass(base, Response):
-            out.append((name, ("response",)))
-        elif base is SecurityScopes:
-            out.append((name, ("scopes",)))
-        elif isinstance(dep, Depends):
+        elif special is not None:
+            out.append((name, special))
+        elif dep is not None:
             target = dep.dependency or base
             index = next((i for i, s in enumerate(graph.steps) if s.original is target), None)
             if index is None:
@@ -301,20 +336,3 @@ def override_sources(call: Callable[..., Any], step: Step,
                             f"of {step.original!r}'s; set the override before the server "
                             "starts and it is planned with its own parameters")
     return out
-
-
-def _hints(call: Callable[..., Any]) -> dict[str, Any]:
-    target = call.__init__ if inspect.isclass(call) else (
-        call if inspect.isfunction(call) or inspect.ismethod(call) else type(call).__call__)
-    try:
-        return typing.get_type_hints(target, include_extras=True)
-    except Exception:  # noqa: BLE001 - unresolvable hints: none
-        return {}
-
-
-def _unannotate(hint: Any) -> tuple[Any, Any]:
-    if typing.get_origin(hint) is typing.Annotated:
-        args = typing.get_args(hint)
-        marker = next((m for m in args[1:] if isinstance(m, Depends)), None)
-        return args[0], marker
-    return hint, None

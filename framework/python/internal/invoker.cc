@@ -1,6 +1,7 @@
 #include "framework/python/internal/invoker.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -317,10 +318,9 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
     }
   }
   if (!r.streaming) {
-    if (worker->compresses()) {  // gzip, off the GIL
-      py::gil_scoped_release release;
-      worker->Complete(connection, sequence, r);
-    } else {
+    {
+      std::optional<py::gil_scoped_release> release;
+      if (worker->compresses()) release.emplace();  // gzip, off the GIL
       worker->Complete(connection, sequence, r);
     }
     StartBackground(background, runtime_.run_background);

@@ -77,6 +77,31 @@ std::unique_ptr<server::CorsPolicy> ReadCors(const plan::Cors& c) {
   }
   return policy;
 }
+
+// The plan's GZip middleware (null: none).
+std::unique_ptr<server::GzipPolicy> ReadGzip(const plan::Gzip& g) {
+  if (!g.enabled()) return nullptr;
+  return std::make_unique<server::GzipPolicy>(
+      server::GzipConfig{g.minimum_size(),
+                         g.compresslevel(),
+                         {g.exclude_content_types().begin(), g.exclude_content_types().end()}});
+}
+
+// The plan's TrustedHost / HTTPSRedirect middleware, outermost first (null: none).
+std::unique_ptr<server::HostRules> ReadHostRules(const plan::Plan& p) {
+  if (p.host_rules_size() == 0) return nullptr;
+  std::vector<server::HostRule> rules;
+  for (const plan::HostRule& r : p.host_rules()) {
+    if (r.has_trusted_host()) {
+      const auto& hosts = r.trusted_host().allowed_hosts();
+      rules.push_back(
+          server::HostRule::Trusted({hosts.begin(), hosts.end()}, r.trusted_host().www_redirect()));
+    } else {
+      rules.push_back(server::HostRule::HttpsRedirect());
+    }
+  }
+  return std::make_unique<server::HostRules>(std::move(rules));
+}
 }  // namespace
 
 PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list handlers,
@@ -91,26 +116,8 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   route_set.set_redirect_slashes(p->redirect_slashes());
   route_set.set_head_from_get(!p->no_implicit_head());
   route_set.set_cors(ReadCors(p->cors()));
-  if (p->gzip().enabled()) {
-    const plan::Gzip& g = p->gzip();
-    route_set.set_gzip(std::make_unique<server::GzipPolicy>(
-        server::GzipConfig{g.minimum_size(),
-                           g.compresslevel(),
-                           {g.exclude_content_types().begin(), g.exclude_content_types().end()}}));
-  }
-  if (p->host_rules_size() > 0) {
-    std::vector<server::HostRule> rules;
-    for (const plan::HostRule& r : p->host_rules()) {
-      if (r.has_trusted_host()) {
-        const auto& hosts = r.trusted_host().allowed_hosts();
-        rules.push_back(server::HostRule::Trusted({hosts.begin(), hosts.end()},
-                                                  r.trusted_host().www_redirect()));
-      } else {
-        rules.push_back(server::HostRule::HttpsRedirect());
-      }
-    }
-    route_set.set_host_rules(std::make_unique<server::HostRules>(std::move(rules)));
-  }
+  route_set.set_gzip(ReadGzip(p->gzip()));
+  route_set.set_host_rules(ReadHostRules(*p));
   std::vector<PyObject*> capsules;
   for (py::handle s : services) capsules.push_back(s.ptr());
   if (handlers.size() != static_cast<size_t>(p->routes_size()) ||
