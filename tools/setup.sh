@@ -8,6 +8,8 @@
 #           .tools/googleapis, for codegen's proto front end and the gRPC server
 #   llhttp  llhttp's generated C (strict HTTP/1.1 parser of Node.js) from the aiohttp sdist
 #           on PyPI, which vendors it (pinned below), into .tools/llhttp
+#   docs_ui the docs pages' assets (Swagger UI from npm's swagger-ui-dist, ReDoc from npm's
+#           redoc, pinned below) into .tools/docs-ui, served by apps at /docs and /redoc
 #   compat  the compatibility environment .tools/compat-venv (pinned by
 #           tools/compat-requirements.txt: FastAPI, Starlette, pydantic, httpx) over the system
 #           Python's packages, for tests held to FastAPI's behaviour (pytest_test venv=)
@@ -135,6 +137,37 @@ llhttp() {
   echo "$LLHTTP_SDIST" >"$stamp"
 }
 
+# The docs pages' assets, from npm (FastAPI loads the same packages from a CDN; apps here
+# serve them themselves): the files the pages load, and the packages' licences.
+DOCS_UI_NPM="swagger-ui-dist@5.36.0 redoc@2.5.4"
+DOCS_UI_FILES="swagger-ui-bundle.js swagger-ui.css favicon-32x32.png oauth2-redirect.js
+  redoc.standalone.js LICENSE.swagger-ui LICENSE.redoc"
+
+docs_ui() {
+  local dir="$root/.tools/docs-ui" stamp="$root/.tools/docs-ui.stamp" f missing=""
+  for f in $DOCS_UI_FILES; do [ -f "$dir/$f" ] || missing=1; done
+  if [ -z "$missing" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$DOCS_UI_NPM" ]; then
+    return 0
+  fi
+  echo "setup: fetching $DOCS_UI_NPM (the docs pages' assets)" >&2
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent $DOCS_UI_NPM >/dev/null)
+  mkdir -p "$tmp/swagger" "$tmp/redoc"
+  tar xzf "$tmp"/swagger-ui-dist-*.tgz -C "$tmp/swagger"
+  tar xzf "$tmp"/redoc-*.tgz -C "$tmp/redoc"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  local s="$tmp/swagger/package"
+  cp "$s/swagger-ui-bundle.js" "$s/swagger-ui.css" "$s/favicon-32x32.png" \
+    "$s/oauth2-redirect.js" "$dir/"
+  cp "$s/LICENSE" "$dir/LICENSE.swagger-ui"
+  cp "$tmp/redoc/package/bundles/redoc.standalone.js" "$dir/"
+  cp "$tmp/redoc/package/LICENSE" "$dir/LICENSE.redoc"
+  rm -rf "$tmp"
+  echo "$DOCS_UI_NPM" >"$stamp"
+}
+
 ATHERIS=atheris==3.0.0
 
 fuzz() {
@@ -180,8 +213,8 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian; go_tools; protos; llhttp; compat ;;
-  fuzz) debian; go_tools; protos; llhttp; compat; fuzz ;;
-  bench) debian; go_tools; protos; llhttp; compat; bench ;;
+  debian) debian; go_tools; protos; llhttp; docs_ui; compat ;;
+  fuzz) debian; go_tools; protos; llhttp; docs_ui; compat; fuzz ;;
+  bench) debian; go_tools; protos; llhttp; docs_ui; compat; bench ;;
   *) echo "usage: $0 debian|fuzz|bench" >&2; exit 2 ;;
 esac

@@ -30,6 +30,10 @@ import data_bridge.ir_pb2 as ir
 
 from . import dependencies as D
 from . import params as P
+from .encoders import jsonable_encoder
+from .responses import JSONResponse, Response
+from .security import SecurityBase
+from .utils import is_body_allowed_for_status_code
 
 _NoneType = type(None)
 _PATH_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
@@ -102,8 +106,15 @@ def _split_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+def _is_typeddict(tp: Any) -> bool:
+    """typing's TypedDicts and typing_extensions' (which typing.is_typeddict does not know
+    before Python 3.12, and pydantic asks for there)."""
+    return typing.is_typeddict(tp) or (isinstance(tp, type) and issubclass(tp, dict)
+                                       and hasattr(tp, "__required_keys__"))
+
+
 def _is_model_class(tp: Any) -> bool:
-    return (dataclasses.is_dataclass(tp) and isinstance(tp, type)) or typing.is_typeddict(tp)
+    return (dataclasses.is_dataclass(tp) and isinstance(tp, type)) or _is_typeddict(tp)
 
 
 def is_model(tp: Any) -> bool:
@@ -222,15 +233,17 @@ def _object_model(cls: Any, models: Models) -> str:
     model = models.service.models.add(name=name, description=_doc(cls))
     model.object.allow_additional = True
     hints = typing.get_type_hints(cls, include_extras=True)
+    entries: list[tuple[str, bool, Any]]  # name, required, default (or _EMPTY)
     if dataclasses.is_dataclass(cls):
         entries = [(f.name, f.default is dataclasses.MISSING
-                    and f.default_factory is dataclasses.MISSING)
+                    and f.default_factory is dataclasses.MISSING,
+                    _EMPTY if f.default is dataclasses.MISSING else f.default)
                    for f in dataclasses.fields(cls) if f.init]
         models.classes[name] = cls
     else:
         required_keys = getattr(cls, "__required_keys__", frozenset(hints))
-        entries = [(n, n in required_keys) for n in hints]
-    for field_name, required in entries:
+        entries = [(n, n in required_keys, _EMPTY) for n in hints]
+    for field_name, required, default in entries:
         hint = hints[field_name]
         _, marker = _split_annotated(hint)
         f = model.object.fields.add(
@@ -239,7 +252,40 @@ def _object_model(cls: Any, models: Models) -> str:
             required=required,
         )
         f.type.CopyFrom(type_of(hint, models))
+        if default is not _EMPTY and (dj := _default_json(default)):
+            f.type.default_json = dj
+        # pydantic's rule: no title on a (nullable) reference to a model.
+        _document(f.type, marker, title_of(f.json_name), ref_titled=False)
     return name
+
+
+def title_of(name: str) -> str:
+    """The title pydantic and FastAPI give a field or parameter named `name`."""
+    return name.title().replace("_", " ")
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(jsonable_encoder(value))
+
+
+def _document(t: ir.Type, marker: P.Param | None, title: str, ref_titled: bool) -> None:
+    """Puts the marker's documentation on t: the title (`title` unless the marker gives
+    one; none on a reference to a model unless `ref_titled`, FastAPI's rule for a
+    parameter's schema, whose top level is a bare $ref only when not nullable),
+    description, examples, deprecated and json_schema_extra."""
+    is_ref = t.WhichOneof("kind") == "model"
+    if not is_ref or (ref_titled and t.nullable):
+        t.title = (marker.title if marker is not None and marker.title else None) or title
+    if marker is None:
+        return
+    if marker.description:
+        t.description = marker.description
+    if marker.examples is not None:
+        t.examples_json = _as_json(marker.examples)
+    if marker.deprecated:
+        t.deprecated = True
+    if marker.json_schema_extra:
+        t.extra_json = _as_json(marker.json_schema_extra)
 
 
 def path_params(path: str) -> list[str]:
@@ -301,13 +347,29 @@ class _Lowering:
         self.models = models
         self.overrides = overrides
         self.args: list[dict[str, Any]] = []
-        self.shared: dict[tuple[Any, ...], str] = {}  # (location, wire, type) -> arg name
+        # (location, wire, type) -> arg name and the IR parameter's index
+        self.shared: dict[tuple[Any, ...], tuple[str, int]] = {}
+        # The callables' parameters as FastAPI documents them: a callable's own (IR
+        # indices), then its dependencies', depth first (a node: own, dependencies).
+        self.root: tuple[list[int], list[Any]] = ([], [])
+        self.node = self.root
         self.steps: list[D.Step] = []
         self.keys: dict[tuple[Any, ...], int] = {}  # cache key -> step
         self.request: str | None = None  # the endpoint's own Request parameter
         self.wants_request = False
         self.special = False  # BackgroundTasks, Response or SecurityScopes somewhere
         self.bound_path: set[str] = set()
+        self.schemes: dict[str, str] = {}  # security scheme name -> its OpenAPI object
+
+    def secure(self, scheme: SecurityBase, scopes: list[str]) -> None:
+        """The operation asks for `scheme` with `scopes` (merged into an earlier
+        requirement of the same scheme, as FastAPI does)."""
+        name = scheme.scheme_name
+        self.schemes[name] = _as_json(scheme.model)
+        found = next((r for r in self.op.security if r.scheme == name), None)
+        if found is None:
+            found = self.op.security.add(scheme=name)
+        found.scopes.extend(s for s in scopes if s not in found.scopes)
 
     def step(self, dep: P.Depends, call: Callable[..., Any], scopes: list[str]) -> int:
         own = list(scopes)
@@ -317,11 +379,16 @@ class _Lowering:
         planned = self.overrides.get(call, call)
         kind = D.call_kind(planned)
         scope = dep.scope or "request"
+        if isinstance(call, SecurityBase):
+            self.secure(call, own)
         key = (call, tuple(sorted(set(own))), scope)
         if dep.use_cache and key in self.keys:
             return self.keys[key]
+        parent, self.node = self.node, ([], [])
+        parent[1].append(self.node)
         args = self.signature(planned, D.call_hints(planned),
                               f"{len(self.steps) + 1}:{_qualname(planned)}.", own)
+        self.node = parent
         self.steps.append(D.Step(planned, call, kind, args, scope, own))
         index = len(self.steps) - 1
         if dep.use_cache:
@@ -344,6 +411,14 @@ class _Lowering:
             else:
                 out.append((name, self.param(fn, name, default, hint, prefix)))
         return out
+
+    @staticmethod
+    def examples(target: Any, marker: P.Param) -> None:
+        """FastAPI's openapi_examples (else the older example) of a parameter or body."""
+        if marker.openapi_examples:
+            target.examples_json = _as_json(marker.openapi_examples)
+        elif marker.example is not P._UNSET:
+            target.example_json = _as_json(marker.example)
 
     def param(self, fn: Callable[..., Any], name: str, default: Any, hint: Any,
               prefix: str) -> D.Source:
@@ -375,8 +450,14 @@ class _Lowering:
         if source == "path" and name not in self.in_path:
             raise TypeError(f"{_qualname(fn)}: '{name}' is not in the path {self.path!r}")
         t = type_of(hint, self.models, marker)
-        if has_default and (dj := _default_json(default)):
+        # A path parameter is always there: FastAPI documents no default for it.
+        if has_default and source != "path" and (dj := _default_json(default)):
             t.default_json = dj
+        alias = marker.alias if marker is not None and marker.alias else None
+        if alias is None and source == "header" and getattr(marker, "convert_underscores",
+                                                            True):
+            alias = name.replace("_", "-")
+        _document(t, marker, title_of(alias or name), ref_titled=True)
         op = self.op
         arg: dict[str, Any] = {"name": prefix + name}
         if has_default:
@@ -388,66 +469,99 @@ class _Lowering:
             op.body.type.CopyFrom(t)
             op.body.required = not has_default
             op.body.name = name
+            if marker is not None:
+                self.examples(op.body, marker)
             arg["kind"] = "body"
             self.args.append(arg)
             return ("param", arg["name"])
-        wire = name
-        if marker is not None and marker.alias:
-            wire = marker.alias
-        elif source == "header" and getattr(marker, "convert_underscores", True):
-            wire = name.replace("_", "-")
-        if source == "header":
-            wire = wire.lower()
+        wire = (alias or name).lower() if source == "header" else alias or name
         key = (source, wire, t.SerializeToString(deterministic=True), has_default,
                repr(default) if has_default else "")
         if key in self.shared:  # another callable reads the same parameter: one value
-            return ("param", self.shared[key])
+            shared, index = self.shared[key]
+            self.node[0].append(index)
+            return ("param", shared)
         if source == "path":
             self.bound_path.add(name)
         p = op.parameters.add(name=name, wire_name=wire, location=_LOCATIONS[source],
                               required=source == "path" or not has_default,
-                              description=(marker.description or "") if marker else "")
+                              description=(marker.description or "") if marker else "",
+                              documented_name=alias or name)
         p.type.CopyFrom(t)
+        if marker is not None:
+            p.deprecated = bool(marker.deprecated)
+            p.hidden = not marker.include_in_schema
+            self.examples(p, marker)
         arg["kind"] = "param"
         arg["index"] = len(op.parameters) - 1
         self.args.append(arg)
-        self.shared[key] = arg["name"]
+        self.shared[key] = (arg["name"], arg["index"])
+        self.node[0].append(arg["index"])
         return ("param", arg["name"])
+
+    def document_order(self) -> None:
+        """Numbers the parameters in the order FastAPI lists them: the endpoint's own
+        first, then each dependency's, depth first (the native order, in which their
+        errors come, puts dependencies first)."""
+        positions: dict[int, int] = {}
+        stack = [self.root]
+        while stack:
+            own, children = stack.pop()
+            for index in own:
+                positions.setdefault(index, len(positions))
+            stack.extend(reversed(children))
+        for index, position in positions.items():
+            self.op.parameters[index].documented_position = position
 
 
 def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
                     models: Models, hints: dict[str, Any],
                     dependencies: Sequence[P.Depends] = (),
                     overrides: dict[Any, Any] | None = None,
-                    ) -> tuple[list[dict[str, Any]], D.Graph | None]:
+                    ) -> tuple[list[dict[str, Any]], D.Graph | None, dict[str, str]]:
     """Fills op's parameters and body from the signature (and its resolved type hints) and
     its dependencies' (`dependencies`: the route's own, solved first, results unused);
-    returns the native arguments and, when the route needs more than its own parameters,
-    the dependency plan."""
+    returns the native arguments, the dependency plan when the route needs more than its
+    own parameters, and the security schemes op.security names."""
     lowering = _Lowering(op, path, models, overrides or {})
     for dep in dependencies:
         if dep.dependency is None:
             raise TypeError(f"{_qualname(endpoint)}: dependencies= entries need a callable")
         lowering.step(dep, dep.dependency, [])
     own = lowering.signature(endpoint, hints, "", [])
+    lowering.document_order()
     missing = lowering.in_path - lowering.bound_path
     if missing:
         raise TypeError(
             f"{_qualname(endpoint)}: path parameter(s) {sorted(missing)} have no argument")
     if not lowering.steps and not lowering.special:
-        return lowering.args, None
+        return lowering.args, None, lowering.schemes
     request = lowering.request
     if lowering.wants_request and request is None:
         request = REQUEST_ARG
         lowering.args.append({"name": REQUEST_ARG, "kind": "request"})
-    return lowering.args, D.Graph(lowering.steps, own, request)
+    return lowering.args, D.Graph(lowering.steps, own, request), lowering.schemes
 
 
-def _response(op: ir.Operation, hints: dict[str, Any], status_code: int,
-              models: Models, description: str = "Successful Response") -> None:
-    r = op.responses.add(status=status_code, description=description)
+def _response(op: ir.Operation, route: Any, hints: dict[str, Any], models: Models) -> None:
+    """The success response as FastAPI documents it: the response class's media type, and
+    for a JSON class the return annotation's schema (titled after the route's unique id),
+    or any JSON without one; a string for other classes; no content for a class without a
+    media type or a status without a body."""
+    r = op.responses.add(status=route.status_code,
+                         description=getattr(route, "response_description",
+                                             "Successful Response"))
+    cls = getattr(route, "response_class", None)
+    media = JSONResponse.media_type if cls is None else cls.media_type
+    if not media or not is_body_allowed_for_status_code(route.status_code):
+        return
+    r.media_type = media
+    if cls is not None and not issubclass(cls, JSONResponse):
+        r.type.scalar = ir.STRING
+        return
     ret = hints.get("return")
-    if ret is None or ret is _NoneType:
+    if ret is None or ret is _NoneType or (isinstance(ret, type) and issubclass(ret, Response)):
+        r.type.any = True
         return
     mark = models.mark()
     try:
@@ -455,6 +569,9 @@ def _response(op: ir.Operation, hints: dict[str, Any], status_code: int,
     except TypeError:  # responses may be anything a handler returns
         models.rollback(mark)
         r.type.CopyFrom(ir.Type(any=True))
+        return
+    _document(r.type, None, title_of("Response_" + getattr(route, "unique_id", "")),
+              ref_titled=True)
 
 
 _RANGES = {"1XX": "Information", "2XX": "Success", "3XX": "Redirection",
@@ -462,8 +579,11 @@ _RANGES = {"1XX": "Information", "2XX": "Success", "3XX": "Redirection",
 
 
 def _more_responses(op: ir.Operation, responses: dict[Any, Any], models: Models) -> None:
-    """FastAPI's responses=: each status's description (else the status's phrase) and the
-    model its body has, after the success response (merged into it for its status)."""
+    """FastAPI's responses=: each status's description (else the status's phrase), the
+    model its body has (in the success response's media type) and the rest of what is
+    given (content, headers, links: merged over it), after the success response (merged
+    into it for its status)."""
+    media = op.responses[0].media_type if op.responses else ""
     for key, spec in responses.items():
         text = str(key).upper()
         if text == "DEFAULT":
@@ -478,18 +598,25 @@ def _more_responses(op: ir.Operation, responses: dict[Any, Any], models: Models)
         r.description = spec.get("description") or (r.description if found else "") or phrase
         if spec.get("model") is not None:
             r.type.CopyFrom(type_of(spec["model"], models))
+            r.media_type = media
+        rest = {k: v for k, v in spec.items() if k not in ("model", "description")}
+        if rest:
+            r.extra_json = _as_json(rest)
 
 
 @dataclasses.dataclass
 class RouteAnalysis:
     """A route's signature analysed once, when it is declared (as FastAPI's
-    APIRoute.dependant): per method its operation (parameters, body, response; the id is
-    chosen when routes are put together) and the call plan's args. Its types name models
+    APIRoute.dependant): per method its operation (parameters, body, responses, security,
+    the operationId) and the call plan's args. Its types name models
     of the Models it was analysed with."""
 
     operations: list[tuple[ir.Operation, list[dict[str, Any]]]]
     graph: D.Graph | None = None  # its dependencies' plan (None: the handler alone)
     overrides: dict[Any, Any] = dataclasses.field(default_factory=dict)  # planned with
+    # The security schemes its operations name: name -> OpenAPI object (JSON text).
+    schemes: dict[str, str] = dataclasses.field(default_factory=dict)
+    models: Models | None = None  # what it was analysed with
 
     def calls(self) -> set[Any]:
         """The dependencies (as declared) the plan calls."""
@@ -514,11 +641,15 @@ def analyse_route(route: Any, models: Models,
                          else inspect.cleandoc(endpoint.__doc__ or "")),
             deprecated=getattr(route, "deprecated", False),
             hidden=not getattr(route, "include_in_schema", True))
-        args, graph = lower_operation(first, route.path, endpoint, models, hints,
-                                      getattr(route, "dependencies", None) or (), overrides)
-        _response(first, hints, route.status_code, models,
-                  getattr(route, "response_description", "Successful Response"))
+        args, graph, schemes = lower_operation(
+            first, route.path, endpoint, models, hints,
+            getattr(route, "dependencies", None) or (), overrides)
+        _response(first, route, hints, models)
         _more_responses(first, getattr(route, "responses", None) or {}, models)
+        extra = getattr(route, "openapi_extra", None)
+        if extra:
+            first.extra_json = _as_json(extra)
+        first.id = getattr(route, "operation_id", None) or getattr(route, "unique_id", "")
     except BaseException:
         models.rollback(mark)
         raise
@@ -527,38 +658,40 @@ def analyse_route(route: Any, models: Models,
         if op is not first:
             op.CopyFrom(first)
         op.method = method
-    return RouteAnalysis([(op, args) for op in ops], graph, dict(overrides or {}))
+    return RouteAnalysis([(op, args) for op in ops], graph, dict(overrides or {}), schemes,
+                         models)
 
 
-def lower_routes(routes: Sequence[Any], models: Models, title: str = "", version: str = "",
-                 description: str = "", overrides: dict[Any, Any] | None = None) -> Lowered:
+def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str = "",
+                 version: str = "", description: str = "",
+                 overrides: dict[Any, Any] | None = None) -> Lowered:
     """The routes put together as one service, from their analyses (made now for a route
-    that has none, or whose dependencies `overrides` replaces) and the models they name."""
+    that has none, or whose dependencies `overrides` replaces) and the models they name
+    (`models`: those they were analysed with, a router's)."""
+    if models is None:
+        found = next((r.analysis.models for r in routes
+                      if getattr(r, "analysis", None) is not None), None)
+        models = found if found is not None else Models(ir.Service())
     service = ir.Service(name=re.sub(r"\W+", "_", title).strip("_").lower() or "app",
                          title=title, version=version, description=description)
     plans: list[dict[str, Any]] = []
-    ids: set[str] = set()
+    schemes: dict[str, str] = {}
     for route in routes:
         analysis = getattr(route, "analysis", None)
         if analysis is None or (overrides and analysis.calls() & set(overrides)):
             analysis = analyse_route(route, models, overrides)
+        if getattr(route, "include_in_schema", True):
+            schemes.update(analysis.schemes)
         for template, args in analysis.operations:
             op = service.operations.add()
             op.CopyFrom(template)
-            base = route.name or getattr(route.endpoint, "__name__", "operation")
-            op_id, n = (base if len(route.methods) == 1 else f"{base}_{op.method.lower()}"), 2
-            given = getattr(route, "operation_id", None)
-            if given:
-                op_id = given  # as given, as FastAPI takes it (duplicates are the app's)
-            while op_id in ids and not given:
-                op_id, n = f"{base}_{n}", n + 1
-            ids.add(op_id)
-            op.id = op_id
             plans.append({"operation": len(service.operations) - 1, "handler": route.endpoint,
                           "status_code": route.status_code, "args": args,
                           "response_class": getattr(route, "response_class", None),
                           "graph": analysis.graph,
                           "run_sync_inline": getattr(route, "run_sync_inline", None)})
+    service.security_schemes.extend(ir.SecurityScheme(name=k, json=v)
+                                    for k, v in schemes.items())
     # Models in name order: the IR is deterministic whatever order routes met them.
     service.models.extend(sorted(models.service.models, key=lambda m: str(m.name)))
     return Lowered(service, plans, dict(models.classes))

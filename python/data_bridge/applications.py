@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any, Callable, Sequence, TypeVar
 
+from data_bridge.openapi.docs import docs_pages
 from data_bridge.openapi.utils import to_openapi
 
 from . import _core, _runtime
@@ -22,7 +24,7 @@ from ._runtime_spec import runtime_routes
 from .datastructures import State
 from .errors import ExceptionHandlers
 from .exception_handlers import http_exception_handler, request_validation_exception_handler
-from .exceptions import HTTPException, RequestValidationError
+from .exceptions import FastAPIDeprecationWarning, HTTPException, RequestValidationError
 from .middleware import Middleware
 from .middleware.base import BaseHTTPMiddleware, is_http_middleware
 from .middleware.cors import CORSMiddleware
@@ -39,15 +41,23 @@ from .supervisor import Supervisor, notify_ready
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _document(service: Any) -> Callable[[], Response]:
-    """The handler serving `service`'s OpenAPI document, encoded once on first use."""
-    cached: list[Response] = []
+def _document(app: App) -> Callable[..., Response]:
+    """The handler serving the app's OpenAPI document: `app.openapi()` (so an app that
+    replaces it serves its own), encoded once per document it returns; FastAPI's
+    root_path first among the servers unless listed."""
+    encoded: list[tuple[Any, Response]] = []
 
     def openapi_json() -> Response:
-        if not cached:
-            cached.append(Response(encode_json(to_openapi(service)),
-                                   media_type="application/json"))
-        return cached[0]
+        document = app.openapi()
+        if app.root_path and app.root_path_in_servers:
+            root = app.root_path.rstrip("/")
+            if root and root not in {s.get("url") for s in document.get("servers", [])}:
+                document = {**document,
+                            "servers": [{"url": root}] + document.get("servers", [])}
+        if not encoded or encoded[0][0] is not document:
+            encoded[:] = [(document, Response(encode_json(document),
+                                              media_type="application/json"))]
+        return encoded[0][1]
 
     return openapi_json
 
@@ -95,6 +105,24 @@ class App(Router):
         dependencies: Sequence[Any] | None = None,
         middleware: Sequence[Middleware] | None = None,
         responses: dict[Any, Any] | None = None,
+        summary: str | None = None,
+        terms_of_service: str | None = None,
+        contact: dict[str, Any] | None = None,
+        license_info: dict[str, Any] | None = None,
+        openapi_tags: list[dict[str, Any]] | None = None,
+        servers: list[dict[str, Any]] | None = None,
+        openapi_external_docs: dict[str, Any] | None = None,
+        root_path: str = "",
+        root_path_in_servers: bool = True,
+        generate_unique_id_function: Callable[[Any], str] | None = None,
+        separate_input_output_schemas: bool = True,
+        deprecated: bool | None = None,
+        include_in_schema: bool = True,
+        docs_url: str | None = None,
+        redoc_url: str | None = None,
+        swagger_ui_oauth2_redirect_url: str | None = "/docs/oauth2-redirect",
+        swagger_ui_init_oauth: dict[str, Any] | None = None,
+        swagger_ui_parameters: dict[str, Any] | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
@@ -104,10 +132,19 @@ class App(Router):
         has that (Starlette's; FastAPI() turns it on). run_sync_inline: plain (def)
         endpoints run on the I/O thread itself (True, the App's default: fastest, but they
         block it while they run) or in a worker thread (False, FastAPI()'s, as FastAPI
-        does); a route's own run_sync_inline= wins."""
+        does); a route's own run_sync_inline= wins.
+        The document's settings are FastAPI's: summary, terms_of_service, contact,
+        license_info, openapi_tags, servers, openapi_external_docs; root_path (put first
+        among the servers of /openapi.json when root_path_in_servers; requests are
+        routed as they come), generate_unique_id_function (operation ids), deprecated and
+        include_in_schema for every route. docs_url and redoc_url serve Swagger UI and
+        ReDoc (data_bridge.openapi.docs) for the document at openapi_url (FastAPI()
+        serves them at /docs and /redoc)."""
         super().__init__(default_response_class=default_response_class, lifespan=lifespan,
                          on_startup=on_startup, on_shutdown=on_shutdown,
-                         dependencies=dependencies, responses=responses)
+                         dependencies=dependencies, responses=responses,
+                         generate_unique_id_function=generate_unique_id_function,
+                         deprecated=deprecated, include_in_schema=include_in_schema)
         # dependency -> its replacement (FastAPI's, for tests): planned when the server
         # starts, and looked up per request, so changes while it runs apply too.
         self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
@@ -126,6 +163,30 @@ class App(Router):
         self.version = version
         self.description = description
         self.openapi_url = openapi_url
+        self.openapi_version = "3.1.0"
+        self.summary = summary
+        self.terms_of_service = terms_of_service
+        self.contact = contact
+        self.license_info = license_info
+        self.openapi_tags = openapi_tags
+        self.servers: list[dict[str, Any]] = list(servers or [])
+        self.openapi_external_docs = openapi_external_docs
+        if root_path:
+            warnings.warn("The `root_path` parameter is deprecated. Configure the server's root "
+                          "path instead, for example with `fastapi run --root-path /api/v1`.",
+                          FastAPIDeprecationWarning, stacklevel=2)
+        self.root_path = root_path
+        self.root_path_in_servers = root_path_in_servers
+        self.separate_input_output_schemas = separate_input_output_schemas
+        self.docs_url = docs_url
+        self.redoc_url = redoc_url
+        self.swagger_ui_oauth2_redirect_url = swagger_ui_oauth2_redirect_url
+        self.swagger_ui_init_oauth = swagger_ui_init_oauth
+        self.swagger_ui_parameters = swagger_ui_parameters
+        # The document, made on first use and kept (FastAPI's app.openapi_schema: an app may
+        # change it, or set its own); made anew when routes were added since.
+        self.openapi_schema: dict[str, Any] | None = None
+        self._openapi_routes: tuple[int, int] = (0, 0)
         self.settings = ServerSettings.from_options(
             "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
             keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
@@ -165,10 +226,19 @@ class App(Router):
         return self
 
     def openapi(self) -> dict[str, Any]:
-        """This app's OpenAPI 3.1 document (also served at /openapi.json)."""
-        document: dict[str, Any] = to_openapi(
-            self.lower(self.title, self.version, self.description).service)
-        return document
+        """This app's OpenAPI 3.1 document (served at openapi_url), FastAPI's for the same
+        routes; kept in `openapi_schema` after the first call."""
+        routes = (len(self.routes), len(self.generated))
+        if not self.openapi_schema or self._openapi_routes != routes:
+            self.openapi_schema = to_openapi(
+                self.lower(self.title, self.version, self.description).service,
+                openapi_version=self.openapi_version, summary=self.summary,
+                terms_of_service=self.terms_of_service, contact=self.contact,
+                license_info=self.license_info, servers=self.servers,
+                tags=self.openapi_tags, external_docs=self.openapi_external_docs,
+                separate_input_output_schemas=self.separate_input_output_schemas)
+            self._openapi_routes = routes
+        return self.openapi_schema
 
     def build(self, settings: ServerSettings | None = None,
               listen_fds: tuple[int, ...] = ()) -> Any:
@@ -195,7 +265,11 @@ class App(Router):
         served.plan.no_implicit_head = not self.implicit_head
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Written when first asked for, as FastAPI does: start-up does not wait for it.
-            served.add_route("GET", self.openapi_url, _document(lowered.service))
+            served.add_route("GET", self.openapi_url, _document(self))
+            taken = {r.path for r in self.routes}
+            for path, page in docs_pages(self):
+                if path not in taken:
+                    served.add_route("GET", path, page)
         plan, handlers, defaults, services, models = served.core_args()
         return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
                             defaults, services, _runtime, models)
@@ -271,7 +345,8 @@ class FastAPI(App):
     title "FastAPI", version "0.1.0", JSONResponse as the default response class (a
     returned str is a JSON string, a tuple a JSON array, other values go through
     jsonable_encoder, as under FastAPI), redirect_slashes on, and plain (def) endpoints in
-    a worker thread. App keeps its own defaults."""
+    a worker thread, Swagger UI at /docs and ReDoc at /redoc. App keeps its own
+    defaults."""
 
     def __init__(
         self,
@@ -280,12 +355,15 @@ class FastAPI(App):
         version: str = "0.1.0",
         description: str = "",
         openapi_url: str | None = "/openapi.json",
+        docs_url: str | None = "/docs",
+        redoc_url: str | None = "/redoc",
         default_response_class: type[Any] = JSONResponse,
         redirect_slashes: bool = True,
         run_sync_inline: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(title, version, description, openapi_url=openapi_url,
+                         docs_url=docs_url, redoc_url=redoc_url,
                          default_response_class=default_response_class,
                          redirect_slashes=redirect_slashes, run_sync_inline=run_sync_inline,
                          **options)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any, Callable, Sequence, TypeVar
 
 import data_bridge.ir_pb2 as ir
@@ -19,6 +20,7 @@ import data_bridge.ir_pb2 as ir
 from . import _schema, lifespan as _lifespan
 from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
+from .utils import generate_unique_id, path_format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +30,7 @@ class APIRoute:
     path: str
     endpoint: Callable[..., Any]
     methods: list[str]
+    # As given, else the response class's own default (RedirectResponse's 307), else 200.
     status_code: int = 200
     # What a returned value that is not a Response becomes (FastAPI's response_class):
     # None, the App's own rule; JSONResponse, FastAPI's default.
@@ -52,10 +55,32 @@ class APIRoute:
     # More responses to document (FastAPI's responses=): status (or "default", "4XX") ->
     # {"description", "model"}; the include's, the router's, then the route's.
     responses: dict[Any, Any] = dataclasses.field(default_factory=dict)
+    # FastAPI's: merged over the operation's OpenAPI object.
+    openapi_extra: dict[str, Any] | None = None
+    # What names the operation (FastAPI's generate_unique_id_function): the route's, else
+    # its routers' (None: neither gave one, data_bridge.utils.generate_unique_id applies);
+    # unique_id is its result, the operationId unless operation_id= is given.
+    generate_unique_id_function: Callable[[Any], str] | None = None
+    unique_id: str = ""
     # The signature analysed once, when the route is added (as FastAPI's `dependant`):
     # putting the app together, its OpenAPI document and serving all reuse it.
     analysis: _schema.RouteAnalysis | None = dataclasses.field(
         default=None, repr=False, compare=False)
+
+    @property
+    def path_format(self) -> str:
+        """The path as documented (`/files/{rest}` for `/files/{rest:path}`)."""
+        return path_format(self.path)
+
+
+def _default_status(response_class: type[Any] | None) -> int:
+    """The status a response class answers with unless told (FastAPI reads it from the
+    class's __init__: RedirectResponse's 307); 200 for the rest."""
+    if response_class is None:
+        return 200
+    param = inspect.signature(response_class.__init__).parameters.get("status_code")
+    default = param.default if param is not None else None
+    return default if isinstance(default, int) else 200
 
 
 def _check_prefix(prefix: str) -> None:
@@ -75,8 +100,13 @@ class Router:
                  on_startup: Sequence[Callable[[], Any]] | None = None,
                  on_shutdown: Sequence[Callable[[], Any]] | None = None,
                  lifespan: Any = None, dependencies: Sequence[Any] | None = None,
-                 responses: dict[Any, Any] | None = None) -> None:
+                 responses: dict[Any, Any] | None = None,
+                 generate_unique_id_function: Callable[[Any], str] | None = None,
+                 deprecated: bool | None = None, include_in_schema: bool = True) -> None:
         _check_prefix(prefix)
+        self.generate_unique_id_function = generate_unique_id_function
+        self.deprecated = deprecated  # every route's, when True
+        self.include_in_schema = include_in_schema  # False: no route of it documented
         self.responses: dict[Any, Any] = dict(responses or {})
         self.dependencies: list[Any] = list(dependencies or [])
         self.prefix = prefix
@@ -107,7 +137,7 @@ class Router:
         endpoint: Callable[..., Any],
         methods: Sequence[str] = ("GET",),
         *,
-        status_code: int = 200,
+        status_code: int | None = None,
         response_class: type[Any] | None = None,
         summary: str | None = None,
         tags: Sequence[str] | None = None,
@@ -120,28 +150,36 @@ class Router:
         run_sync_inline: bool | None = None,
         dependencies: Sequence[Any] | None = None,
         responses: dict[Any, Any] | None = None,
+        openapi_extra: dict[str, Any] | None = None,
+        generate_unique_id_function: Callable[[Any], str] | None = None,
     ) -> APIRoute:
         full = self.prefix + path
         if full and not full.startswith("/"):  # "": a router's root, under a prefix later
             raise ValueError(f"route path must start with '/': {path!r}")
+        response_class = response_class or self.default_response_class
         route = APIRoute(
             path=full,
             endpoint=endpoint,
             methods=[m.upper() for m in methods],
-            status_code=status_code,
-            response_class=response_class or self.default_response_class,
+            status_code=(status_code if status_code is not None
+                         else _default_status(response_class)),
+            response_class=response_class,
             summary=summary,
             tags=self.tags + list(tags or []),
             name=name or getattr(endpoint, "__name__", None),
             description=description,
             response_description=response_description,
-            deprecated=bool(deprecated),
+            deprecated=bool(deprecated or self.deprecated),
             operation_id=operation_id,
-            include_in_schema=include_in_schema,
+            include_in_schema=include_in_schema and self.include_in_schema,
             run_sync_inline=run_sync_inline,
             dependencies=self.dependencies + list(dependencies or []),
             responses={**self.responses, **(responses or {})},
+            openapi_extra=openapi_extra,
+            generate_unique_id_function=(generate_unique_id_function
+                                         or self.generate_unique_id_function),
         )
+        route.unique_id = (route.generate_unique_id_function or generate_unique_id)(route)
         # Analysed now: a bad signature fails at declaration, not at start-up.
         route.analysis = _schema.analyse_route(route, self.models)
         self.routes.append(route)
@@ -198,9 +236,14 @@ class Router:
     def include_router(self, router: "Router", prefix: str = "",
                        tags: Sequence[Any] | None = None,
                        dependencies: Sequence[Any] | None = None,
-                       responses: dict[Any, Any] | None = None) -> None:
+                       responses: dict[Any, Any] | None = None,
+                       generate_unique_id_function: Callable[[Any], str] | None = None,
+                       deprecated: bool | None = None, include_in_schema: bool = True,
+                       ) -> None:
         """Adds `router`'s routes (as they are now) under `prefix`, `tags` before theirs;
-        its lifespan and event handlers join this router's."""
+        its lifespan and event handlers join this router's. A route's own
+        generate_unique_id_function (or its router's) wins over the one given here, which
+        wins over this router's."""
         _check_prefix(prefix)
         if not prefix:
             for r in router.routes:
@@ -224,12 +267,15 @@ class Router:
                 name=r.name,
                 description=r.description,
                 response_description=r.response_description,
-                deprecated=r.deprecated,
+                deprecated=r.deprecated or deprecated,
                 operation_id=r.operation_id,
-                include_in_schema=r.include_in_schema,
+                include_in_schema=r.include_in_schema and include_in_schema,
                 run_sync_inline=r.run_sync_inline,
                 dependencies=list(dependencies or []) + r.dependencies,
                 responses={**(responses or {}), **r.responses},
+                openapi_extra=r.openapi_extra,
+                generate_unique_id_function=(r.generate_unique_id_function
+                                             or generate_unique_id_function),
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "",

@@ -17,18 +17,22 @@ import types
 from typing import Any, Callable
 
 import fastapi
+import fastapi.openapi.docs
+import fastapi.openapi.utils
 import fastapi.responses
 import fastapi.security
 import fastapi.testclient
 
 import data_bridge
+import data_bridge.openapi.docs
+import data_bridge.openapi.utils
 import data_bridge.responses
 import data_bridge.security
 import data_bridge.testclient
 
 # The names compared apps use, taken from each package's top level.
-_TOP = ["APIRouter", "BackgroundTasks", "Depends", "Header", "Query", "Response",
-        "Security"]
+_TOP = ["APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "Header", "Path",
+        "Query", "Response", "Security"]
 
 
 def namespace(which: str) -> types.SimpleNamespace:
@@ -38,12 +42,12 @@ def namespace(which: str) -> types.SimpleNamespace:
             FastAPI=fastapi.FastAPI, HTTPException=fastapi.HTTPException,
             Request=fastapi.Request, responses=fastapi.responses,
             TestClient=fastapi.testclient.TestClient, security=fastapi.security,
-            **{name: getattr(fastapi, name) for name in _TOP})
+            openapi=fastapi.openapi, **{name: getattr(fastapi, name) for name in _TOP})
     return types.SimpleNamespace(
         FastAPI=data_bridge.FastAPI, HTTPException=data_bridge.HTTPException,
         Request=data_bridge.Request, responses=data_bridge.responses,
         TestClient=data_bridge.testclient.TestClient, security=data_bridge.security,
-        **{name: getattr(data_bridge, name) for name in _TOP})
+        openapi=data_bridge.openapi, **{name: getattr(data_bridge, name) for name in _TOP})
 
 
 class Pair:

@@ -448,7 +448,8 @@ def test_openapi_document(client):
     assert {p["name"]: p["in"] for p in query["parameters"]} == {
         "tags": "query", "count": "query", "flag": "query", "name": "query", "ratio": "query"}
     ratio = next(p for p in query["parameters"] if p["name"] == "ratio")
-    assert ratio["schema"] == {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5}
+    assert ratio["schema"] == {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
+                               "title": "Ratio"}
     person = doc["components"]["schemas"]["Person"]
     assert person["required"] == ["name", "age", "address"]
     assert person["properties"]["address"] == {"$ref": "#/components/schemas/Address"}

@@ -50,7 +50,8 @@ def test_shape():
     schemas = doc["components"]["schemas"]
     assert schemas["NewPet"]["additionalProperties"] is False
     assert schemas["NewPet"]["properties"]["age"] == {
-        "type": ["integer", "null"], "minimum": 0, "exclusiveMaximum": 100}
+        "anyOf": [{"type": "integer", "minimum": 0, "exclusiveMaximum": 100},
+                  {"type": "null"}]}
     assert schemas["Kind"]["discriminator"]["mapping"]["dog"] == "#/components/schemas/Dog"
     assert schemas["ListPetsStatus"] == {"title": "ListPetsStatus", "enum": ["available", "sold"],
                                          "type": "string"}
