@@ -10,6 +10,7 @@ way, so decorator routes and spec-generated ones validate alike.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import json
 from dataclasses import dataclass, field
@@ -146,12 +147,14 @@ def _body_of(raw: bytes) -> Any:
 
 
 def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
-             injected: bool, request_name: str) -> Callable[..., Any]:
+             injected: bool, request_name: str, routed: bool = False) -> Callable[..., Any]:
     """`handler` with what it raises answered by the app's exception handlers (errors.py);
-    `injected`: the Request was added for them and is not the handler's."""
+    `injected`: the Request was added for them and is not the handler's. `routed`: the
+    handler is a custom route class's (_routed), which takes the Request and raises the
+    validation errors itself."""
     async def guarded(**kwargs: Any) -> Any:
-        request = kwargs.pop(request_name) if injected else kwargs[request_name]
-        errors = kwargs.pop(ERRORS_ARG, None)
+        request = kwargs[request_name] if routed or not injected else kwargs.pop(request_name)
+        errors = None if routed else kwargs.pop(ERRORS_ARG, None)
         try:
             if errors is not None:  # the request failed validation (Route.errors_to_handler)
                 raise RequestValidationError(errors, body=_body_of(await request.body()))
@@ -168,6 +171,47 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
                 _runtime.log_exception(exc, "handler")
             return answer
     return guarded
+
+
+# The route handler a custom route class's get_route_handler() wraps, for the request being
+# served: set around each call of the class's handler (_routed).
+_ORIGINAL: contextvars.ContextVar[Callable[[Any], Any]] = contextvars.ContextVar(
+    "data_bridge_original_route_handler")
+
+
+async def original_route_handler(request: Any) -> Response:
+    """What APIRoute.get_route_handler() returns: called with the Request, it validates
+    (raising RequestValidationError), solves the dependencies, calls the endpoint and
+    answers with its Response, as FastAPI's route handler does."""
+    result: Response = await _ORIGINAL.get()(request)
+    return result
+
+
+def _routed(route_handler: Callable[[Any], Any], handler: Callable[..., Any],
+            request_name: str, injected: bool, json_result: bool,
+            status_code: int) -> Callable[..., Any]:
+    """`handler` as the route handler of a custom route class (FastAPI's route_class=):
+    `route_handler` (from its get_route_handler()) gets the Request, and the handler it
+    wrapped runs `handler` with this request's arguments."""
+    async def routed(**kwargs: Any) -> Any:
+        request = kwargs.pop(request_name) if injected else kwargs[request_name]
+        errors = kwargs.pop(ERRORS_ARG, None)
+
+        async def original(_: Any) -> Any:
+            if errors is not None:
+                raise RequestValidationError(errors, body=_body_of(await request.body()))
+            result = handler(**kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+            return result if isinstance(result, Response) else response_of(
+                result, json_result, status_code)
+
+        token = _ORIGINAL.set(original)
+        try:
+            return await route_handler(request)
+        finally:
+            _ORIGINAL.reset(token)
+    return routed
 
 
 def _within(middleware: list[Callable[..., Any]], handler: Callable[..., Any],
@@ -219,8 +263,13 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
                          status_code=route.status_code, overrides=overrides)
     handlers = call.get("exception_handlers")
     own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
+    route_handler = call.get("route_handler")
+    if route_handler is not None:
+        handler = _routed(route_handler, handler, own or REQUEST_ARG, own is None,
+                          route.json_result, route.status_code)
     if handlers:
-        handler = _guarded(handler, handlers, own is None, own or REQUEST_ARG)
+        handler = _guarded(handler, handlers, own is None, own or REQUEST_ARG,
+                           routed=route_handler is not None)
     if middleware:
         handler = _within(middleware, handler, own or REQUEST_ARG, route.json_result,
                           route.status_code)

@@ -15,6 +15,8 @@ defaults, with FastAPI's meaning (gt/ge/lt/le, min_length/max_length, pattern).
 
 from __future__ import annotations
 
+import collections
+import collections.abc
 import dataclasses
 import enum
 import http.client
@@ -117,9 +119,24 @@ def _is_model_class(tp: Any) -> bool:
     return (dataclasses.is_dataclass(tp) and isinstance(tp, type)) or _is_typeddict(tp)
 
 
-def is_model(tp: Any) -> bool:
-    tp, _ = _split_optional(_split_annotated(tp)[0])
-    return _is_model_class(_split_annotated(tp)[0])
+_SEQUENCES = (list, tuple, set, frozenset, collections.deque)
+
+
+def is_complex(tp: Any) -> bool:
+    """Whether a parameter of this type is the request body unless marked otherwise, as in
+    FastAPI: a model (dataclass, TypedDict), a mapping or a sequence (not str or bytes),
+    also inside Optional[...] or Annotated[...]."""
+    tp = _split_annotated(tp)[0]
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(is_complex(a) for a in typing.get_args(tp))
+    kind = origin if origin is not None else tp
+    if not isinstance(kind, type):
+        return False
+    return (_is_model_class(tp) or issubclass(kind, (dict, collections.abc.Mapping))
+            or issubclass(kind, _SEQUENCES)
+            or (issubclass(kind, collections.abc.Sequence)
+                and not issubclass(kind, (str, bytes))))
 
 
 def _constrain(t: ir.Type, marker: P.Param | None) -> None:
@@ -443,7 +460,7 @@ class _Lowering:
             source = "path"
         elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body"):
             source = marker.source
-        elif is_model(hint):
+        elif is_complex(hint):
             source = "body"
         else:
             source = "query"
@@ -689,7 +706,10 @@ def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str
                           "status_code": route.status_code, "args": args,
                           "response_class": getattr(route, "response_class", None),
                           "graph": analysis.graph,
-                          "run_sync_inline": getattr(route, "run_sync_inline", None)})
+                          "run_sync_inline": getattr(route, "run_sync_inline", None),
+                          "route_handler": (route.custom_route_handler()
+                                            if hasattr(route, "custom_route_handler")
+                                            else None)})
     service.security_schemes.extend(ir.SecurityScheme(name=k, json=v)
                                     for k, v in schemes.items())
     # Models in name order: the IR is deterministic whatever order routes met them.

@@ -249,7 +249,9 @@ class App(Router):
         around = [m.cls(None, *m.args, **m.kwargs) for m in self.user_middleware
                   if is_http_middleware(m.cls)]
         registered = dict(self.exception_handlers)
-        if around:  # call_next answers with a Response: FastAPI's defaults make them
+        if around or any(p.get("route_handler") for p in lowered.plans):
+            # call_next, and a custom route class's handler, answer with a Response (or
+            # raise what the app's handlers answer): FastAPI's defaults make them
             registered.setdefault(HTTPException, http_exception_handler)
             registered.setdefault(RequestValidationError, request_validation_exception_handler)
         exception_handlers = ExceptionHandlers(registered)

@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence, TypeVar
 import data_bridge.ir_pb2 as ir
 
 from . import _schema, lifespan as _lifespan
+from ._runtime_spec import original_route_handler
 from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
 from .utils import generate_unique_id, path_format
@@ -67,6 +68,18 @@ class APIRoute:
     analysis: _schema.RouteAnalysis | None = dataclasses.field(
         default=None, repr=False, compare=False)
 
+    def get_route_handler(self) -> Callable[[Any], Any]:
+        """The route's handler: `async (request) -> Response` (FastAPI's). A subclass (a
+        route_class=) may wrap it, to time it or to answer what it raises; the request it
+        is called with is the one the wrapper was given."""
+        return original_route_handler
+
+    def custom_route_handler(self) -> Callable[[Any], Any] | None:
+        """get_route_handler()'s result when a subclass changed it (None: the plain
+        route, served without one)."""
+        handler = self.get_route_handler()
+        return None if handler is original_route_handler else handler
+
     @property
     def path_format(self) -> str:
         """The path as documented (`/files/{rest}` for `/files/{rest:path}`)."""
@@ -102,8 +115,10 @@ class Router:
                  lifespan: Any = None, dependencies: Sequence[Any] | None = None,
                  responses: dict[Any, Any] | None = None,
                  generate_unique_id_function: Callable[[Any], str] | None = None,
-                 deprecated: bool | None = None, include_in_schema: bool = True) -> None:
+                 deprecated: bool | None = None, include_in_schema: bool = True,
+                 route_class: type[APIRoute] = APIRoute) -> None:
         _check_prefix(prefix)
+        self.route_class = route_class  # what add_route makes (FastAPI's route_class=)
         self.generate_unique_id_function = generate_unique_id_function
         self.deprecated = deprecated  # every route's, when True
         self.include_in_schema = include_in_schema  # False: no route of it documented
@@ -152,12 +167,13 @@ class Router:
         responses: dict[Any, Any] | None = None,
         openapi_extra: dict[str, Any] | None = None,
         generate_unique_id_function: Callable[[Any], str] | None = None,
+        route_class_override: type[APIRoute] | None = None,
     ) -> APIRoute:
         full = self.prefix + path
         if full and not full.startswith("/"):  # "": a router's root, under a prefix later
             raise ValueError(f"route path must start with '/': {path!r}")
         response_class = response_class or self.default_response_class
-        route = APIRoute(
+        route = (route_class_override or self.route_class)(
             path=full,
             endpoint=endpoint,
             methods=[m.upper() for m in methods],
@@ -276,6 +292,7 @@ class Router:
                 openapi_extra=r.openapi_extra,
                 generate_unique_id_function=(r.generate_unique_id_function
                                              or generate_unique_id_function),
+                route_class_override=type(r),
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "",

@@ -17,16 +17,20 @@ import types
 from typing import Any, Callable
 
 import fastapi
+import fastapi.exceptions
 import fastapi.openapi.docs
 import fastapi.openapi.utils
 import fastapi.responses
+import fastapi.routing
 import fastapi.security
 import fastapi.testclient
 
 import data_bridge
+import data_bridge.exceptions
 import data_bridge.openapi.docs
 import data_bridge.openapi.utils
 import data_bridge.responses
+import data_bridge.routing
 import data_bridge.security
 import data_bridge.testclient
 
@@ -42,12 +46,14 @@ def namespace(which: str) -> types.SimpleNamespace:
             FastAPI=fastapi.FastAPI, HTTPException=fastapi.HTTPException,
             Request=fastapi.Request, responses=fastapi.responses,
             TestClient=fastapi.testclient.TestClient, security=fastapi.security,
-            openapi=fastapi.openapi, **{name: getattr(fastapi, name) for name in _TOP})
+            openapi=fastapi.openapi, routing=fastapi.routing, exceptions=fastapi.exceptions,
+            **{name: getattr(fastapi, name) for name in _TOP})
     return types.SimpleNamespace(
         FastAPI=data_bridge.FastAPI, HTTPException=data_bridge.HTTPException,
         Request=data_bridge.Request, responses=data_bridge.responses,
         TestClient=data_bridge.testclient.TestClient, security=data_bridge.security,
-        openapi=data_bridge.openapi, **{name: getattr(data_bridge, name) for name in _TOP})
+        openapi=data_bridge.openapi, routing=data_bridge.routing,
+        exceptions=data_bridge.exceptions, **{name: getattr(data_bridge, name) for name in _TOP})
 
 
 class Pair:

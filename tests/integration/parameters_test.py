@@ -97,7 +97,7 @@ def make_app() -> App:
 
     @app.get("/query")
     def query(
-        tags: list[str] = [],  # noqa: B006 - FastAPI style default
+        tags: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI style default
         n: Annotated[int, Query(alias="count", gt=0)] = 1,
         flag: bool = False,
         name: Optional[str] = None,
@@ -188,7 +188,8 @@ def make_app() -> App:
         raise HTTPException(404, f"unknown kind {kind}", headers={"X-Kind": kind})
 
     @app.get("/enum")
-    def enum_query(color: Color, sizes: list[Size] = []) -> dict:  # noqa: B006
+    def enum_query(color: Color,
+                   sizes: Annotated[list[Size], Query()] = []) -> dict:  # noqa: B006
         return {"color": color.value, "is_member": isinstance(color, Color),
                 "sizes": [s.name for s in sizes]}
 
