@@ -375,7 +375,6 @@ class _Lowering:
         self.request: str | None = None  # the endpoint's own Request parameter
         self.wants_request = False
         self.special = False  # BackgroundTasks, Response or SecurityScopes somewhere
-        self.bound_path: set[str] = set()
         self.schemes: dict[str, str] = {}  # security scheme name -> its OpenAPI object
 
     def secure(self, scheme: SecurityBase, scopes: list[str]) -> None:
@@ -498,8 +497,6 @@ class _Lowering:
             shared, index = self.shared[key]
             self.node[0].append(index)
             return ("param", shared)
-        if source == "path":
-            self.bound_path.add(name)
         p = op.parameters.add(name=name, wire_name=wire, location=_LOCATIONS[source],
                               required=source == "path" or not has_default,
                               description=(marker.description or "") if marker else "",
@@ -547,10 +544,6 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
         lowering.step(dep, dep.dependency, [])
     own = lowering.signature(endpoint, hints, "", [])
     lowering.document_order()
-    missing = lowering.in_path - lowering.bound_path
-    if missing:
-        raise TypeError(
-            f"{_qualname(endpoint)}: path parameter(s) {sorted(missing)} have no argument")
     if not lowering.steps and not lowering.special:
         return lowering.args, None, lowering.schemes
     request = lowering.request
@@ -666,6 +659,11 @@ def analyse_route(route: Any, models: Models,
         extra = getattr(route, "openapi_extra", None)
         if extra:
             first.extra_json = _as_json(extra)
+        for callback in getattr(route, "callbacks", None) or ():
+            documented = first.callbacks.add(name=callback.name,
+                                             path=getattr(callback, "path_format", callback.path))
+            documented.operations.extend(
+                op for op, _ in analyse_route(callback, models).operations)
         first.id = getattr(route, "operation_id", None) or getattr(route, "unique_id", "")
     except BaseException:
         models.rollback(mark)
@@ -681,10 +679,12 @@ def analyse_route(route: Any, models: Models,
 
 def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str = "",
                  version: str = "", description: str = "",
-                 overrides: dict[Any, Any] | None = None) -> Lowered:
+                 overrides: dict[Any, Any] | None = None,
+                 webhooks: Sequence[Any] = ()) -> Lowered:
     """The routes put together as one service, from their analyses (made now for a route
     that has none, or whose dependencies `overrides` replaces) and the models they name
-    (`models`: those they were analysed with, a router's)."""
+    (`models`: those they were analysed with, a router's). `webhooks`: routes documented
+    as the service's webhooks (FastAPI's app.webhooks), analysed with the same models."""
     if models is None:
         found = next((r.analysis.models for r in routes
                       if getattr(r, "analysis", None) is not None), None)
@@ -710,6 +710,11 @@ def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str
                           "route_handler": (route.custom_route_handler()
                                             if hasattr(route, "custom_route_handler")
                                             else None)})
+    for route in webhooks:
+        analysis = analyse_route(route, models)
+        if getattr(route, "include_in_schema", True):
+            schemes.update(analysis.schemes)
+        service.webhooks.extend(op for op, _ in analysis.operations)
     service.security_schemes.extend(ir.SecurityScheme(name=k, json=v)
                                     for k, v in schemes.items())
     # Models in name order: the IR is deterministic whatever order routes met them.

@@ -123,6 +123,8 @@ class App(Router):
         swagger_ui_oauth2_redirect_url: str | None = "/docs/oauth2-redirect",
         swagger_ui_init_oauth: dict[str, Any] | None = None,
         swagger_ui_parameters: dict[str, Any] | None = None,
+        webhooks: Router | None = None,
+        callbacks: Sequence[Any] | None = None,
     ) -> None:
         """The keyword settings (None: ServerSettings' default) apply over `settings`.
         default_response_class: what a route's returned value that is not a Response
@@ -137,14 +139,19 @@ class App(Router):
         license_info, openapi_tags, servers, openapi_external_docs; root_path (put first
         among the servers of /openapi.json when root_path_in_servers; requests are
         routed as they come), generate_unique_id_function (operation ids), deprecated and
-        include_in_schema for every route. docs_url and redoc_url serve Swagger UI and
-        ReDoc (data_bridge.openapi.docs) for the document at openapi_url (FastAPI()
-        serves them at /docs and /redoc)."""
+        include_in_schema for every route, callbacks (documented with each); webhooks
+        (a Router whose routes are documented as the OpenAPI webhooks). docs_url and
+        redoc_url serve Swagger UI and ReDoc (data_bridge.openapi.docs) for the document
+        at openapi_url (FastAPI() serves them at /docs and /redoc)."""
         super().__init__(default_response_class=default_response_class, lifespan=lifespan,
                          on_startup=on_startup, on_shutdown=on_shutdown,
                          dependencies=dependencies, responses=responses,
                          generate_unique_id_function=generate_unique_id_function,
-                         deprecated=deprecated, include_in_schema=include_in_schema)
+                         deprecated=deprecated, include_in_schema=include_in_schema,
+                         callbacks=callbacks)
+        # Requests the app may send on its own, documented as the OpenAPI webhooks
+        # (FastAPI's app.webhooks: `@app.webhooks.post("new-subscription")`); not served.
+        self.webhooks = webhooks or Router()
         # dependency -> its replacement (FastAPI's, for tests): planned when the server
         # starts, and looked up per request, so changes while it runs apply too.
         self.dependency_overrides: dict[Callable[..., Any], Callable[..., Any]] = {}
@@ -186,7 +193,7 @@ class App(Router):
         # The document, made on first use and kept (FastAPI's app.openapi_schema: an app may
         # change it, or set its own); made anew when routes were added since.
         self.openapi_schema: dict[str, Any] | None = None
-        self._openapi_routes: tuple[int, int] = (0, 0)
+        self._openapi_routes: tuple[int, ...] = ()
         self.settings = ServerSettings.from_options(
             "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
             keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
@@ -228,10 +235,11 @@ class App(Router):
     def openapi(self) -> dict[str, Any]:
         """This app's OpenAPI 3.1 document (served at openapi_url), FastAPI's for the same
         routes; kept in `openapi_schema` after the first call."""
-        routes = (len(self.routes), len(self.generated))
+        routes = (len(self.routes), len(self.generated), len(self.webhooks.routes))
         if not self.openapi_schema or self._openapi_routes != routes:
             self.openapi_schema = to_openapi(
-                self.lower(self.title, self.version, self.description).service,
+                self.lower(self.title, self.version, self.description,
+                           webhooks=self.webhooks.routes).service,
                 openapi_version=self.openapi_version, summary=self.summary,
                 terms_of_service=self.terms_of_service, contact=self.contact,
                 license_info=self.license_info, servers=self.servers,

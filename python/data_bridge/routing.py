@@ -58,6 +58,9 @@ class APIRoute:
     responses: dict[Any, Any] = dataclasses.field(default_factory=dict)
     # FastAPI's: merged over the operation's OpenAPI object.
     openapi_extra: dict[str, Any] | None = None
+    # Routes documented as the operation's OpenAPI callbacks (FastAPI's callbacks=; never
+    # served): the app's, the routers', then the route's.
+    callbacks: list[Any] = dataclasses.field(default_factory=list)
     # What names the operation (FastAPI's generate_unique_id_function): the route's, else
     # its routers' (None: neither gave one, data_bridge.utils.generate_unique_id applies);
     # unique_id is its result, the operationId unless operation_id= is given.
@@ -116,8 +119,10 @@ class Router:
                  responses: dict[Any, Any] | None = None,
                  generate_unique_id_function: Callable[[Any], str] | None = None,
                  deprecated: bool | None = None, include_in_schema: bool = True,
-                 route_class: type[APIRoute] = APIRoute) -> None:
+                 route_class: type[APIRoute] = APIRoute,
+                 callbacks: Sequence[Any] | None = None) -> None:
         _check_prefix(prefix)
+        self.callbacks: list[Any] = list(callbacks or [])
         self.route_class = route_class  # what add_route makes (FastAPI's route_class=)
         self.generate_unique_id_function = generate_unique_id_function
         self.deprecated = deprecated  # every route's, when True
@@ -168,10 +173,9 @@ class Router:
         openapi_extra: dict[str, Any] | None = None,
         generate_unique_id_function: Callable[[Any], str] | None = None,
         route_class_override: type[APIRoute] | None = None,
+        callbacks: Sequence[Any] | None = None,
     ) -> APIRoute:
-        full = self.prefix + path
-        if full and not full.startswith("/"):  # "": a router's root, under a prefix later
-            raise ValueError(f"route path must start with '/': {path!r}")
+        full = self.prefix + path  # a served one starts with "/" (checked in lower())
         response_class = response_class or self.default_response_class
         route = (route_class_override or self.route_class)(
             path=full,
@@ -194,6 +198,7 @@ class Router:
             openapi_extra=openapi_extra,
             generate_unique_id_function=(generate_unique_id_function
                                          or self.generate_unique_id_function),
+            callbacks=self.callbacks + list(callbacks or []),
         )
         route.unique_id = (route.generate_unique_id_function or generate_unique_id)(route)
         # Analysed now: a bad signature fails at declaration, not at start-up.
@@ -255,7 +260,7 @@ class Router:
                        responses: dict[Any, Any] | None = None,
                        generate_unique_id_function: Callable[[Any], str] | None = None,
                        deprecated: bool | None = None, include_in_schema: bool = True,
-                       ) -> None:
+                       callbacks: Sequence[Any] | None = None) -> None:
         """Adds `router`'s routes (as they are now) under `prefix`, `tags` before theirs;
         its lifespan and event handlers join this router's. A route's own
         generate_unique_id_function (or its router's) wins over the one given here, which
@@ -293,18 +298,23 @@ class Router:
                 generate_unique_id_function=(r.generate_unique_id_function
                                              or generate_unique_id_function),
                 route_class_override=type(r),
+                callbacks=list(callbacks or []) + r.callbacks,
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "",
-              overrides: dict[Any, Any] | None = None) -> _schema.Lowered:
+              overrides: dict[Any, Any] | None = None,
+              webhooks: Sequence[APIRoute] = ()) -> _schema.Lowered:
         """These routes (decorated and generated) in codegen's IR, with how to call each
-        handler; `overrides` (dependency -> replacement) planned in."""
+        handler; `overrides` (dependency -> replacement) planned in; `webhooks`
+        documented."""
         for r in self.routes:
             if not r.path:
                 raise FastAPIError(f"route {r.name!r} has an empty path: include its router "
                                    "under a prefix")
+            if not r.path.startswith("/"):  # callbacks' and webhooks' may: they are not served
+                raise ValueError(f"route path must start with '/': {r.path!r}")
         lowered = _schema.lower_routes(self.routes, self.models, title, version, description,
-                                       overrides)
+                                       overrides, webhooks)
         for g in self.generated:
             clash = {m.name for m in g.service.models} & {m.name for m in lowered.service.models}
             if clash:

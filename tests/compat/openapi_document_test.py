@@ -264,6 +264,52 @@ def decorated(ns: types.SimpleNamespace) -> Any:
     return app
 
 
+@dataclasses.dataclass
+class Invoice:
+    id: str
+    customer: str
+    total: float
+    title: Optional[str] = None
+
+
+@dataclasses.dataclass
+class InvoiceEvent:
+    description: str
+    paid: bool
+
+
+@dataclasses.dataclass
+class Subscription:
+    username: str
+    monthly_fee: float
+
+
+def hooks(ns: types.SimpleNamespace) -> Any:
+    """FastAPI's documented OpenAPI callbacks (a router's routes, never served, with a
+    runtime-expression path) and webhooks (app.webhooks)."""
+    callbacks = ns.APIRouter()
+
+    @callbacks.post("{$callback_url}/invoices/{$request.body.id}")
+    def invoice_notification(body: InvoiceEvent):
+        pass
+
+    app = ns.FastAPI()
+
+    @app.post("/invoices/", callbacks=callbacks.routes)
+    def create_invoice(invoice: Invoice, callback_url: Optional[str] = None):
+        return {"msg": "Invoice received"}
+
+    @app.webhooks.post("new-subscription")
+    def new_subscription(body: Subscription):
+        pass
+
+    @app.get("/unbound/{item_id}")
+    def unbound():
+        return {}
+
+    return app
+
+
 def custom(ns: types.SimpleNamespace) -> Any:
     """An app replacing app.openapi with FastAPI's documented recipe: get_openapi over its
     routes, then changed by hand, kept in openapi_schema."""
@@ -287,7 +333,7 @@ def custom(ns: types.SimpleNamespace) -> Any:
     return app
 
 
-APPS = [shop, secured, ordered, decorated, custom]
+APPS = [shop, secured, ordered, decorated, hooks, custom]
 
 
 def differences(theirs: Any, ours: Any, at: str = "") -> list[str]:

@@ -407,11 +407,20 @@ def test_raised_validation_error(client):
 def test_bad_signatures_fail_at_declaration():
     app = App()
     with pytest.raises(TypeError):
-        @app.get("/x/{missing}")
-        def f() -> None: ...
-    with pytest.raises(TypeError):
         @app.get("/y")
         def g(when: complex) -> None: ...
+
+
+def test_a_path_parameter_without_an_argument_is_matched_and_left_alone():
+    # As in FastAPI: the route matches it, the handler reads it from the Request if at all.
+    app = App()
+
+    @app.get("/x/{unbound}")
+    def f(request: Request) -> dict:
+        return request.path_params
+
+    with serve(app) as url:
+        assert httpx.get(url + "/x/abc").json() == {"unbound": "abc"}
 
 
 def test_enum_parameters(client):

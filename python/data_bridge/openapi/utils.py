@@ -334,6 +334,13 @@ def _operation(op: ir.Operation, inputs: Mapping[str, str],
         responses[_status_key(r.status)] = entry
     # The 422 is documented where the request has something to validate (FastAPI counts
     # hidden parameters too).
+    if op.callbacks:
+        # As FastAPI documents them (their own 422s do not add the schemas it refers to).
+        out["callbacks"] = {}
+        for callback in op.callbacks:
+            item = out["callbacks"].setdefault(callback.name, {}).setdefault(callback.path, {})
+            for cb in callback.operations:
+                item[cb.method.lower()] = _operation(cb, inputs, outputs)[0]
     validates = ((len(op.parameters) > 0 or op.HasField("body"))
                  and not {"422", "4XX", "default"} & set(responses))
     if validates:
@@ -377,17 +384,25 @@ def to_openapi(service: ir.Service, *, openapi_version: str = "3.1.0",
             **_given(summary=summary, description=service.description,
                      termsOfService=terms_of_service, contact=contact, license=license_info),
             "version": service.version or "0.1.0"}
-    paths: dict[str, Any] = {}
     needs_errors = False
-    for op in service.operations:
-        if op.hidden:
-            continue
-        # FastAPI convertors ({rest:path}) and google.api.http patterns ({name=shelves/*})
-        # are server-side matching details: OpenAPI names just the variable.
-        path = re.sub(r"{([^}:=]+)[:=][^}]*}", r"{\1}", op.path)
-        entry, validates = _operation(op, inputs, outputs)
-        needs_errors |= validates
-        paths.setdefault(path, {})[op.method.lower()] = entry
+
+    def path_items(operations: Sequence[ir.Operation]) -> dict[str, Any]:
+        nonlocal needs_errors
+        items: dict[str, Any] = {}
+        for op in operations:
+            if op.hidden:
+                continue
+            # FastAPI convertors ({rest:path}) and google.api.http patterns
+            # ({name=shelves/*}) are server-side matching details: OpenAPI names just the
+            # variable.
+            path = re.sub(r"{([^}:=]+)[:=][^}]*}", r"{\1}", op.path)
+            entry, validates = _operation(op, inputs, outputs)
+            needs_errors |= validates
+            items.setdefault(path, {})[op.method.lower()] = entry
+        return items
+
+    paths = path_items(service.operations)
+    webhooks = path_items(service.webhooks)
     schemas: dict[str, Any] = {}
     for m in service.models:
         if m.name in inputs:
@@ -405,7 +420,8 @@ def to_openapi(service: ir.Service, *, openapi_version: str = "3.1.0",
         components["securitySchemes"] = {s.name: json.loads(s.json)
                                          for s in service.security_schemes}
     doc = {"openapi": openapi_version, "info": info, **_given(servers=servers), "paths": paths,
-           **_given(components=components, tags=tags, externalDocs=external_docs)}
+           **_given(webhooks=webhooks, components=components, tags=tags,
+                    externalDocs=external_docs)}
     result: dict[str, Any] = without_nulls(doc)
     return result
 
@@ -421,13 +437,13 @@ def get_openapi(*, title: str, version: str, openapi_version: str = "3.1.0",
                 separate_input_output_schemas: bool = True,
                 external_docs: dict[str, Any] | None = None) -> dict[str, Any]:
     """FastAPI's get_openapi: the document of `routes` (an app's `app.routes`), for apps
-    that write their own `app.openapi`. Webhooks are not documented yet."""
+    that write their own `app.openapi`; `webhooks`: an app's `app.webhooks.routes`."""
     # Imported here, not at the top: this module is also the generator's, which runs
     # without the runtime (and its native extension) that lowering routes needs.
     from data_bridge._schema import lower_routes
 
     service = lower_routes(list(routes), title=title, version=version,
-                           description=description or "").service
+                           description=description or "", webhooks=webhooks or ()).service
     return to_openapi(service, openapi_version=openapi_version, summary=summary,
                       terms_of_service=terms_of_service, contact=contact,
                       license_info=license_info, servers=servers, tags=tags,
