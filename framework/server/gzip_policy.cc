@@ -25,6 +25,43 @@ bool GzipCompress(absl::string_view in, int level, std::string* out) {
   return rc == Z_STREAM_END;
 }
 
+struct GzipStream::State {
+  z_stream z{};
+  bool ok = false;
+};
+
+GzipStream::GzipStream(int level) : state_(new State) {
+  state_->ok = deflateInit2(&state_->z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+GzipStream::~GzipStream() {
+  if (state_->ok) deflateEnd(&state_->z);
+  delete state_;
+}
+
+bool GzipStream::Write(absl::string_view in, bool end, std::string* out) {
+  if (!state_->ok) return false;
+  z_stream& z = state_->z;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  const int flush = end ? Z_FINISH : Z_NO_FLUSH;
+  int rc;
+  do {
+    const size_t before = out->size();
+    const size_t room = deflateBound(&z, z.avail_in) + 64;
+    out->resize(before + room);
+    z.next_out = reinterpret_cast<Bytef*>(out->data() + before);
+    z.avail_out = static_cast<uInt>(room);
+    rc = deflate(&z, flush);
+    out->resize(before + room - z.avail_out);
+    if (rc == Z_STREAM_ERROR) {
+      state_->ok = false;
+      return false;
+    }
+  } while (z.avail_out == 0 || (end && rc != Z_STREAM_END));
+  return true;
+}
+
 bool GzipPolicy::Accepts(const http::Request& request) {
   return absl::StrContains(request.headers.Get("accept-encoding"), "gzip");
 }
@@ -51,6 +88,21 @@ void GzipPolicy::Apply(bool accepted, http::Response* response) const {
   if (!GzipCompress(response->body, config_.level, &compressed)) return;  // sent as it is
   response->body = std::move(compressed);
   response->headers.Set("content-encoding", "gzip");
+}
+
+std::unique_ptr<GzipStream> GzipPolicy::Begin(bool accepted, http::Response* response) const {
+  if (!response->streaming || response->status == 206 ||
+      response->headers.Has("content-encoding") || Excluded(response->content_type)) {
+    return nullptr;
+  }
+  http::AddVary(&response->headers, "Accept-Encoding");
+  if (!accepted) return nullptr;
+  response->headers.Set("content-encoding", "gzip");
+  auto stream = std::make_unique<GzipStream>(config_.level);
+  std::string first;  // the body held so far is the first piece
+  if (!stream->Write(response->body, false, &first)) return nullptr;
+  response->body = std::move(first);
+  return stream;
 }
 
 }  // namespace databridge::server

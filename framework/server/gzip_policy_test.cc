@@ -74,5 +74,42 @@ TEST(GzipPolicy, AcceptsAsStarlette) {
   EXPECT_FALSE(GzipPolicy::Accepts(none));
 }
 
+TEST(GzipPolicy, StreamsPieceByPieceIntoOneMember) {
+  GzipPolicy gzip({500, 6, {"text/event-stream"}});
+  http::Response r = Text("first;");
+  r.streaming = true;
+  std::unique_ptr<GzipStream> stream = gzip.Begin(true, &r);
+  ASSERT_NE(stream, nullptr);
+  EXPECT_EQ(r.headers.Get("content-encoding"), "gzip");
+  EXPECT_EQ(r.headers.Get("vary"), "Accept-Encoding");
+  std::string wire = r.body;  // the first piece, compressed (perhaps just the header)
+  std::string expected = "first;";
+  for (int i = 0; i < 60; ++i) {  // pieces of many sizes, one empty
+    std::string piece(static_cast<size_t>(i * 37 % 1500), static_cast<char>('a' + i % 26));
+    expected += piece;
+    ASSERT_TRUE(stream->Write(piece, false, &wire));
+  }
+  ASSERT_TRUE(stream->Write("last", true, &wire));
+  expected += "last";
+  ASSERT_LT(expected.size(), 1u << 16);
+  EXPECT_EQ(Gunzip(wire), expected);
+}
+
+TEST(GzipPolicy, StreamsOnlyVaryWhenNotAcceptedAndLeaveExcludedOnes) {
+  GzipPolicy gzip({500, 6, {"text/event-stream"}});
+  http::Response plain = Text("x");
+  plain.streaming = true;
+  EXPECT_EQ(gzip.Begin(false, &plain), nullptr);
+  EXPECT_EQ(plain.headers.Get("vary"), "Accept-Encoding");
+  EXPECT_FALSE(plain.headers.Has("content-encoding"));
+  EXPECT_EQ(plain.body, "x");
+  http::Response events = Text("data: 1\n\n", "text/event-stream");
+  events.streaming = true;
+  EXPECT_EQ(gzip.Begin(true, &events), nullptr);
+  EXPECT_FALSE(events.headers.Has("vary"));
+  http::Response complete = Text("x");  // not streaming: Apply's
+  EXPECT_EQ(gzip.Begin(true, &complete), nullptr);
+}
+
 }  // namespace
 }  // namespace databridge::server

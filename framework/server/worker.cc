@@ -302,7 +302,13 @@ void Worker::Respond(Connection* connection, uint64_t sequence, const http::Resp
     }
   }
   http::Response decorated = response;
-  if (gzip != nullptr) gzip->Apply(notes.gzip, &decorated);  // inside CORS, as added last
+  if (gzip != nullptr && decorated.streaming) {  // inside CORS, as added last
+    if (std::unique_ptr<GzipStream> stream = gzip->Begin(notes.gzip, &decorated)) {
+      gzipping_[connection->id()][sequence] = std::move(stream);
+    }
+  } else if (gzip != nullptr) {
+    gzip->Apply(notes.gzip, &decorated);
+  }
   if (cors != nullptr) cors->Decorate(notes.origin, &decorated);
   connection->Respond(sequence, decorated);
 }
@@ -311,10 +317,30 @@ int64_t Worker::SendBody(uint64_t connection, uint64_t sequence, absl::string_vi
   auto it = connections_.find(connection);
   if (it == connections_.end()) return -1;
   dirty_.insert(connection);
+  if (auto streams = gzipping_.find(connection); streams != gzipping_.end()) {
+    if (auto s = streams->second.find(sequence); s != streams->second.end()) {
+      std::string compressed;
+      const bool ok = s->second->Write(data, end, &compressed);
+      if (end || !ok) EndGzip(streams, s);
+      if (!ok) {  // zlib failed: the body cannot go on
+        it->second->AbortBody(sequence);
+        return -1;
+      }
+      return it->second->SendBody(sequence, compressed, end);
+    }
+  }
   return it->second->SendBody(sequence, data, end);
 }
 
+void Worker::EndGzip(GzipStreams::iterator streams, GzipStreams::mapped_type::iterator stream) {
+  streams->second.erase(stream);
+  if (streams->second.empty()) gzipping_.erase(streams);
+}
+
 void Worker::AbortBody(uint64_t connection, uint64_t sequence) {
+  if (auto streams = gzipping_.find(connection); streams != gzipping_.end()) {
+    if (auto s = streams->second.find(sequence); s != streams->second.end()) EndGzip(streams, s);
+  }
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;
   it->second->AbortBody(sequence);
@@ -326,6 +352,7 @@ void Worker::Touch(Connection* c) {
     reactor_.Remove(c->fd());
     interest_.erase(c->id());
     notes_.erase(c->id());
+    gzipping_.erase(c->id());
     connections_.erase(c->id());
     return;
   }
@@ -354,6 +381,7 @@ void Worker::Flush() {
     if (c->closed()) {
       interest_.erase(id);
       notes_.erase(id);
+      gzipping_.erase(id);
       connections_.erase(it);  // fd already closed: epoll dropped it
       continue;
     }
@@ -389,6 +417,7 @@ void Worker::Sweep() {
                      << " connection(s)";
     connections_.clear();
     interest_.clear();
+    gzipping_.clear();
   }
   for (auto& [id, c] : connections_) {
     c->CheckTimeouts();

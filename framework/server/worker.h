@@ -132,6 +132,11 @@ class Worker : public ConnectionOwner {
     bool gzip = false;   // Accept-Encoding has gzip
   };
   absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, Notes>> notes_;
+  // Streaming bodies being gzipped (GzipPolicy::Begin), by connection and sequence.
+  using GzipStreams =
+      absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, std::unique_ptr<GzipStream>>>;
+  GzipStreams gzipping_;
+  void EndGzip(GzipStreams::iterator streams, GzipStreams::mapped_type::iterator stream);
   std::vector<Writable> writable_;
   uint64_t next_id_ = 16;
   bool draining_ = false;

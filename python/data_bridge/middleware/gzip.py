@@ -5,7 +5,8 @@ and a gzip body when the request accepts gzip.
 
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
 
-Streaming answers are sent uncompressed (Starlette compresses their pieces).
+Streaming answers are compressed piece by piece, as Starlette does (its excluded media types,
+server-sent events among them, are left alone).
 """
 
 from __future__ import annotations
