@@ -38,7 +38,7 @@ from .security import SecurityBase
 from .utils import is_body_allowed_for_status_code
 
 _NoneType = type(None)
-_PATH_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
+_PATH_PARAM = re.compile(r"{([^}:]+)(?::([^}]*))?}")
 _LOCATIONS = {"path": ir.Parameter.PATH, "query": ir.Parameter.QUERY,
               "header": ir.Parameter.HEADER, "cookie": ir.Parameter.COOKIE}
 
@@ -305,8 +305,13 @@ def _document(t: ir.Type, marker: P.Param | None, title: str, ref_titled: bool) 
         t.extra_json = _as_json(marker.json_schema_extra)
 
 
+def path_param_types(path: str) -> list[tuple[str, str]]:
+    """(name, convertor) of each path parameter; "str" when none is given."""
+    return [(name, kind or "str") for name, kind in _PATH_PARAM.findall(path)]
+
+
 def path_params(path: str) -> list[str]:
-    return _PATH_PARAM.findall(path)
+    return [name for name, _ in path_param_types(path)]
 
 
 def _default_json(value: Any) -> str:

@@ -39,7 +39,7 @@ from .encoders import jsonable_encoder
 from .exceptions import FastAPIError
 from .responses import JSONResponse, PlainTextResponse, Response
 from .params import Depends
-from .requests import Request
+from .requests import HTTPConnection, Request
 from .security import SecurityScopes
 
 # Where an argument comes from, (kind, detail): ("param", native name), ("dep", step index),
@@ -293,7 +293,7 @@ def special_source(base: Any) -> Source | None:
     SecurityScopes; None for any other type."""
     if not isinstance(base, type):
         return None
-    if issubclass(base, Request):
+    if issubclass(base, HTTPConnection):  # Request, or Starlette's base class of it
         return ("request",)
     if issubclass(base, BackgroundTasks):
         return ("background",)

@@ -22,7 +22,8 @@ import contextvars
 import inspect
 from typing import Any, AsyncIterator, Callable, Mapping
 
-__all__ = ["DefaultLifespan", "as_lifespan_context", "current_state", "merge"]
+__all__ = ["DefaultLifespan", "as_lifespan_context", "current_app", "current_state", "merge",
+           "publish_app"]
 
 # Lifespan: app -> async context manager yielding None or the state mapping.
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
@@ -36,6 +37,20 @@ _state: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVa
 def current_state() -> Mapping[str, Any]:
     """The lifespan state of the I/O thread this call belongs to (empty outside one)."""
     return _state.get() or {}
+
+
+# The app the I/O thread serves (Starlette's request.app), set in its base context too.
+_app: contextvars.ContextVar[Any] = contextvars.ContextVar("data_bridge_app", default=None)
+
+
+def current_app() -> Any:
+    """The app this call's I/O thread serves (None outside one)."""
+    return _app.get()
+
+
+def publish_app(app: Any) -> None:
+    """Makes `app` the calling thread's (before its loop runs, outside any task)."""
+    _app.set(app)
 
 
 class DefaultLifespan:

@@ -18,9 +18,9 @@ from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import unquote
 
 from .datastructures import URL, Address, Headers, QueryParams, State
-from .lifespan import current_state
+from .lifespan import current_app, current_state
 
-__all__ = ["Headers", "QueryParams", "Request", "URL"]
+__all__ = ["HTTPConnection", "Headers", "QueryParams", "Request", "URL"]
 
 
 def parse_cookies(header: str) -> dict[str, str]:
@@ -37,7 +37,14 @@ def parse_cookies(header: str) -> dict[str, str]:
     return out
 
 
-class Request(Mapping[str, Any]):
+class HTTPConnection(Mapping[str, Any]):
+    """What Starlette's Request and WebSocket share; here the Request is the only kind. A
+    parameter annotated with it gets the Request, as under FastAPI."""
+
+    __slots__ = ()
+
+
+class Request(HTTPConnection):
     __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state", "_cookies")
 
     def __init__(self, data: Any) -> None:
@@ -70,6 +77,28 @@ class Request(Mapping[str, Any]):
                  "query_string": self._data.query_string,
                  "headers": [(b"host", host.encode("latin-1"))] if host is not None else []}
         return URL(scope=scope)
+
+    @property
+    def app(self) -> Any:
+        """The app serving this request."""
+        return current_app()
+
+    @property
+    def base_url(self) -> URL:
+        """The URL of the app's root (its root_path, then "/"), as Starlette's."""
+        root = getattr(self.app, "root_path", "") or ""
+        host = self.headers.get("host")
+        scope = {"scheme": self._data.scheme, "path": root if root.endswith("/") else root + "/",
+                 "query_string": b"",
+                 "headers": [(b"host", host.encode("latin-1"))] if host is not None else []}
+        return URL(scope=scope)
+
+    def url_for(self, name: str, /, **path_params: Any) -> URL:
+        """The absolute URL of the route named `name` with these path parameters
+        (Starlette's; NoMatchFound when no route has that name and those parameters)."""
+        url_path = self.app.url_path_for(name, **path_params)
+        result: URL = url_path.make_absolute_url(base_url=self.base_url)
+        return result
 
     @property
     def client(self) -> Address | None:

@@ -19,11 +19,43 @@ import data_bridge.ir_pb2 as ir
 
 from . import _schema, lifespan as _lifespan
 from ._runtime_spec import original_route_handler
+from .datastructures import URL
 from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
 from .utils import generate_unique_id, path_format
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NoMatchFound(Exception):
+    """No route has the name and path parameters url_path_for was given (Starlette's)."""
+
+    def __init__(self, name: str, path_params: dict[str, Any]) -> None:
+        params = ", ".join(list(path_params.keys()))
+        super().__init__(f'No route exists for name "{name}" and params "{params}".')
+
+
+class URLPath(str):
+    """A path a route makes (Starlette's): absolute once given the base URL."""
+
+    def __new__(cls, path: str, protocol: str = "", host: str = "") -> URLPath:
+        assert protocol in ("http", "websocket", "")
+        return str.__new__(cls, path)
+
+    def __init__(self, path: str, protocol: str = "", host: str = "") -> None:
+        self.protocol = protocol
+        self.host = host
+
+    def make_absolute_url(self, base_url: str | URL) -> URL:
+        if isinstance(base_url, str):
+            base_url = URL(base_url)
+        if self.protocol:
+            secure = base_url.is_secure
+            scheme = {"http": ("http", "https"), "websocket": ("ws", "wss")}[self.protocol][secure]
+        else:
+            scheme = base_url.scheme
+        netloc = self.host or base_url.netloc
+        return URL(scheme=scheme, netloc=netloc, path=base_url.path.rstrip("/") + str(self))
 
 
 @dataclasses.dataclass
@@ -88,6 +120,21 @@ class APIRoute:
         """The path as documented (`/files/{rest}` for `/files/{rest:path}`)."""
         return path_format(self.path)
 
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        """This route's path with `path_params` put in, if it is named `name` and they are
+        its parameters (Starlette's); else NoMatchFound."""
+        params = dict(_schema.path_param_types(self.path))
+        if name != self.name or set(path_params) != set(params):
+            raise NoMatchFound(name, path_params)
+        path = self.path_format
+        for key, value in path_params.items():
+            text = str(value)
+            if params[key] != "path":  # a segment's value: Starlette's convertors' rule
+                assert "/" not in text, "May not contain path separators"
+                assert text, "Must not be empty"
+            path = path.replace("{" + key + "}", text)
+        return URLPath(path, protocol="http")
+
 
 def _default_status(response_class: type[Any] | None) -> int:
     """The status a response class answers with unless told (FastAPI reads it from the
@@ -141,6 +188,16 @@ class Router:
         self.routes: list[APIRoute] = []
         self.generated: list[GeneratedRoutes] = []
         self.models = _schema.Models(ir.Service())  # the models the routes' types name
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        """The path of the first route named `name` taking these path parameters
+        (Starlette's, for app.url_path_for and request.url_for)."""
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)
 
     def include(self, routes: "Router | GeneratedRoutes", prefix: str = "") -> None:
         """Mount another router's routes, or a generated service's operations."""

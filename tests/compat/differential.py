@@ -20,6 +20,7 @@ import fastapi
 import fastapi.exceptions
 import fastapi.openapi.docs
 import fastapi.openapi.utils
+import fastapi.requests
 import fastapi.responses
 import fastapi.routing
 import fastapi.security
@@ -29,6 +30,7 @@ import data_bridge
 import data_bridge.exceptions
 import data_bridge.openapi.docs
 import data_bridge.openapi.utils
+import data_bridge.requests
 import data_bridge.responses
 import data_bridge.routing
 import data_bridge.security
@@ -47,12 +49,14 @@ def namespace(which: str) -> types.SimpleNamespace:
             Request=fastapi.Request, responses=fastapi.responses,
             TestClient=fastapi.testclient.TestClient, security=fastapi.security,
             openapi=fastapi.openapi, routing=fastapi.routing, exceptions=fastapi.exceptions,
+            HTTPConnection=fastapi.requests.HTTPConnection,
             **{name: getattr(fastapi, name) for name in _TOP})
     return types.SimpleNamespace(
         FastAPI=data_bridge.FastAPI, HTTPException=data_bridge.HTTPException,
         Request=data_bridge.Request, responses=data_bridge.responses,
         TestClient=data_bridge.testclient.TestClient, security=data_bridge.security,
         openapi=data_bridge.openapi, routing=data_bridge.routing,
+        HTTPConnection=data_bridge.requests.HTTPConnection,
         exceptions=data_bridge.exceptions, **{name: getattr(data_bridge, name) for name in _TOP})
 
 

@@ -1,6 +1,8 @@
 # No `from __future__ import annotations`: handlers annotate with local names.
 """What a handler reads off its Request is what it reads under FastAPI: method, URL and
-its parts, headers (repeated ones too), query parameters, path parameters, cookies, body."""
+its parts, headers (repeated ones too), query parameters, path parameters, cookies, body,
+the app, base_url and url_for (app.url_path_for), and a dependency taking an
+HTTPConnection."""
 
 import types
 from typing import Any
@@ -31,6 +33,29 @@ def build(ns: types.SimpleNamespace) -> Any:
             "body": (await request.body()).decode(),
             "json": await request.json() if request.method == "POST" else None,
         }
+
+    @app.get("/files/{rest:path}", name="file")
+    def file(rest: str):
+        return rest
+
+    def connection_host(conn: ns.HTTPConnection) -> str:
+        return conn.url.path
+
+    @app.get("/links/{item_id}")
+    def links(item_id: int, request: ns.Request,
+              via: str = ns.Depends(connection_host)):
+        out = {"base": str(request.base_url), "via": via,
+               "same_app": request.app is app,
+               "item": str(request.url_for("links", item_id=item_id + 1)),
+               "file": str(request.url_for("file", rest="a/b c")),
+               "path": app.url_path_for("echo", name="x")}
+        for name, params in [("links", {}), ("nowhere", {}), ("echo", {"name": "a/b"})]:
+            try:
+                request.url_for(name, **params)
+                out[name] = "found"
+            except Exception as exc:  # noqa: BLE001 - the kind and text compared
+                out[name] = f"{type(exc).__name__}: {exc}"
+        return out
 
     return app
 
@@ -88,3 +113,8 @@ def test_documented_parameters_serve_as_fastapis(path: str) -> None:
     with pytest.warns(UserWarning, match="regex"):
         with Pair(documented_params) as pair:
             pair.same("GET", path)
+
+
+@pytest.mark.parametrize("path", ["/links/3", "/links/4"])
+def test_url_for_and_the_app(pair: Pair, path: str) -> None:
+    pair.same("GET", path, headers={"host": "example.com:8080"})
