@@ -55,14 +55,14 @@ bool IsFormMediaType(absl::string_view content_type) {
 
 // A form body fills a flat object: each field from its (repeated) key, typed and checked as
 // a query parameter would be; locations stay ["body", field].
-Value BindForm(const ParamSpec& p, const http::Request& request, BindResult* out) {
+Value BindForm(const ParamSpec& p, absl::string_view body, BindResult* out) {
   const validate::TypeSpec& spec = *p.type;
   if (spec.kind != validate::TypeKind::kObject) {
     out->status = MakeError(ErrorKind::kUnsupportedMediaType,
                             "this endpoint's body is not a flat object: send application/json");
     return Value();
   }
-  http::QueryPairs pairs = http::ParseQuery(request.body);
+  http::QueryPairs pairs = http::ParseQuery(body);
   Value v = Value::Of(Value::Kind::kObject);
   size_t before = out->errors.size();
   std::vector<absl::string_view> texts;
@@ -85,12 +85,15 @@ Value BindForm(const ParamSpec& p, const http::Request& request, BindResult* out
 
 Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out) {
   Location loc({"body"});
+  absl::string_view content_type = request.headers.Get("content-type");
+  if (p.form_or_empty) {  // FastAPI reads any other body as an empty form
+    return BindForm(p, IsFormMediaType(content_type) ? request.body : absl::string_view(), out);
+  }
   if (request.body.empty()) {
     if (p.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
     return Value();
   }
-  absl::string_view content_type = request.headers.Get("content-type");
-  if (p.accepts_form && IsFormMediaType(content_type)) return BindForm(p, request, out);
+  if (p.accepts_form && IsFormMediaType(content_type)) return BindForm(p, request.body, out);
   if (!p.accepts_json || (!content_type.empty() && !IsJsonMediaType(content_type))) {
     out->status =
         MakeError(ErrorKind::kUnsupportedMediaType,

@@ -74,6 +74,36 @@ TEST(Bind, JsonBody) {
   EXPECT_EQ(good.args[0].kind, validate::Value::Kind::kDict);
 }
 
+// FastAPI's Form(): a body that is no form reads as an empty one.
+TEST(Bind, FormOrEmpty) {
+  auto form = std::make_shared<TypeSpec>();
+  form->kind = TypeKind::kObject;
+  form->fields = {{"username", "username", Spec(TypeKind::kString), true},
+                  {"n", "n", Spec(TypeKind::kInt), false}};
+  Endpoint ep;
+  ParamSpec body{"form", ParamSource::kBody, "form", form, true};
+  body.accepts_json = false;
+  body.accepts_form = true;
+  body.form_or_empty = true;
+  ep.params.push_back(body);
+  for (const char* type : {"", "application/json", "text/plain"}) {
+    http::Request req;
+    req.body = "{\"username\": \"a\"}";
+    req.headers.Add("content-type", type);
+    BindResult r = Bind(ep, req, {});
+    EXPECT_TRUE(r.status.ok()) << type;
+    ASSERT_EQ(r.errors.size(), 1u) << type;
+    EXPECT_EQ(validate::LocJson(r.errors[0].loc), R"(["body","username"])");
+    EXPECT_EQ(r.errors[0].type, "missing");
+  }
+  http::Request ok;
+  ok.body = "username=a&n=1&n=2";
+  ok.headers.Add("content-type", "application/x-www-form-urlencoded");
+  BindResult good = Bind(ep, ok, {});
+  ASSERT_TRUE(good.status.ok());
+  EXPECT_TRUE(good.errors.empty());
+}
+
 TEST(IsJsonMediaType, Variants) {
   EXPECT_TRUE(IsJsonMediaType("application/json"));
   EXPECT_TRUE(IsJsonMediaType("Application/JSON; charset=utf-8"));

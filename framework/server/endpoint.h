@@ -33,6 +33,9 @@ struct ParamSpec {
   // flat objects).
   bool accepts_json = true;
   bool accepts_form = false;
+  // FastAPI's Form(): any body that is not a form reads as an empty form (each required
+  // field missing), not as a missing body or a 415.
+  bool form_or_empty = false;
   // A generated decoder (codegen/back/cpp) used instead of `type` for JSON bodies and text
   // parameters; `compiled_models` maps its model indices to the binding layer's.
   const validate::CompiledType* compiled = nullptr;

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .background import BackgroundTasks
     from .decoding import decoder
     from .exceptions import HTTPException, RequestValidationError
-    from .params import Body, Cookie, Depends, Field, Header, Path, Query, Security
+    from .params import Body, Cookie, Depends, Field, Form, Header, Path, Query, Security
     from .datastructures import Headers, QueryParams
     from .requests import Request
     from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
@@ -44,6 +44,7 @@ _MODULE_OF = {
     "Depends": "params",
     "Security": "params",
     "Field": "params",
+    "Form": "params",
     "HTMLResponse": "responses",
     "HTTPException": "exceptions",
     "Header": "params",
@@ -71,6 +72,7 @@ __all__ = [
     "Depends",
     "FastAPI",
     "Field",
+    "Form",
     "HTMLResponse",
     "HTTPException",
     "Header",

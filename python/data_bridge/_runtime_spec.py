@@ -20,7 +20,7 @@ import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
-from ._schema import REQUEST_ARG, Lowered, Models, type_of
+from ._schema import FORM_ARG, REQUEST_ARG, Lowered, Models, type_of
 from .dependencies import Solver, response_of
 from . import _runtime
 from .encoders import jsonable_encoder
@@ -122,6 +122,22 @@ def _answered_with(handler: Callable[..., Any], cls: type[Any],
     def answered(**kwargs: Any) -> Any:
         return answer(handler(**kwargs))
     return answered
+
+
+_NO_DEFAULT = object()
+
+
+def _form_fields(handler: Callable[..., Any],
+                 fields: list[tuple[str, str, Any]]) -> Callable[..., Any]:
+    """`handler` given each Form() parameter (name, key, default) from the form body the
+    native side validated (a dict of its fields; an absent one None: its default)."""
+    def unpack(**kwargs: Any) -> Any:
+        form = kwargs.pop(FORM_ARG, None) or {}
+        for name, key, default in fields:
+            value = form.get(key)
+            kwargs[name] = default if value is None and default is not _NO_DEFAULT else value
+        return handler(**kwargs)
+    return unpack
 
 
 def _in_thread(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -261,6 +277,10 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
     if graph is not None:  # dependencies, or BackgroundTasks / Response / SecurityScopes
         handler = Solver(graph, handler, inline=inline, json_result=route.json_result,
                          status_code=route.status_code, overrides=overrides)
+    fields = [(a["name"], a["key"], a.get("default", _NO_DEFAULT)) for a in call["args"]
+              if a["kind"] == "form_field"]
+    if fields:
+        handler = _form_fields(handler, fields)
     handlers = call.get("exception_handlers")
     own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
     route_handler = call.get("route_handler")
@@ -294,10 +314,17 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
         if exception_handlers:
             call = dict(call, exception_handlers=exception_handlers)
             route.errors_to_handler = exception_handlers.handles_validation()
+        # A Form() parameter is a field of the form body (the "form" arg), not a parameter
+        # of its own: Python takes it out of the body (_form_fields).
+        args = [a for a in args if a["kind"] != "form_field"]
         for i, arg in enumerate(args):
             p = route.params.add(name=arg["name"])
             if arg["kind"] == "request":
                 p.source, p.key, p.required = plan.Param.REQUEST, arg["name"], True
+            elif arg["kind"] == "form":
+                p.source, p.key, p.required = plan.Param.BODY, arg["name"], op.body.required
+                p.type = conv.type_spec(op.body.type)
+                p.accepts_form = p.form_or_empty = True
             elif arg["kind"] == "body":
                 p.source, p.key, p.required = plan.Param.BODY, arg["name"], op.body.required
                 p.type = conv.type_spec(op.body.type)

@@ -351,6 +351,17 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, Any]]:
 
 
 REQUEST_ARG = "__data_bridge_request"  # the Request a route gets for its dependencies or handlers
+FORM_ARG = "__data_bridge_form"  # the form body whose fields Form() parameters are
+
+
+@dataclasses.dataclass
+class _Node:
+    """One callable's parameters, for the order FastAPI documents them in: its own (IR
+    parameter indices, form field keys), then its dependencies'."""
+
+    params: list[int] = dataclasses.field(default_factory=list)
+    forms: list[str] = dataclasses.field(default_factory=list)
+    children: list[_Node] = dataclasses.field(default_factory=list)
 
 
 def _qualname(call: Any) -> str:
@@ -371,10 +382,12 @@ class _Lowering:
         self.args: list[dict[str, Any]] = []
         # (location, wire, type) -> arg name and the IR parameter's index
         self.shared: dict[tuple[Any, ...], tuple[str, int]] = {}
-        # The callables' parameters as FastAPI documents them: a callable's own (IR
-        # indices), then its dependencies', depth first (a node: own, dependencies).
-        self.root: tuple[list[int], list[Any]] = ([], [])
+        # The callables' parameters as FastAPI documents them: a callable's own, then its
+        # dependencies', depth first.
+        self.root = _Node()
         self.node = self.root
+        # Form() fields by key: their type and whether required, and the arg reading each.
+        self.forms: dict[str, tuple[ir.Type, bool, str]] = {}
         self.steps: list[D.Step] = []
         self.keys: dict[tuple[Any, ...], int] = {}  # cache key -> step
         self.request: str | None = None  # the endpoint's own Request parameter
@@ -405,8 +418,8 @@ class _Lowering:
         key = (call, tuple(sorted(set(own))), scope)
         if dep.use_cache and key in self.keys:
             return self.keys[key]
-        parent, self.node = self.node, ([], [])
-        parent[1].append(self.node)
+        parent, self.node = self.node, _Node()
+        parent.children.append(self.node)
         args = self.signature(planned, D.call_hints(planned),
                               f"{len(self.steps) + 1}:{_qualname(planned)}.", own)
         self.node = parent
@@ -462,7 +475,8 @@ class _Lowering:
             return special
         if name in self.in_path:
             source = "path"
-        elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body"):
+        elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body",
+                                                      "form"):
             source = marker.source
         elif is_complex(hint):
             source = "body"
@@ -478,7 +492,12 @@ class _Lowering:
         if alias is None and source == "header" and getattr(marker, "convert_underscores",
                                                             True):
             alias = name.replace("_", "-")
-        _document(t, marker, title_of(alias or name), ref_titled=True)
+        # A form field is a field of the body's model: pydantic's rule for its title.
+        _document(t, marker, title_of(alias or name), ref_titled=source != "form")
+        if source == "form":
+            return self.form_field({"name": prefix + name, "kind": "form_field",
+                                    "key": alias or name,
+                                    **({"default": default} if has_default else {})}, t)
         op = self.op
         arg: dict[str, Any] = {"name": prefix + name}
         if has_default:
@@ -500,7 +519,7 @@ class _Lowering:
                repr(default) if has_default else "")
         if key in self.shared:  # another callable reads the same parameter: one value
             shared, index = self.shared[key]
-            self.node[0].append(index)
+            self.node.params.append(index)
             return ("param", shared)
         p = op.parameters.add(name=name, wire_name=wire, location=_LOCATIONS[source],
                               required=source == "path" or not has_default,
@@ -515,40 +534,77 @@ class _Lowering:
         arg["index"] = len(op.parameters) - 1
         self.args.append(arg)
         self.shared[key] = (arg["name"], arg["index"])
-        self.node[0].append(arg["index"])
+        self.node.params.append(arg["index"])
         return ("param", arg["name"])
 
-    def document_order(self) -> None:
+    def form_field(self, arg: dict[str, Any], t: ir.Type) -> D.Source:
+        """A Form() parameter (its arg: name, key, default if any): a field of the
+        operation's form body (one per key, shared by every callable that reads it)."""
+        key = arg["key"]
+        self.node.forms.append(key)
+        if key not in self.forms:
+            self.forms[key] = (t, "default" not in arg, arg["name"])
+            self.args.append(arg)
+        return ("param", self.forms[key][2])
+
+    def document_order(self) -> list[str]:
         """Numbers the parameters in the order FastAPI lists them: the endpoint's own
         first, then each dependency's, depth first (the native order, in which their
-        errors come, puts dependencies first)."""
+        errors come, puts dependencies first); returns the form fields' keys so ordered."""
         positions: dict[int, int] = {}
+        forms: dict[str, None] = {}
         stack = [self.root]
         while stack:
-            own, children = stack.pop()
-            for index in own:
+            node = stack.pop()
+            for index in node.params:
                 positions.setdefault(index, len(positions))
-            stack.extend(reversed(children))
+            forms.update(dict.fromkeys(node.forms))
+            stack.extend(reversed(node.children))
         for index, position in positions.items():
             self.op.parameters[index].documented_position = position
+        return list(forms)
+
+    def form_body(self, name: str, order: list[str]) -> None:
+        """The Form() fields as the operation's body: a flat model `name` (FastAPI's
+        Body_<unique id>) read from an application/x-www-form-urlencoded body."""
+        if self.op.HasField("body"):
+            raise TypeError("Form() parameters and a JSON body in one operation are not "
+                            "supported")
+        if name not in self.models.classes:  # analysed before (another plan of the route)
+            model = self.models.service.models.add(name=name)
+            model.object.allow_additional = True
+            for key in order:
+                t, required, _ = self.forms[key]
+                model.object.fields.add(name=key, json_name=key, required=required,
+                                        type=t)
+            self.models.classes[name] = None  # a dict of the fields
+        body = self.op.body
+        body.media_types.append(ir.Body.FORM)
+        body.type.model = name
+        body.required = any(required for _, required, _ in self.forms.values())
+        body.name = FORM_ARG
+        self.args.append({"name": FORM_ARG, "kind": "form"})
 
 
 def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
                     models: Models, hints: dict[str, Any],
                     dependencies: Sequence[P.Depends] = (),
-                    overrides: dict[Any, Any] | None = None,
+                    overrides: dict[Any, Any] | None = None, form_model: str = "",
                     ) -> tuple[list[dict[str, Any]], D.Graph | None, dict[str, str]]:
     """Fills op's parameters and body from the signature (and its resolved type hints) and
     its dependencies' (`dependencies`: the route's own, solved first, results unused);
     returns the native arguments, the dependency plan when the route needs more than its
-    own parameters, and the security schemes op.security names."""
+    own parameters, and the security schemes op.security names. Form() parameters become
+    the fields of a form body, the model `form_model`."""
     lowering = _Lowering(op, path, models, overrides or {})
     for dep in dependencies:
         if dep.dependency is None:
             raise TypeError(f"{_qualname(endpoint)}: dependencies= entries need a callable")
         lowering.step(dep, dep.dependency, [])
     own = lowering.signature(endpoint, hints, "", [])
-    lowering.document_order()
+    forms = lowering.document_order()
+    if forms:
+        lowering.form_body(form_model or f"Body_{_qualname(endpoint)}", forms)
     if not lowering.steps and not lowering.special:
         return lowering.args, None, lowering.schemes
     request = lowering.request
@@ -658,7 +714,8 @@ def analyse_route(route: Any, models: Models,
             hidden=not getattr(route, "include_in_schema", True))
         args, graph, schemes = lower_operation(
             first, route.path, endpoint, models, hints,
-            getattr(route, "dependencies", None) or (), overrides)
+            getattr(route, "dependencies", None) or (), overrides,
+            form_model="Body_" + (getattr(route, "unique_id", "") or name))
         _response(first, route, hints, models)
         _more_responses(first, getattr(route, "responses", None) or {}, models)
         extra = getattr(route, "openapi_extra", None)

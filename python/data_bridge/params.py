@@ -109,6 +109,18 @@ class Body(Param):
     source = "body"
 
 
+class Form(Body):
+    """A field of an application/x-www-form-urlencoded body (FastAPI's Form()): the
+    operation's Form() parameters, its dependencies' included, are that body's fields."""
+
+    source = "form"
+
+    def __init__(self, default: Any = _UNSET, *, media_type: str =
+                 "application/x-www-form-urlencoded", **kw: Any) -> None:
+        super().__init__(default, **kw)
+        self.media_type = media_type
+
+
 class Field(Param):
     """Constraints on a dataclass or TypedDict field: Annotated[str, Field(max_length=50)]."""
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import binascii
 import dataclasses
 from base64 import b64decode
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from .exceptions import HTTPException
+from .params import Form
 from .requests import Request
 
 __all__ = [
@@ -239,3 +240,46 @@ class OpenIdConnect(OAuth2):
                          auto_error=auto_error)
         self.model = _openapi(type="openIdConnect", openIdConnectUrl=openIdConnectUrl,
                               description=description)
+
+
+class OAuth2PasswordRequestForm:
+    """The form of OAuth2's password flow (RFC 6749 section 4.3.2), as a class dependency:
+    `form: Annotated[OAuth2PasswordRequestForm, Depends()]`. username and password are
+    required; grant_type, if sent, must be "password"; scope is a space-separated string,
+    split into `scopes`; client_id and client_secret are optional (HTTP Basic is the
+    usual way to send them)."""
+
+    def __init__(
+        self,
+        *,
+        grant_type: Annotated[Optional[str], Form(pattern="^password$")] = None,
+        username: Annotated[str, Form()],
+        password: Annotated[str, Form(json_schema_extra={"format": "password"})],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[Optional[str], Form()] = None,
+        client_secret: Annotated[Optional[str],
+                                 Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        self.grant_type = grant_type
+        self.username = username
+        self.password = password
+        self.scopes = scope.split()
+        self.client_id = client_id
+        self.client_secret = client_secret
+
+
+class OAuth2PasswordRequestFormStrict(OAuth2PasswordRequestForm):
+    """OAuth2PasswordRequestForm with grant_type required, as the specification asks (and,
+    as FastAPI's, its password fields documented as plain strings)."""
+
+    def __init__(
+        self,
+        grant_type: Annotated[str, Form(pattern="^password$")],
+        username: Annotated[str, Form()],
+        password: Annotated[str, Form()],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[Optional[str], Form()] = None,
+        client_secret: Annotated[Optional[str], Form()] = None,
+    ) -> None:
+        super().__init__(grant_type=grant_type, username=username, password=password,
+                         scope=scope, client_id=client_id, client_secret=client_secret)

@@ -37,7 +37,7 @@ import data_bridge.security
 import data_bridge.testclient
 
 # The names compared apps use, taken from each package's top level.
-_TOP = ["APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "Header", "Path",
+_TOP = ["APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "Form", "Header", "Path",
         "Query", "Response", "Security"]
 
 
@@ -82,3 +82,18 @@ class Pair:
         seen = [(r.status_code, r.headers.get("content-type"), r.content) for r in (got, want)]
         assert seen[0] == seen[1], f"{method} {path}: ours {seen[0]!r}, FastAPI's {seen[1]!r}"
         return want
+
+
+def differences(theirs: Any, ours: Any, at: str = "") -> list[str]:
+    """Where two JSON documents differ, as paths into them (for a readable failure)."""
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        out = [f"{at}/{k}: only FastAPI's" for k in theirs if k not in ours]
+        out += [f"{at}/{k}: only ours" for k in ours if k not in theirs]
+        for k in theirs:
+            if k in ours:
+                out += differences(theirs[k], ours[k], f"{at}/{k}")
+        return out
+    if isinstance(theirs, list) and isinstance(ours, list) and len(theirs) == len(ours):
+        return [d for i, (a, b) in enumerate(zip(theirs, ours))
+                for d in differences(a, b, f"{at}[{i}]")]
+    return [] if theirs == ours else [f"{at}: FastAPI's {theirs!r}, ours {ours!r}"]

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 import pytest
 from typing_extensions import TypedDict
 
-from tests.compat.differential import namespace
+from tests.compat.differential import differences, namespace
 
 
 class Color(enum.Enum):
@@ -334,21 +334,6 @@ def custom(ns: types.SimpleNamespace) -> Any:
 
 
 APPS = [shop, secured, ordered, decorated, hooks, custom]
-
-
-def differences(theirs: Any, ours: Any, at: str = "") -> list[str]:
-    """Where two JSON documents differ, as paths into them (for a readable failure)."""
-    if isinstance(theirs, dict) and isinstance(ours, dict):
-        out = [f"{at}/{k}: only FastAPI's" for k in theirs if k not in ours]
-        out += [f"{at}/{k}: only ours" for k in ours if k not in theirs]
-        for k in theirs:
-            if k in ours:
-                out += differences(theirs[k], ours[k], f"{at}/{k}")
-        return out
-    if isinstance(theirs, list) and isinstance(ours, list) and len(theirs) == len(ours):
-        return [d for i, (a, b) in enumerate(zip(theirs, ours))
-                for d in differences(a, b, f"{at}[{i}]")]
-    return [] if theirs == ours else [f"{at}: FastAPI's {theirs!r}, ours {ours!r}"]
 
 
 @pytest.mark.parametrize("build", APPS, ids=[b.__name__ for b in APPS])

@@ -195,6 +195,7 @@ absl::StatusOr<server::Endpoint> ReadRoute(const plan::Route& route,
     if (param.source == server::ParamSource::kBody) {
       param.accepts_json = p.accepts_json();
       param.accepts_form = p.accepts_form();
+      param.form_or_empty = p.form_or_empty();
     }
     auto fail = [&](absl::string_view why) {
       return absl::InvalidArgumentError(
