@@ -122,10 +122,18 @@ def _is_model_class(tp: Any) -> bool:
 _SEQUENCES = (list, tuple, set, frozenset, collections.deque)
 
 
+_SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes})
+
+
 def is_complex(tp: Any) -> bool:
     """Whether a parameter of this type is the request body unless marked otherwise, as in
     FastAPI: a model (dataclass, TypedDict), a mapping or a sequence (not str or bytes),
     also inside Optional[...] or Annotated[...]."""
+    try:
+        if tp in _SCALAR_HINTS:
+            return False
+    except TypeError:  # an unhashable hint (Annotated with unhashable metadata)
+        pass
     tp = _split_annotated(tp)[0]
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
@@ -314,11 +322,22 @@ def path_params(path: str) -> list[str]:
     return [name for name, _ in path_param_types(path)]
 
 
+# _default_json's results for the defaults routes repeat (None, 0, False, ""), by type and
+# value (so that 1 and True stay apart): start-up speed with thousands of routes.
+_DEFAULTS_JSON: dict[tuple[type, Any], str] = {}
+
+
 def _default_json(value: Any) -> str:
+    key = (type(value), value) if isinstance(value, (str, int, float, type(None))) else None
+    if key is not None and key in _DEFAULTS_JSON:
+        return _DEFAULTS_JSON[key]
     try:
-        return json.dumps(value.value if isinstance(value, enum.Enum) else value)
+        text = json.dumps(value.value if isinstance(value, enum.Enum) else value)
     except (TypeError, ValueError):
-        return ""
+        text = ""
+    if key is not None:
+        _DEFAULTS_JSON[key] = text
+    return text
 
 
 _EMPTY = inspect.Parameter.empty

@@ -45,6 +45,10 @@ def _bound(field: Any, v: float) -> None:
     field.value, field.text = v, _number_text(v)
 
 
+# ir.Type's fields that only document it.
+_DOCUMENTATION = ("title", "description", "examples_json", "extra_json", "deprecated")
+
+
 class TypeSpecs:
     """The type specs of one service's models, added to `table` (a Plan's `types`; default:
     a fresh Plan's); `order` names the models in index order (a spec's `model` is a position
@@ -68,11 +72,21 @@ class TypeSpecs:
         return len(self.types) - 1
 
     def type_spec(self, t: ir.Type) -> int:
-        """The entry for `t`; equal types share one (a thousand `int` parameters: one)."""
+        """The entry for `t`; equal types share one (a thousand `int` parameters: one),
+        whatever their documentation says (titles, descriptions, examples)."""
         key = t.SerializeToString(deterministic=True)
-        if key not in self.shared:
-            self.shared[key] = self._type_spec(t)
-        return self.shared[key]
+        found = self.shared.get(key)
+        if found is None:
+            if t.title or t.description or t.examples_json or t.extra_json or t.deprecated:
+                bare = ir.Type()
+                bare.CopyFrom(t)
+                for name in _DOCUMENTATION:
+                    bare.ClearField(name)
+                found = self.type_spec(bare)
+            else:
+                found = self._type_spec(t)
+            self.shared[key] = found
+        return found
 
     def _type_spec(self, t: ir.Type) -> int:
         kind = t.WhichOneof("kind")

@@ -194,6 +194,9 @@ class App(Router):
         # change it, or set its own); made anew when routes were added since.
         self.openapi_schema: dict[str, Any] | None = None
         self._openapi_routes: tuple[int, ...] = ()
+        # The service the server was built from (without overrides or webhooks), kept
+        # for the document until it is made.
+        self._lowered: tuple[tuple[int, ...], Any] | None = None
         self.settings = ServerSettings.from_options(
             "App()", settings, max_body_bytes=max_body_bytes, request_timeout=request_timeout,
             keepalive_timeout=keepalive_timeout, graceful_timeout=graceful_timeout)
@@ -232,14 +235,21 @@ class App(Router):
         """The app's router (FastAPI's app.router): the app itself, which routes."""
         return self
 
+    def _routes_version(self) -> tuple[int, ...]:
+        """Changes when routes are added (the document is then made anew, as FastAPI's)."""
+        return (len(self.routes), len(self.generated), len(self.webhooks.routes))
+
     def openapi(self) -> dict[str, Any]:
         """This app's OpenAPI 3.1 document (served at openapi_url), FastAPI's for the same
         routes; kept in `openapi_schema` after the first call."""
-        routes = (len(self.routes), len(self.generated), len(self.webhooks.routes))
+        routes = self._routes_version()
         if not self.openapi_schema or self._openapi_routes != routes:
+            kept, self._lowered = self._lowered, None
+            service = (kept[1] if kept is not None and kept[0] == routes else
+                       self.lower(self.title, self.version, self.description,
+                                  webhooks=self.webhooks.routes).service)
             self.openapi_schema = to_openapi(
-                self.lower(self.title, self.version, self.description,
-                           webhooks=self.webhooks.routes).service,
+                service,
                 openapi_version=self.openapi_version, summary=self.summary,
                 terms_of_service=self.terms_of_service, contact=self.contact,
                 license_info=self.license_info, servers=self.servers,
@@ -254,6 +264,9 @@ class App(Router):
         settings = settings or self.settings
         lowered = self.lower(self.title, self.version, self.description,
                              self.dependency_overrides)
+        if not self.dependency_overrides and not self.webhooks.routes:
+            # What the document is made of too, when it is first asked for.
+            self._lowered = (self._routes_version(), lowered.service)
         around = [m.cls(None, *m.args, **m.kwargs) for m in self.user_middleware
                   if is_http_middleware(m.cls)]
         registered = dict(self.exception_handlers)
