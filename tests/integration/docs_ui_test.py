@@ -122,3 +122,24 @@ def test_redoc_renders_the_operations(browser: Any, base_url: str) -> None:
     wait(browser).until(lambda d: "Reads one item." in d.find_element(By.TAG_NAME, "body").text)
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "Browser shop" in text and "Read Item" in text and "Create Item" in text
+
+
+def test_the_pages_follow_the_apps_settings() -> None:
+    app = FastAPI(title="Tuned", docs_url="/api-docs", redoc_url=None,
+                  swagger_ui_parameters={"deepLinking": False, "syntaxHighlight": False},
+                  swagger_ui_init_oauth={"clientId": "abc", "appName": "<x>"},
+                  swagger_ui_oauth2_redirect_url="/api-docs/redirect")
+
+    @app.get("/x")
+    def x() -> int:
+        return 1
+
+    with serve(app) as url:
+        page = httpx.get(url + "/api-docs").text
+        assert '"deepLinking": false' in page and '"syntaxHighlight": false' in page
+        assert '"dom_id": "#swagger-ui"' in page  # the defaults stay
+        assert "oauth2RedirectUrl: window.location.origin + \"/api-docs/redirect\"" in page
+        assert 'ui.initOAuth({"clientId": "abc", "appName": "\\u003cx\\u003e"})' in page
+        assert httpx.get(url + "/api-docs/redirect").status_code == 200
+        assert httpx.get(url + "/docs").status_code == 404
+        assert httpx.get(url + "/redoc").status_code == 404
