@@ -16,17 +16,14 @@ from typing import Any
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException, RequestValidationError
 from .responses import JSONResponse, Response
+from .utils import is_body_allowed_for_status_code
 
 __all__ = ["http_exception_handler", "request_validation_exception_handler"]
 
 
-def _body_allowed(status_code: int) -> bool:
-    return not (status_code < 200 or status_code in (204, 205, 304))
-
-
 async def http_exception_handler(request: Any, exc: HTTPException) -> Response:
     headers = getattr(exc, "headers", None)
-    if not _body_allowed(exc.status_code):
+    if not is_body_allowed_for_status_code(exc.status_code):
         return Response(status_code=exc.status_code, headers=headers)
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 

@@ -22,7 +22,8 @@ from ._runtime_spec import original_route_handler
 from .datastructures import URL
 from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
-from .utils import generate_unique_id, path_format
+from .openapi.utils import documented_path
+from .utils import generate_unique_id
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,7 +119,7 @@ class APIRoute:
     @property
     def path_format(self) -> str:
         """The path as documented (`/files/{rest}` for `/files/{rest:path}`)."""
-        return path_format(self.path)
+        return documented_path(self.path)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         """This route's path with `path_params` put in, if it is named `name` and they are

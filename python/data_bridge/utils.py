@@ -8,18 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from data_bridge.openapi.utils import documented_path
+
 __all__ = ["generate_unique_id", "is_body_allowed_for_status_code"]
-
-
-def path_format(path: str) -> str:
-    """The path as documented: a convertor's type left out (`{rest:path}` -> `{rest}`)."""
-    return re.sub(r"{([^}:]+):[^}]*}", r"{\1}", path)
 
 
 def generate_unique_id(route: Any) -> str:
     """FastAPI's default: the route's name, its path with every non-word character an
     underscore, and its (first) method, lower-case: `read_item_items__item_id__get`."""
-    operation_id = re.sub(r"\W", "_", f"{route.name}{path_format(route.path)}")
+    operation_id = re.sub(r"\W", "_", f"{route.name}{documented_path(route.path)}")
     return f"{operation_id}_{list(route.methods)[0].lower()}"
 
 

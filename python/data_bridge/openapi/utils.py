@@ -362,6 +362,12 @@ def without_nulls(value: Any) -> Any:
     return value
 
 
+def documented_path(path: str) -> str:
+    """The path as OpenAPI writes it: FastAPI convertors ({rest:path}) and google.api.http
+    patterns ({name=shelves/*}) are server-side matching details; just the variable."""
+    return re.sub(r"{([^}:=]+)[:=][^}]*}", r"{\1}", path)
+
+
 def _given(**fields: Any) -> dict[str, Any]:
     """The fields that are set (not None or empty), in order."""
     return {k: v for k, v in fields.items() if v}
@@ -392,10 +398,7 @@ def to_openapi(service: ir.Service, *, openapi_version: str = "3.1.0",
         for op in operations:
             if op.hidden:
                 continue
-            # FastAPI convertors ({rest:path}) and google.api.http patterns
-            # ({name=shelves/*}) are server-side matching details: OpenAPI names just the
-            # variable.
-            path = re.sub(r"{([^}:=]+)[:=][^}]*}", r"{\1}", op.path)
+            path = documented_path(op.path)
             entry, validates = _operation(op, inputs, outputs)
             needs_errors |= validates
             items.setdefault(path, {})[op.method.lower()] = entry
