@@ -287,12 +287,15 @@ class App(Router):
                 _plan_native(served.plan, m)
         served.plan.no_implicit_head = not self.implicit_head
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
-            # Written when first asked for, as FastAPI does: start-up does not wait for it.
-            served.add_route("GET", self.openapi_url, _document(self))
+            # Starlette's routes (FastAPI adds these as such) answer HEAD beside GET.
+            methods = ["GET"] if self.implicit_head else ["GET", "HEAD"]
             taken = {r.path for r in self.routes}
-            for path, page in docs_pages(self):
+            # The document is written when first asked for, as FastAPI does: start-up does
+            # not wait for it.
+            for path, page in [(self.openapi_url, _document(self)), *docs_pages(self)]:
                 if path not in taken:
-                    served.add_route("GET", path, page)
+                    for method in methods:
+                        served.add_route(method, path, page)
         plan, handlers, defaults, services, models = served.core_args()
         return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
                             defaults, services, _runtime, models)

@@ -388,3 +388,15 @@ def test_without_openapi_url_there_is_no_document_and_no_docs() -> None:
     with ns.TestClient(app) as client:
         assert [client.get(p).status_code for p in ("/openapi.json", "/docs", "/redoc")] == [
             404, 404, 404]
+
+
+@pytest.mark.parametrize("method,path", [("HEAD", "/openapi.json"), ("HEAD", "/docs"),
+                                         ("POST", "/openapi.json"), ("PUT", "/redoc")])
+def test_the_documents_routes_answer_as_starlettes(method: str, path: str) -> None:
+    seen = []
+    for which in ("fastapi", "data_bridge"):
+        ns = namespace(which)
+        with ns.TestClient(ns.FastAPI()) as client:
+            r = client.request(method, path)
+            seen.append((r.status_code, r.headers.get("allow"), r.content))
+    assert seen[1] == seen[0]
