@@ -292,7 +292,9 @@ class App(Router):
             taken = {r.path for r in self.routes}
             # The document is written when first asked for, as FastAPI does: start-up does
             # not wait for it.
-            for path, page in [(self.openapi_url, _document(self)), *docs_pages(self)]:
+            pages: list[tuple[str, Callable[..., Any]]] = [
+                (self.openapi_url, _document(self)), *docs_pages(self)]
+            for path, page in pages:
                 if path not in taken:
                     for method in methods:
                         served.add_route(method, path, page)

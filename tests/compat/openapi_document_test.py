@@ -398,5 +398,7 @@ def test_the_documents_routes_answer_as_starlettes(method: str, path: str) -> No
         ns = namespace(which)
         with ns.TestClient(ns.FastAPI()) as client:
             r = client.request(method, path)
-            seen.append((r.status_code, r.headers.get("allow"), r.content))
+            # Starlette joins a set of methods: their order is the hash seed's.
+            allow = sorted(r.headers.get("allow", "").split(", "))
+            seen.append((r.status_code, allow, r.content))
     assert seen[1] == seen[0]
