@@ -55,6 +55,12 @@ class Message:
     message: str
 
 
+@dataclasses.dataclass
+class Secret:
+    """Only a hidden route reads it: not a component."""
+    code: str
+
+
 def shop(ns: types.SimpleNamespace) -> Any:
     """Parameters of every kind, bodies, enums, return annotations, response classes,
     status codes, a router with a prefix and tags, documentation options."""
@@ -129,6 +135,10 @@ def shop(ns: types.SimpleNamespace) -> Any:
     @app.get("/hidden", include_in_schema=False)
     def hidden(q: int):
         return q
+
+    @app.post("/hidden-body", include_in_schema=False)
+    def hidden_body(secret: Secret) -> Secret:
+        return secret
 
     @app.get("/documented", summary="Documented one", description="Long text.",
              response_description="The thing", deprecated=True, operation_id="documented_op",

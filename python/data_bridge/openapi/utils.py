@@ -210,15 +210,14 @@ def _reach(roots: set[str], graph: Mapping[str, set[str]]) -> set[str]:
     return seen
 
 
-def _separate(service: ir.Service) -> tuple[dict[str, str], dict[str, str]]:
-    """The models documented twice, as `Name-Input` for requests and `Name-Output` for
-    responses, as FastAPI (pydantic's JSON Schema) does with separate_input_output_schemas:
-    those both read and written whose schema refers, through models, to a model that
-    refers to itself (pydantic's schemas of the two modes then never compare equal).
-    Returns the request and the response side's names of them."""
+def _documented_refs(service: ir.Service) -> tuple[set[str], set[str]]:
+    """The models the documented operations (webhooks' and callbacks' too) name directly:
+    those their requests name (parameters, body), and those their responses name."""
     inputs: set[str] = set()
     outputs: set[str] = set()
-    for op in service.operations:
+    operations = list(service.operations) + list(service.webhooks)
+    while operations:
+        op = operations.pop()
         if op.hidden:
             continue
         for p in op.parameters:
@@ -228,8 +227,20 @@ def _separate(service: ir.Service) -> tuple[dict[str, str], dict[str, str]]:
         for r in op.responses:
             if r.HasField("type"):
                 _refs(r.type, outputs)
-    graph = {m.name: _model_refs(m) for m in service.models}
-    both = _reach(inputs, graph) & _reach(outputs, graph)
+        for callback in op.callbacks:
+            operations.extend(callback.operations)
+    return inputs, outputs
+
+
+def _separate(graph: Mapping[str, set[str]], reads: set[str],
+              writes: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The models documented twice, as `Name-Input` for requests and `Name-Output` for
+    responses, as FastAPI (pydantic's JSON Schema) does with separate_input_output_schemas:
+    those both read and written (`reads`, `writes`: with the models they name) whose
+    schema refers, through models, to a model that refers to itself (pydantic's schemas of
+    the two modes then never compare equal). Returns the request and the response side's
+    names of them."""
+    both = reads & writes
     if not both:
         return {}, {}
     cyclic = {name for name in both if name in _reach(graph[name], graph)}
@@ -384,8 +395,13 @@ def to_openapi(service: ir.Service, *, openapi_version: str = "3.1.0",
     """The service's document; the keywords are FastAPI's document-wide settings (info's
     summary, termsOfService, contact and license; servers, tags, externalDocs;
     separate_input_output_schemas, FastAPI's default, not a generated document's: see
-    _separate)."""
-    inputs, outputs = _separate(service) if separate_input_output_schemas else ({}, {})
+    _separate). Its components are the models the documented operations reach."""
+    # Only the models documented operations reach are components, as FastAPI's.
+    graph = {m.name: _model_refs(m) for m in service.models}
+    requests, responses = _documented_refs(service)
+    reads, writes = _reach(requests, graph), _reach(responses, graph)
+    inputs, outputs = (_separate(graph, reads, writes) if separate_input_output_schemas
+                       else ({}, {}))
     info = {"title": service.title or service.name,
             **_given(summary=summary, description=service.description,
                      termsOfService=terms_of_service, contact=contact, license=license_info),
@@ -408,6 +424,8 @@ def to_openapi(service: ir.Service, *, openapi_version: str = "3.1.0",
     webhooks = path_items(service.webhooks)
     schemas: dict[str, Any] = {}
     for m in service.models:
+        if m.name not in reads and m.name not in writes:
+            continue
         if m.name in inputs:
             schemas[inputs[m.name]] = model_schema(m, inputs)
             schemas[outputs[m.name]] = model_schema(m, outputs)
