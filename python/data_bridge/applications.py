@@ -62,6 +62,24 @@ def _document(app: App) -> Callable[..., Response]:
     return openapi_json
 
 
+def _warn_duplicate_ids(routes: Sequence[Any]) -> None:
+    """FastAPI's warning for an operation id the document already has (a route with
+    several methods has one id for all of them, as there)."""
+    seen: set[str] = set()
+    for route in routes:
+        if not route.include_in_schema or route.analysis is None:
+            continue
+        for op, _ in route.analysis.operations:
+            if op.id in seen:
+                name = getattr(route.endpoint, "__name__", "<unnamed_endpoint>")
+                message = f"Duplicate Operation ID {op.id} for function {name}"
+                file_name = getattr(route.endpoint, "__globals__", {}).get("__file__")
+                if file_name:
+                    message += f" at {file_name}"
+                warnings.warn(message, stacklevel=1)
+            seen.add(op.id)
+
+
 # The middleware the native server carries out: the plan field each fills, once per app.
 _NATIVE_ONCE = {CORSMiddleware: "cors", GZipMiddleware: "gzip"}
 
@@ -248,6 +266,7 @@ class App(Router):
             service = (kept[1] if kept is not None and kept[0] == routes else
                        self.lower(self.title, self.version, self.description,
                                   webhooks=self.webhooks.routes).service)
+            _warn_duplicate_ids(self.routes + self.webhooks.routes)
             self.openapi_schema = to_openapi(
                 service,
                 openapi_version=self.openapi_version, summary=self.summary,

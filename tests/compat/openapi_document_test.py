@@ -8,6 +8,7 @@ with get_openapi."""
 
 import dataclasses
 import enum
+import re
 import types
 from typing import Annotated, Any, Optional
 
@@ -411,4 +412,31 @@ def test_the_documents_routes_answer_as_starlettes(method: str, path: str) -> No
             # Starlette joins a set of methods: their order is the hash seed's.
             allow = sorted(r.headers.get("allow", "").split(", "))
             seen.append((r.status_code, allow, r.content))
+    assert seen[1] == seen[0]
+
+
+def test_duplicate_operation_ids_are_warned_about_as_fastapi_does() -> None:
+    seen = []
+    for which in ("fastapi", "data_bridge"):
+        ns = namespace(which)
+        app = ns.FastAPI()
+
+        @app.api_route("/both", methods=["GET", "POST"])
+        def both():
+            return 1
+
+        @app.get("/a", operation_id="same")
+        def first():
+            return 1
+
+        @app.get("/b", operation_id="same")
+        def second():
+            return 2
+
+        with pytest.warns(UserWarning) as caught:
+            app.openapi()
+        # FastAPI names a route with several methods after the first of a set of them: its
+        # method is the hash seed's.
+        seen.append(sorted(re.sub(r"_(get|post) ", "_<method> ", str(w.message).split(" at ")[0])
+                           for w in caught if "Duplicate Operation ID" in str(w.message)))
     assert seen[1] == seen[0]
