@@ -162,6 +162,12 @@ def _body_of(raw: bytes) -> Any:
         return raw
 
 
+async def _validation_error(errors: Any, request: Any) -> RequestValidationError:
+    """The RequestValidationError of a request the native side found invalid (its
+    errors, and its body as FastAPI gives it)."""
+    return RequestValidationError(errors, body=_body_of(await request.body()))
+
+
 def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
              injected: bool, request_name: str, routed: bool = False) -> Callable[..., Any]:
     """`handler` with what it raises answered by the app's exception handlers (errors.py);
@@ -173,7 +179,7 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
         errors = None if routed else kwargs.pop(ERRORS_ARG, None)
         try:
             if errors is not None:  # the request failed validation (Route.errors_to_handler)
-                raise RequestValidationError(errors, body=_body_of(await request.body()))
+                raise await _validation_error(errors, request)
             result = handler(**kwargs)
             if inspect.isawaitable(result):
                 result = await result
@@ -213,14 +219,10 @@ def _routed(route_handler: Callable[[Any], Any], handler: Callable[..., Any],
         request = kwargs.pop(request_name) if injected else kwargs[request_name]
         errors = kwargs.pop(ERRORS_ARG, None)
 
-        async def original(_: Any) -> Any:
+        async def original(_: Any) -> Response:
             if errors is not None:
-                raise RequestValidationError(errors, body=_body_of(await request.body()))
-            result = handler(**kwargs)
-            if inspect.isawaitable(result):
-                result = await result
-            return result if isinstance(result, Response) else response_of(
-                result, json_result, status_code)
+                raise await _validation_error(errors, request)
+            return await _response(handler, kwargs, json_result, status_code)
 
         token = _ORIGINAL.set(original)
         try:
@@ -230,21 +232,27 @@ def _routed(route_handler: Callable[[Any], Any], handler: Callable[..., Any],
     return routed
 
 
+async def _response(handler: Callable[..., Any], kwargs: dict[str, Any], json_result: bool,
+                    status_code: int) -> Response:
+    """What `handler(**kwargs)` answers, made a Response as the route would (what a
+    middleware's call_next and a custom route class's original handler return)."""
+    result = handler(**kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    if isinstance(result, Response):
+        return result
+    answer: Response = response_of(result, json_result, status_code)
+    return answer
+
+
 def _within(middleware: list[Callable[..., Any]], handler: Callable[..., Any],
             request_name: str, json_result: bool, status_code: int) -> Callable[..., Any]:
     """`handler` inside the app's HTTP middleware (outermost first): each one's dispatch
     gets the Request and a call_next answering with the inner Response."""
-    async def innermost(kwargs: dict[str, Any]) -> Any:
-        result = handler(**kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result if isinstance(result, Response) else response_of(
-            result, json_result, status_code)
-
     async def within(**kwargs: Any) -> Any:
         async def step(index: int, request: Any) -> Any:
             if index == len(middleware):
-                return await innermost(kwargs)
+                return await _response(handler, kwargs, json_result, status_code)
 
             async def call_next(inner_request: Any) -> Any:
                 return await step(index + 1, inner_request)

@@ -137,14 +137,20 @@ class APIRoute:
         return URLPath(path, protocol="http")
 
 
+# _default_status's answers: found once per class (an app's routes share a few).
+_DEFAULT_STATUS: dict[type[Any], int] = {}
+
+
 def _default_status(response_class: type[Any] | None) -> int:
     """The status a response class answers with unless told (FastAPI reads it from the
     class's __init__: RedirectResponse's 307); 200 for the rest."""
     if response_class is None:
         return 200
-    param = inspect.signature(response_class.__init__).parameters.get("status_code")
-    default = param.default if param is not None else None
-    return default if isinstance(default, int) else 200
+    if response_class not in _DEFAULT_STATUS:
+        param = inspect.signature(response_class.__init__).parameters.get("status_code")
+        default = param.default if param is not None else None
+        _DEFAULT_STATUS[response_class] = default if isinstance(default, int) else 200
+    return _DEFAULT_STATUS[response_class]
 
 
 def _check_prefix(prefix: str) -> None:

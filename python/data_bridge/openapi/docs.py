@@ -13,6 +13,7 @@ the server. The functions take FastAPI's arguments; only the asset URLs' default
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from typing import Any, Callable
@@ -131,10 +132,16 @@ def _asset(name: str) -> bytes:
         return f.read()
 
 
+@functools.lru_cache(maxsize=1)
+def _redirect_script() -> str:
+    """swagger-ui-dist's oauth2-redirect.js, read once."""
+    return _asset("oauth2-redirect.js").decode()
+
+
 def get_swagger_ui_oauth2_redirect_html() -> HTMLResponse:
     """The page an OAuth2 provider redirects to from Swagger UI's "Authorize": Swagger UI's
     own redirect script (swagger-ui-dist's oauth2-redirect.js) hands the answer back."""
-    script = _asset("oauth2-redirect.js").decode()
+    script = _redirect_script()
     return HTMLResponse(f"""<!doctype html>
 <html lang="en-US">
 <head><title>Swagger UI: OAuth2 Redirect</title></head>
