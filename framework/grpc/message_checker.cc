@@ -189,15 +189,21 @@ class Walk {
     }
     if (f.shape == Shape::kOpaque) return true;
     if (!repeated) return Value(m, r, f, -1);
+    auto input = [] { return std::string("[]"); };
+    if (f.list->max_length && static_cast<size_t>(n) > *f.list->max_length) {
+      // Too many items: that alone, as the list validator reports it (pydantic's order).
+      validate::ReportItemCount(true, *f.list->max_length, n, input, loc_, errors_);
+      return true;
+    }
+    const size_t before = errors_->size();
     for (int i = 0; i < n; ++i) {
       loc_.PushIndex(i);
       bool ok = Value(m, r, f, i);
       loc_.Pop();
       if (!ok) return false;
     }
-    // Item counts after the items, as the list validator reports them.
-    validate::CheckItems(
-        *f.list, n, [] { return std::string("[]"); }, loc_, errors_);
+    // Too few: counted only when the items are valid, as the list validator does.
+    if (errors_->size() == before) validate::CheckItems(*f.list, n, input, loc_, errors_);
     return true;
   }
 

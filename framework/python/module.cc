@@ -94,10 +94,10 @@ PYBIND11_MODULE(_core, m) {
   databridge::python::BindGrpc(m);
 
   py::class_<PyServer>(m, "Server")
-      .def(py::init<const py::bytes&, const py::bytes&, py::list, py::list, py::list, py::object,
-                    py::list>(),
+      .def(py::init<const py::bytes&, const py::bytes&, py::list, py::list, py::list, py::list,
+                    py::object, py::list>(),
            py::arg("settings"), py::arg("plan"), py::arg("handlers"), py::arg("defaults"),
-           py::arg("services"), py::arg("runtime"), py::arg("models"))
+           py::arg("checks"), py::arg("services"), py::arg("runtime"), py::arg("models"))
       .def("bind", &PyServer::Bind)
       .def("serve", &PyServer::Serve, py::arg("run_worker"),
            py::arg("before_shutdown") = py::none())

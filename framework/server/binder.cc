@@ -8,6 +8,7 @@
 #include "framework/http/url.h"
 #include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
+#include "framework/json/python_decode_error.h"
 #include "framework/validate/validator.h"
 
 namespace databridge::server {
@@ -105,9 +106,18 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
     return Value();
   }
   auto root = json::JsonReader::ForThisThread().Parse(request.body);
-  if (!root.ok()) {
-    validate::AddError(loc, "json_invalid", "JSON decode error", "{}", &out->errors,
-                       absl::StrCat("{\"error\":", json::JsonString(root.status().message()), "}"));
+  if (!root.ok()) {  // answered as FastAPI answers what Python's json.loads refuses
+    json::PythonJsonError why = json::PythonDecodeError(request.body);
+    if (!why.utf8 || why.too_deep) {  // Python raises no JSONDecodeError: FastAPI's 400
+      out->status = MakeError(ErrorKind::kBadRequest, "There was an error parsing the body");
+      return Value();
+    }
+    loc.PushIndex(why.position);
+    validate::AddError(
+        loc, "json_invalid", "JSON decode error", "{}", &out->errors,
+        absl::StrCat("{\"error\":",
+                     json::JsonString(why.message.empty() ? root.status().message() : why.message),
+                     "}"));
     return Value();
   }
   if (p.compiled != nullptr && p.compiled->decode_json != nullptr) {

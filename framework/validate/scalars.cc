@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "framework/json/json_escape.h"
@@ -126,23 +127,61 @@ bool ParseBoolText(absl::string_view text, bool* out) {
 }
 
 // Accepts 8-4-4-4-12 hyphenated or 32 plain hex digits; writes the canonical form.
-bool ParseUuidText(absl::string_view text, std::string* out) {
+// The uuid crate's parse (as pydantic uses it): 32 hex digits, or the hyphenated form
+// (8-4-4-4-12) bare, in braces or after "urn:uuid:"; canonical lower-case hyphenated into
+// `out`. On failure `why` says what the crate says, found in the same order: a character
+// that is no hex digit or hyphen, then the length (no hyphens, bare), the group count, the
+// group lengths.
+bool ParseUuidText(absl::string_view text, std::string* out, std::string* why) {
+  absl::string_view inner = text;
+  bool bare = true;
+  if (inner.size() >= 2 && inner.front() == '{' && inner.back() == '}') {
+    inner = inner.substr(1, inner.size() - 2);
+    bare = false;
+  } else if (absl::StartsWith(inner, "urn:uuid:")) {
+    inner.remove_prefix(9);
+    bare = false;
+  }
   std::string hex;
-  if (text.size() == 36) {
-    for (size_t i = 0; i < 36; ++i) {
-      bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-      if (dash != (text[i] == '-')) return false;
-      if (!dash) hex.push_back(text[i]);
+  size_t hyphens[4] = {0, 0, 0, 0};
+  size_t hyphen_count = 0;
+  for (size_t i = 0; i < inner.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(inner[i]);
+    if (c == '-') {
+      if (hyphen_count < 4) hyphens[hyphen_count] = i;
+      ++hyphen_count;
+    } else if (absl::ascii_isxdigit(c)) {
+      hex.push_back(absl::ascii_tolower(c));
+    } else {
+      size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;  // one character
+      *why = absl::StrCat("invalid character: found `", inner.substr(i, len), "` at ", i);
+      return false;
     }
-  } else if (text.size() == 32) {
-    hex = std::string(text);
-  } else {
+  }
+  const bool simple = bare && text.size() == 32;
+  const bool hyphenated = inner.size() == 36 && hyphen_count == 4 && hyphens[0] == 8 &&
+                          hyphens[1] == 13 && hyphens[2] == 18 && hyphens[3] == 23;
+  if (!(simple && hyphen_count == 0) && !hyphenated) {
+    static constexpr size_t kStarts[5] = {0, 9, 14, 19, 24};
+    static constexpr size_t kLengths[5] = {8, 4, 4, 4, 12};
+    if (hyphen_count == 0 && bare) {
+      *why = absl::StrCat("invalid length: found ", text.size());
+    } else if (hyphen_count != 4) {
+      *why = absl::StrCat("invalid group count: expected 5, found ", hyphen_count + 1);
+    } else {
+      size_t group = 4, found = inner.size() - kStarts[4];
+      for (size_t g = 0; g < 4; ++g) {
+        if (hyphens[g] != kStarts[g + 1] - 1) {
+          group = g;
+          found = hyphens[g] - kStarts[g];
+          break;
+        }
+      }
+      *why = absl::StrCat("invalid group length in group ", group, ": expected ", kLengths[group],
+                          ", found ", found);
+    }
     return false;
   }
-  for (char c : hex) {
-    if (!absl::ascii_isxdigit(c)) return false;
-  }
-  hex = absl::AsciiStrToLower(hex);
   *out = absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
                       hex.substr(16, 4), "-", hex.substr(20));
   return true;
@@ -164,9 +203,9 @@ void ReportBoolParsing(InputFn input, const Location& loc, Errors* errors) {
            input(), errors);
 }
 
-void ReportUuidParsing(InputFn input, const Location& loc, Errors* errors) {
-  AddError(loc, "uuid_parsing", "Input should be a valid UUID, invalid character or length",
-           input(), errors);
+void ReportUuidParsing(absl::string_view why, InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "uuid_parsing", absl::StrCat("Input should be a valid UUID, ", why), input(),
+           errors, absl::StrCat("{\"error\":", JsonString(why), "}"));
 }
 
 }  // namespace
@@ -197,6 +236,15 @@ bool JsonBool(element el, const Location& loc, Errors* errors, bool* out) {
       if (ParseBoolText(JsonText(el), out)) return true;
       ReportBoolParsing(input, loc, errors);
       return false;
+    case element_type::DOUBLE: {  // pydantic (lax, Python input): 0.0 and 1.0
+      double d = el.get_double().value_unsafe();
+      if (d == 0 || d == 1) {
+        *out = d == 1;
+        return true;
+      }
+      AddError(loc, "bool_type", "Input should be a valid boolean", input(), errors);
+      return false;
+    }
     default:
       AddError(loc, "bool_type", "Input should be a valid boolean", input(), errors);
       return false;
@@ -208,6 +256,9 @@ bool JsonInt(element el, const Location& loc, Errors* errors, int64_t* out) {
   switch (el.type()) {
     case element_type::INT64:
       *out = el.get_int64().value_unsafe();
+      return true;
+    case element_type::BOOL:  // pydantic (lax, Python input): a bool is an int
+      *out = el.get_bool().value_unsafe() ? 1 : 0;
       return true;
     case element_type::DOUBLE: {
       double d = el.get_double().value_unsafe();
@@ -247,6 +298,9 @@ bool JsonFloat(element el, const Location& loc, Errors* errors, double* out) {
     case element_type::UINT64:
       *out = static_cast<double>(el.get_uint64().value_unsafe());
       return true;
+    case element_type::BOOL:  // pydantic (lax, Python input): a bool is a number
+      *out = el.get_bool().value_unsafe() ? 1.0 : 0.0;
+      return true;
     case element_type::STRING:
       if (ParseFloatText(JsonText(el), out)) return true;
       ReportFloatParsing(input, loc, errors);
@@ -272,8 +326,10 @@ bool JsonUuid(element el, const Location& loc, Errors* errors, std::string* out)
              errors);
     return false;
   }
-  if (ParseUuidText(JsonText(el), out)) return true;
-  ReportUuidParsing([&] { return JsonInput(el); }, loc, errors);
+  std::string why;
+  if (ParseUuidText(JsonText(el), out, &why)) return true;
+  ReportUuidParsing(
+      why, [&] { return JsonInput(el); }, loc, errors);
   return false;
 }
 
@@ -337,13 +393,15 @@ bool TextFloat(absl::string_view text, const Location& loc, Errors* errors, doub
 }
 
 bool TextUuid(absl::string_view text, const Location& loc, Errors* errors, std::string* out) {
-  if (ParseUuidText(text, out)) return true;
-  ReportUuidParsing([&] { return JsonString(text); }, loc, errors);
+  std::string why;
+  if (ParseUuidText(text, out, &why)) return true;
+  ReportUuidParsing(
+      why, [&] { return JsonString(text); }, loc, errors);
   return false;
 }
 
 void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input, const Location& loc,
-                 Errors* errors) {
+                 Errors* errors, bool of_float) {
   static const struct {
     const char* type;
     const char* words;
@@ -356,8 +414,9 @@ void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input, co
       {"multiple_of", "a multiple of", "multiple_of"},
   };
   const auto& k = kKinds[static_cast<int>(kind)];
+  const bool integral = bound_text.find_first_of(".eEni") == absl::string_view::npos;
   AddError(loc, k.type, absl::StrCat("Input should be ", k.words, " ", bound_text), input(), errors,
-           absl::StrCat("{\"", k.key, "\":", bound_text, "}"));
+           absl::StrCat("{\"", k.key, "\":", bound_text, of_float && integral ? ".0" : "", "}"));
 }
 
 bool IsMultipleOf(double v, double step) {
@@ -472,9 +531,16 @@ void ReportMissing(InputFn input, const Location& loc, Errors* errors) {
   AddError(loc, "missing", "Field required", input(), errors);
 }
 
-void ReportNotObject(absl::string_view title, InputFn input, const Location& loc, Errors* errors) {
+void ReportNotObject(absl::string_view title, bool pydantic_model, InputFn input,
+                     const Location& loc, Errors* errors) {
   if (title.empty()) {
     ReportType("dict_type", input, loc, errors);
+    return;
+  }
+  if (pydantic_model) {
+    AddError(loc, "model_attributes_type",
+             "Input should be a valid dictionary or object to extract fields from", input(),
+             errors);
     return;
   }
   AddError(loc, "dataclass_type",
@@ -488,20 +554,23 @@ void ReportExtra(element value, const Location& loc, Errors* errors) {
 
 void ReportTagNotFound(absl::string_view discriminator, InputFn input, const Location& loc,
                        Errors* errors) {
-  AddError(loc, "union_tag_not_found",
-           absl::StrCat("Unable to extract tag using discriminator '", discriminator, "'"), input(),
-           errors, absl::StrCat("{\"discriminator\":", JsonString(discriminator), "}"));
+  AddError(
+      loc, "union_tag_not_found",
+      absl::StrCat("Unable to extract tag using discriminator '", discriminator, "'"), input(),
+      errors,
+      absl::StrCat("{\"discriminator\":", JsonString(absl::StrCat("'", discriminator, "'")), "}"));
 }
 
 void ReportTagInvalid(absl::string_view discriminator, absl::string_view tag,
                       absl::string_view expected, InputFn input, const Location& loc,
                       Errors* errors) {
-  AddError(loc, "union_tag_invalid",
-           absl::StrCat("Input tag '", tag, "' found using '", discriminator,
-                        "' does not match any of the expected tags: ", expected),
-           input(), errors,
-           absl::StrCat("{\"discriminator\":", JsonString(discriminator), ",\"tag\":",
-                        JsonString(tag), ",\"expected_tags\":", JsonString(expected), "}"));
+  AddError(
+      loc, "union_tag_invalid",
+      absl::StrCat("Input tag '", tag, "' found using '", discriminator,
+                   "' does not match any of the expected tags: ", expected),
+      input(), errors,
+      absl::StrCat("{\"discriminator\":", JsonString(absl::StrCat("'", discriminator, "'")),
+                   ",\"tag\":", JsonString(tag), ",\"expected_tags\":", JsonString(expected), "}"));
 }
 
 std::string TagText(element tag) {
@@ -512,7 +581,7 @@ bool CheckBounds(const TypeSpec& spec, double v, InputFn input, const Location& 
                  Errors* errors) {
   bool ok = true;
   auto fail = [&](BoundKind kind, const Bound& b) {
-    ReportBound(kind, b.text, input, loc, errors);
+    ReportBound(kind, b.text, input, loc, errors, spec.kind == TypeKind::kFloat);
     ok = false;
   };
   if (spec.gt && !(v > spec.gt->value)) fail(BoundKind::kGt, *spec.gt);

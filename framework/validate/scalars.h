@@ -67,9 +67,10 @@ bool CheckString(const TypeSpec& spec, absl::string_view s, InputFn input, const
 bool CheckItems(const TypeSpec& spec, size_t n, InputFn input, const Location& loc, Errors* errors);
 
 // Numeric constraints: the caller compares; these report ("greater than or equal to 1").
+// `of_float`: the value is a float, whose ctx gives the bound as one (pydantic's 1.0).
 enum class BoundKind { kGt, kGe, kLt, kLe, kMultipleOf };
 void ReportBound(BoundKind kind, absl::string_view bound_text, InputFn input, const Location& loc,
-                 Errors* errors);
+                 Errors* errors, bool of_float = false);
 bool IsMultipleOf(double v, double step);
 
 // Strings: lengths count code points; patterns are RE2, matched anywhere (JSON Schema).
@@ -94,7 +95,9 @@ void ReportNotAllowed(bool is_enum, const std::vector<absl::string_view>& allowe
 void ReportType(absl::string_view type, InputFn input, const Location& loc, Errors* errors);
 void ReportMissing(InputFn input, const Location& loc, Errors* errors);
 // Not an object where a model was expected: dataclass_type (titled) or dict_type.
-void ReportNotObject(absl::string_view title, InputFn input, const Location& loc, Errors* errors);
+// `title`: the class (dataclass, or pydantic model when `pydantic_model`); empty: a dict.
+void ReportNotObject(absl::string_view title, bool pydantic_model, InputFn input,
+                     const Location& loc, Errors* errors);
 void ReportExtra(simdjson::dom::element value, const Location& loc, Errors* errors);
 
 // Tagged unions.

@@ -61,10 +61,11 @@ struct TypeSpec {
   std::optional<Bound> multiple_of;           // numbers
   bool unique_items = false;                  // lists
   bool forbid_extra = false;                  // objects: undeclared keys are errors
-  TypeSpecPtr items;                          // kList, kDict
-  std::vector<Field> fields;                  // kObject
-  std::string title;                          // kObject: class name for messages
-  int model_index = -1;  // kObject, enums: index into the binding layer's model table
+  bool pydantic_model = false;  // objects: a pydantic model ("model_attributes_type" errors)
+  TypeSpecPtr items;            // kList, kDict
+  std::vector<Field> fields;    // kObject
+  std::string title;            // kObject: class name for messages
+  int model_index = -1;         // kObject, enums: index into the binding layer's model table
   // Enumerations: the allowed values as canonical JSON ("\"sold\"", "2"); empty: any.
   std::vector<std::string> allowed_json;
   bool allowed_is_enum = false;  // an Enum class ("enum" errors), else a literal set

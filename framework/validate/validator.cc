@@ -116,6 +116,19 @@ Value ValidateText(const TypeSpec& spec, absl::string_view text, Location& loc, 
 Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& texts,
                     Location& loc, Errors* errors) {
   if (spec.kind != TypeKind::kList) return ValidateText(spec, texts.back(), loc, errors);
+  auto list_input = [&] {
+    std::string input = "[";
+    for (size_t i = 0; i < texts.size(); ++i) {
+      if (i > 0) input.push_back(',');
+      input += JsonString(texts[i]);
+    }
+    input.push_back(']');
+    return input;
+  };
+  if (spec.max_length && texts.size() > *spec.max_length) {  // pydantic: this error alone
+    ReportItemCount(true, *spec.max_length, texts.size(), list_input, loc, errors);
+    return Value();
+  }
   Value v = Value::Of(Value::Kind::kList);
   size_t before = errors->size();
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -124,16 +137,9 @@ Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& 
     loc.Pop();
   }
   if (errors->size() != before) return Value();
-  if (spec.min_length || spec.max_length) {
-    std::string input = "[";
-    for (size_t i = 0; i < texts.size(); ++i) {
-      if (i > 0) input.push_back(',');
-      input += JsonString(texts[i]);
-    }
-    input.push_back(']');
-    if (!CheckItems(
-            spec, texts.size(), [&] { return input; }, loc, errors))
-      return Value();
+  if ((spec.min_length || spec.max_length) &&
+      !CheckItems(spec, texts.size(), list_input, loc, errors)) {
+    return Value();
   }
   return v;
 }
@@ -147,6 +153,12 @@ Value ValidateUnion(const TypeSpec& spec, element el, InputFn input, Location& l
   if (!spec.discriminator.empty()) {
     // pydantic's tagged unions: union_tag_not_found / union_tag_invalid.
     element tag;
+    if (el.type() != element_type::OBJECT && !spec.variants.empty() &&
+        spec.variants[0]->kind == TypeKind::kObject) {  // pydantic: the models' type error
+      ReportNotObject(spec.variants[0]->title, spec.variants[0]->pydantic_model, input, loc,
+                      errors);
+      return Value();
+    }
     if (el.type() != element_type::OBJECT ||
         el.get_object().value_unsafe().at_key(spec.discriminator).get(tag) != simdjson::SUCCESS) {
       ReportTagNotFound(spec.discriminator, input, loc, errors);
@@ -196,7 +208,7 @@ Value ValidateUnion(const TypeSpec& spec, element el, InputFn input, Location& l
 Value ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& loc,
                      Errors* errors) {
   if (el.type() != element_type::OBJECT) {
-    ReportNotObject(spec.title, input, loc, errors);
+    ReportNotObject(spec.title, spec.pydantic_model, input, loc, errors);
     return Value();
   }
   simdjson::dom::object obj = el.get_object().value_unsafe();
@@ -235,7 +247,7 @@ Value ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& 
 Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
   Value v = ValidateJsonUnchecked(spec, el, loc, errors);
   // Optional[Status]: null is allowed beside the enumeration's values.
-  if (spec.allowed_json.empty() || v.kind == Value::Kind::kNull) return v;
+  if (spec.allowed_json.empty() || (v.kind == Value::Kind::kNull && spec.nullable)) return v;
   return CheckAllowed(
       spec, std::move(v), [&] { return JsonInput(el); }, loc, errors);
 }
@@ -280,13 +292,18 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
       size_t before = errors->size();
       size_t i = 0;
       simdjson::dom::array array = el.get_array().value_unsafe();
+      if (spec.max_length && array.size() > *spec.max_length) {  // pydantic: this error alone
+        ReportItemCount(true, *spec.max_length, array.size(), input, loc, errors);
+        return Value();
+      }
       v.items.reserve(array.size());
       for (element item : array) {
         loc.PushIndex(i++);
         v.items.push_back(ValidateJson(*spec.items, item, loc, errors));
         loc.Pop();
       }
-      if (!CheckItems(spec, i, input, loc, errors) || errors->size() != before) return Value();
+      // Items' errors come alone too (pydantic counts only a list whose items are valid).
+      if (errors->size() != before || !CheckItems(spec, i, input, loc, errors)) return Value();
       if (spec.unique_items && !CheckUniqueItems(array, input, loc, errors)) return Value();
       return v;
     }

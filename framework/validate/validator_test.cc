@@ -151,13 +151,18 @@ TEST(ValidateJson, LaxNumbers) {
   EXPECT_EQ(Json(*Spec(TypeKind::kInt), "3.0", &errors).i, 3);
   EXPECT_EQ(Json(*Spec(TypeKind::kInt), "\"12\"", &errors).i, 12);
   EXPECT_TRUE(errors.empty());
+  // pydantic validates the Python value json.loads makes: a bool is an int there.
+  EXPECT_EQ(Json(*Spec(TypeKind::kInt), "true", &errors).i, 1);
+  EXPECT_EQ(Json(*Spec(TypeKind::kFloat), "false", &errors).f, 0.0);
+  EXPECT_TRUE(Json(*Spec(TypeKind::kBool), "1.0", &errors).b);
+  EXPECT_TRUE(errors.empty());
   Json(*Spec(TypeKind::kInt), "3.5", &errors);
-  Json(*Spec(TypeKind::kInt), "true", &errors);
+  Json(*Spec(TypeKind::kBool), "0.5", &errors);
   Json(*Spec(TypeKind::kString), "5", &errors);
   Json(*Spec(TypeKind::kInt), "null", &errors);
   ASSERT_EQ(errors.size(), 4u);
   EXPECT_EQ(errors[0].type, "int_from_float");
-  EXPECT_EQ(errors[1].type, "int_type");
+  EXPECT_EQ(errors[1].type, "bool_type");
   EXPECT_EQ(errors[2].type, "string_type");
   EXPECT_EQ(errors[3].type, "int_type");
   auto nullable = Spec(TypeKind::kInt);

@@ -41,7 +41,8 @@ class Worker:
 class Server:
     def __init__(
         self, settings: bytes, plan: bytes, handlers: list[Any],
-        defaults: list[list[tuple[int, Any]]], services: list[Any], runtime: Any,
+        defaults: list[list[tuple[int, Any]]], checks: list[Any], services: list[Any],
+        runtime: Any,
         models: list[Any]
     ) -> None: ...
     def bind(self) -> int: ...

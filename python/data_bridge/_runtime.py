@@ -16,6 +16,7 @@ import logging
 import threading
 from typing import Any, Callable, Generator
 
+from ._pydantic import Invalid
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException, RequestValidationError
 from .lifespan import publish_app
@@ -24,6 +25,7 @@ from .responses import Response, StreamingResponse
 
 __all__ = [
     "HTTPException",
+    "Invalid",
     "RequestValidationError",
     "Response",
     "StreamingResponse",

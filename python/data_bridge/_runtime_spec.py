@@ -20,6 +20,7 @@ import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
+from ._pydantic import Checker, checked_hint
 from ._schema import FORM_ARG, REQUEST_ARG, Lowered, Models, type_of
 from .dependencies import Solver, response_of
 from . import _runtime
@@ -40,6 +41,7 @@ class ServedRoutes:
     models: list[Any]  # model classes (TypeSpec.model)
     handlers: list[Callable[..., Any]] = field(default_factory=list)  # one per route
     defaults: list[list[tuple[int, Any]]] = field(default_factory=list)  # (param, default)
+    checks: list[Any] = field(default_factory=list)  # pydantic checkers (Param.check)
     services: list[Any] = field(default_factory=list)  # compiled services (capsules)
 
     def service_index(self, native: Any) -> int:
@@ -73,9 +75,9 @@ class ServedRoutes:
         self.handlers.append(handler)
         self.defaults.append([])
 
-    def core_args(self) -> tuple[bytes, list[Any], list[Any], list[Any], list[Any]]:
-        return (self.plan.SerializeToString(), self.handlers, self.defaults, self.services,
-                self.models)
+    def core_args(self) -> tuple[bytes, list[Any], list[Any], list[Any], list[Any], list[Any]]:
+        return (self.plan.SerializeToString(), self.handlers, self.defaults, self.checks,
+                self.services, self.models)
 
 
 def _specs(lowered: Lowered, table: Any) -> TypeSpecs:
@@ -348,6 +350,14 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                 p.compiled.service = served.service_index(native)
                 p.compiled.type = arg["compiled"]
                 p.compiled.models[:] = _model_map(native, conv.positions)
+            if "check" in arg:  # pydantic validates it: natively only JSON (or text)
+                hint, constraints, loc = arg["check"]
+                p.check = len(served.checks)
+                served.checks.append(Checker(checked_hint(hint, constraints), loc))
+                listed = (p.source != plan.Param.BODY and op.parameters[arg["index"]].type
+                          .WhichOneof("kind") == "array")
+                p.type = conv.type_spec(ir.Type(array=ir.Type(any=True)) if listed
+                                        else ir.Type(any=True))
             if "default" in arg:
                 defaults.append((i, arg["default"]))
         if native is not None:  # registered from the generated route table

@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import collections.abc
 import dataclasses
+import decimal
 import enum
 import http.client
 import inspect
@@ -30,8 +31,11 @@ from typing import Any, Callable, Sequence
 
 import data_bridge.ir_pb2 as ir
 
+from . import _pydantic
 from . import dependencies as D
 from . import params as P
+from ._pydantic import Unlowerable
+from ._type_specs import reaches_python
 from .encoders import jsonable_encoder
 from .responses import JSONResponse, Response
 from .security import SecurityBase
@@ -97,14 +101,45 @@ def _split_annotated(tp: Any) -> tuple[Any, P.Param | None]:
     return tp, marker
 
 
+def _pydantic_constraints(tp: Any, lenient: bool = False) -> dict[str, Any]:
+    """The constraints pydantic's and annotated_types' metadata inside Annotated[...] set
+    (Field(gt=0), annotated_types.Gt(0), constr(...)); Unlowerable for metadata that does
+    more than the native validators (validators, strict, ...)."""
+    out: dict[str, Any] = {}
+    if typing.get_origin(tp) is typing.Annotated:
+        for meta in typing.get_args(tp)[1:]:
+            if meta is not None and not isinstance(meta, P.Param):
+                try:
+                    found = _pydantic.metadata_constraints(meta)
+                except Unlowerable:
+                    if not lenient:
+                        raise
+                    continue
+                if found:
+                    out.update(found)
+    return out
+
+
+def _without_markers(tp: Any) -> Any:
+    """The hint without our parameter markers (Query(), Body(), ...) in Annotated[...],
+    as pydantic is to read it."""
+    if typing.get_origin(tp) is not typing.Annotated:
+        return tp
+    args = typing.get_args(tp)
+    rest = [m for m in args[1:] if not isinstance(m, P.Param)]
+    return typing.Annotated[(args[0], *rest)] if rest else args[0]
+
+
 def _split_optional(tp: Any) -> tuple[Any, bool]:
+    """T and True for Optional[T]; a union of several types (None removed) stays one."""
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
         args = [a for a in typing.get_args(tp) if a is not _NoneType]
         nullable = len(args) != len(typing.get_args(tp))
         if len(args) == 1:
             return args[0], nullable
-        raise TypeError(f"unions other than Optional[T] are not supported: {tp!r}")
+        if nullable:
+            return typing.Union[tuple(args)], True
     return tp, False
 
 
@@ -116,7 +151,8 @@ def _is_typeddict(tp: Any) -> bool:
 
 
 def _is_model_class(tp: Any) -> bool:
-    return (dataclasses.is_dataclass(tp) and isinstance(tp, type)) or _is_typeddict(tp)
+    return ((dataclasses.is_dataclass(tp) and isinstance(tp, type)) or _is_typeddict(tp)
+            or _pydantic.is_model(tp))
 
 
 _SEQUENCES = (list, tuple, set, frozenset, collections.deque)
@@ -147,14 +183,21 @@ def is_complex(tp: Any) -> bool:
                 and not issubclass(kind, (str, bytes))))
 
 
-def _constrain(t: ir.Type, marker: P.Param | None) -> None:
-    if marker is None:
+def _constrain(t: ir.Type, constraints: dict[str, Any]) -> None:
+    if not constraints:
         return
     kind = t.WhichOneof("kind")
     numeric = kind == "scalar" and t.scalar in (ir.INT64, ir.DOUBLE)
     sized = (kind == "scalar" and t.scalar == ir.STRING) or kind == "array"
     c = t.constraints
-    for key, value in marker.constraints().items():
+    for key, value in constraints.items():
+        if key == "discriminator":
+            continue
+        if key == "multiple_of":
+            if not numeric:
+                raise TypeError("'multiple_of' applies to numbers")
+            c.multiple_of = float(value)
+            continue
         if key in ("gt", "ge", "lt", "le"):
             if not numeric:
                 raise TypeError(f"'{key}' applies to numbers")
@@ -171,10 +214,13 @@ def _constrain(t: ir.Type, marker: P.Param | None) -> None:
             c.pattern = value
 
 
-def type_of(tp: Any, models: Models, marker: P.Param | None = None) -> ir.Type:
-    """The IR type of a hint (a new message: the caller may change it)."""
-    if marker is not None:
-        return _type_of(tp, models, marker)
+def type_of(tp: Any, models: Models, marker: P.Param | None = None,
+            lenient: bool = False) -> ir.Type:
+    """The IR type of a hint (a new message: the caller may change it). Raises
+    Unlowerable for what the native validators do not have; `lenient`: instead, the type
+    as the document describes it (pydantic validates such values when served)."""
+    if marker is not None or lenient:
+        return _type_of(tp, models, marker, lenient)
     try:
         known = models.types.get(tp)
     except TypeError:  # an unhashable hint (Annotated with unhashable metadata)
@@ -186,12 +232,86 @@ def type_of(tp: Any, models: Models, marker: P.Param | None = None) -> ir.Type:
     return t
 
 
-def _type_of(tp: Any, models: Models, marker: P.Param | None) -> ir.Type:
+# Types the native validators do not have, as the document describes them (lenient).
+_DOCUMENTED = {
+    "datetime.datetime": ir.DATE_TIME, "datetime.date": ir.DATE, "datetime.time": ir.TIME,
+    "datetime.timedelta": ir.DURATION, "pydantic.networks.EmailStr": ir.EMAIL,
+    "pydantic.networks.HttpUrl": ir.URI, "pydantic.networks.AnyUrl": ir.URI,
+    "builtins.bytes": ir.BINARY,
+}
+
+
+def _documented(tp: Any, t: ir.Type) -> None:
+    """t as the document describes a type the native validators do not have (pydantic's
+    schema for it)."""
+    if tp is decimal.Decimal:  # a number, or its exact text
+        t.union.types.add(scalar=ir.DOUBLE)
+        t.union.types.add(scalar=ir.STRING)
+        return
+    scalar = _DOCUMENTED.get(f"{getattr(tp, '__module__', '')}.{getattr(tp, '__qualname__', '')}")
+    if scalar is None:
+        t.any = True
+    else:
+        t.scalar = scalar
+
+
+def _literal(values: tuple[Any, ...], t: ir.Type) -> None:
+    """Literal[...]: the allowed values; any other value, of any type, is a literal_error."""
+    plain = [v.value if isinstance(v, enum.Enum) else v for v in values if v is not None]
+    if not all(isinstance(v, (str, int, bool)) for v in plain):
+        raise Unlowerable(f"Literal values {values!r}")
+    if plain and all(isinstance(v, str) for v in plain):
+        t.scalar = ir.STRING
+    elif plain and all(isinstance(v, bool) for v in plain):
+        t.scalar = ir.BOOL
+    elif plain and all(isinstance(v, int) and not isinstance(v, bool) for v in plain):
+        t.scalar = ir.INT64
+    else:
+        t.any = True
+    t.constraints.literal = True
+    if len(plain) == 1:
+        t.constraints.const_json = json.dumps(plain[0])
+    else:
+        t.constraints.enum_json.extend(json.dumps(v) for v in plain)
+    t.nullable = len(plain) != len(values)
+
+
+def _union(args: tuple[Any, ...], models: Models, discriminator: str | None,
+           lenient: bool, t: ir.Type) -> None:
+    """Union[A, B, ...] in place: natively only with a discriminator (a tagged union of
+    models); pydantic's smart mode for the others is left to it."""
+    if not discriminator and not lenient:
+        raise Unlowerable("a union without a discriminator")
+    for arg in args:
+        t.union.types.append(type_of(arg, models, lenient=lenient))
+    if not discriminator:
+        return
+    t.union.discriminator = discriminator
+    for arg, variant in zip(args, t.union.types):
+        if variant.WhichOneof("kind") != "model":
+            raise TypeError(f"a discriminated union's variants are models: {arg!r}")
+        model = next(m for m in models.service.models if m.name == variant.model)
+        tag = next((f for f in model.object.fields if f.json_name == discriminator
+                    or f.name == discriminator), None)
+        if tag is None or not (tag.type.constraints.enum_json or tag.type.constraints.const_json):
+            raise TypeError(f"{variant.model}: the discriminator {discriminator!r} is no "
+                            "Literal field")
+        values = list(tag.type.constraints.enum_json) or [tag.type.constraints.const_json]
+        for value in values:
+            t.union.mapping[str(json.loads(value))] = variant.model
+
+
+def _type_of(tp: Any, models: Models, marker: P.Param | None,
+             lenient: bool = False) -> ir.Type:
+    constraints = _pydantic_constraints(tp, lenient)
     tp, inner = _split_annotated(tp)
     marker = marker or inner
     tp, nullable = _split_optional(tp)
+    constraints.update(_pydantic_constraints(tp, lenient))
     tp, inner = _split_annotated(tp)
     marker = marker or inner
+    if marker is not None:
+        constraints.update(marker.constraints())
     origin = typing.get_origin(tp)
     t = ir.Type()
     if tp is bool:
@@ -208,25 +328,43 @@ def _type_of(tp: Any, models: Models, marker: P.Param | None) -> ir.Type:
         t.any = True
     elif isinstance(tp, type) and issubclass(tp, enum.Enum):
         t.model = _enum_model(tp, models)
+    elif origin is typing.Literal:
+        _literal(typing.get_args(tp), t)
+        nullable = nullable or t.nullable
+    elif origin is typing.Union or origin is types.UnionType:
+        _union(typing.get_args(tp), models, constraints.get("discriminator"), lenient, t)
     elif tp in (list, tuple, set, frozenset) or origin in (list, tuple, set, frozenset) or (
         origin is not None and getattr(origin, "__name__", "") in ("Sequence", "List")
     ):
         args = typing.get_args(tp)
-        t.array.CopyFrom(type_of(args[0], models) if args and args[0] is not Ellipsis
-                         else ir.Type(any=True))
+        if origin is tuple and len(args) > 1 and args[1] is not Ellipsis and not lenient:
+            raise Unlowerable(f"a fixed-length tuple {tp!r}")
+        t.array.CopyFrom(type_of(args[0], models, lenient=lenient)
+                         if args and args[0] is not Ellipsis else ir.Type(any=True))
     elif tp is dict or origin is dict or (
         origin is not None and getattr(origin, "__name__", "") == "Mapping"
     ):
         args = typing.get_args(tp)
-        if args and args[0] is not str:
-            raise TypeError(f"JSON object keys are strings: {tp!r}")
-        t.map.CopyFrom(type_of(args[1], models) if len(args) == 2 else ir.Type(any=True))
+        if args and args[0] is not str and not lenient:
+            raise Unlowerable(f"JSON object keys are strings: {tp!r}")
+        t.map.CopyFrom(type_of(args[1], models, lenient=lenient) if len(args) == 2
+                       else ir.Type(any=True))
+    elif _pydantic.is_model(tp):
+        t.model = _pydantic_model(tp, models)
     elif _is_model_class(tp):
         t.model = _object_model(tp, models)
+    elif lenient:
+        _documented(tp, t)
     else:
-        raise TypeError(f"unsupported parameter type {tp!r}")
+        raise Unlowerable(f"unsupported parameter type {tp!r}")
     t.nullable = nullable
-    _constrain(t, marker)
+    if lenient:
+        try:
+            _constrain(t, constraints)
+        except TypeError:
+            pass
+    else:
+        _constrain(t, constraints)
     return t
 
 
@@ -284,6 +422,48 @@ def _object_model(cls: Any, models: Models) -> str:
     return name
 
 
+def _pydantic_model(cls: Any, models: Models) -> str:
+    """A pydantic model: its fields natively when the validators can do all it asks,
+    else marked python_validated (its fields still lowered, leniently, for the document)."""
+    name, new = models.name_for(cls)
+    if not new:
+        return name
+    model = models.service.models.add(name=name, description=_doc(cls))
+    models.classes[name] = cls
+    config = cls.model_config
+    model.object.allow_additional = config.get("extra") != "forbid"
+    model.object.pydantic_model = True
+    reason = _pydantic.python_reason(cls)
+    for field in _pydantic.fields(cls):
+        reason = reason or field.reason
+        try:
+            t = type_of(field.hint, models)
+        except Unlowerable as exc:
+            reason = reason or str(exc)
+            t = type_of(field.hint, models, lenient=True)
+        info = field.info
+        f = model.object.fields.add(name=field.name, json_name=field.key,
+                                    required=field.required)
+        f.type.CopyFrom(t)
+        if not field.required and field.factory is None and (
+                dj := _default_json(field.default)):
+            f.type.default_json = dj
+        if info.title:
+            f.type.title = info.title
+        elif t.WhichOneof("kind") != "model":  # pydantic: none on a (nullable) reference
+            f.type.title = title_of(field.key)
+        if info.description:
+            f.type.description = info.description
+        if info.examples is not None:
+            f.type.examples_json = _as_json(info.examples)
+        if info.deprecated:
+            f.type.deprecated = True
+        if isinstance(info.json_schema_extra, dict):
+            f.type.extra_json = _as_json(info.json_schema_extra)
+    model.python_validated = bool(reason)
+    return name
+
+
 def title_of(name: str) -> str:
     """The title pydantic and FastAPI give a field or parameter named `name`."""
     return name.title().replace("_", " ")
@@ -334,7 +514,7 @@ def _default_json(value: Any) -> str:
     try:
         text = json.dumps(value.value if isinstance(value, enum.Enum) else value)
     except (TypeError, ValueError):
-        text = ""
+        text = _pydantic.default_json(value)
     if key is not None:
         _DEFAULTS_JSON[key] = text
     return text
@@ -503,7 +683,7 @@ class _Lowering:
             source = "query"
         if source == "path" and name not in self.in_path:
             raise TypeError(f"{_qualname(fn)}: '{name}' is not in the path {self.path!r}")
-        t = type_of(hint, self.models, marker)
+        t, check = self.typed(hint, marker, source)
         # A path parameter is always there: FastAPI documents no default for it.
         if has_default and source != "path" and (dj := _default_json(default)):
             t.default_json = dj
@@ -521,6 +701,9 @@ class _Lowering:
         arg: dict[str, Any] = {"name": prefix + name}
         if has_default:
             arg["default"] = default
+        if check is not None:  # (hint, constraints): pydantic validates the value
+            documented = alias or name
+            arg["check"] = (*check, ("body",) if source == "body" else (source, documented))
         if source == "body":
             if op.HasField("body"):
                 raise TypeError(f"{_qualname(fn)}: only one body parameter is supported")
@@ -555,6 +738,26 @@ class _Lowering:
         self.shared[key] = (arg["name"], arg["index"])
         self.node.params.append(arg["index"])
         return ("param", arg["name"])
+
+    def typed(self, hint: Any, marker: P.Param | None,
+              source: str) -> tuple[ir.Type, tuple[Any, dict[str, Any]] | None]:
+        """A parameter's IR type, and when pydantic validates it (a type or model the
+        native validators do not have) the hint and the marker's constraints to check it
+        with."""
+        base = _without_markers(hint)
+        constraints = marker.constraints() if marker is not None else {}
+        try:
+            t = type_of(hint, self.models, marker)
+        except Unlowerable:
+            if not _pydantic.available() or source == "form":
+                raise
+            return type_of(hint, self.models, marker, lenient=True), (base, constraints)
+        in_python = [m for m in self.models.service.models if m.python_validated]
+        if in_python and reaches_python(t, {m.name: m for m in self.models.service.models}):
+            if source == "form":
+                raise TypeError("a Form() field validated by pydantic is not supported")
+            return t, (base, constraints)
+        return t, None
 
     def form_field(self, arg: dict[str, Any], t: ir.Type) -> D.Source:
         """A Form() parameter (its arg: name, key, default if any): a field of the

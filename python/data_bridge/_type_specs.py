@@ -25,7 +25,7 @@ _SCALARS = {
     ir.FLOAT: _T.FLOAT, ir.DOUBLE: _T.FLOAT, ir.STRING: _T.STR, ir.UUID: _T.UUID,
     # Formats without a native check yet travel as strings.
     ir.BYTES: _T.STR, ir.BINARY: _T.STR, ir.DATE: _T.STR, ir.DATE_TIME: _T.STR,
-    ir.EMAIL: _T.STR, ir.URI: _T.STR, ir.DURATION: _T.STR,
+    ir.EMAIL: _T.STR, ir.URI: _T.STR, ir.DURATION: _T.STR, ir.TIME: _T.STR,
 }
 _FORMATS = {ir.DATE: _T.DATE, ir.DATE_TIME: _T.DATE_TIME, ir.EMAIL: _T.EMAIL, ir.URI: _T.URI,
             ir.BYTES: _T.BASE64}
@@ -63,6 +63,13 @@ class TypeSpecs:
         self.memo: dict[str, int] = {}  # model name -> its entry
         self.building: dict[str, list[int]] = {}  # models being built -> copies waiting
         self.shared: dict[bytes, int] = {}  # an IR type (serialized) -> its entry
+        self._in_python: set[str] | None = None
+
+    def in_python(self) -> set[str]:
+        """The models validated in Python (python_models), found once."""
+        if self._in_python is None:
+            self._in_python = python_models(self.models)
+        return self._in_python
 
     def index(self, name: str) -> int:
         return self.positions[name]
@@ -99,6 +106,8 @@ class TypeSpecs:
                 self.building[t.model].append(i)
             else:
                 self.types[i].CopyFrom(self.types[model])
+        elif kind == "union":
+            i = self._union_spec(t.union)
         elif kind in ("array", "map"):
             items = self.type_spec(t.array if kind == "array" else t.map)
             i = self._add()
@@ -106,7 +115,7 @@ class TypeSpecs:
             self.types[i].items = items
         else:
             i = self._add()
-            if kind == "scalar":
+            if kind == "scalar" and not t.constraints.literal:
                 self.types[i].kind = _SCALARS[t.scalar]
                 self.types[i].format = _FORMATS.get(t.scalar, _T.NO_FORMAT)
         spec = self.types[i]
@@ -133,10 +142,39 @@ class TypeSpecs:
             spec.enum_json[:] = [_canonical(c.const_json)]
         return i
 
+    def _union_spec(self, u: ir.Variants) -> int:
+        """An anonymous union's entry (Python's Union[...]): its expected tags listed in
+        the variants' order, as pydantic lists them."""
+        i = self._add()
+        self._union_into(i, u.types, u.discriminator, u.mapping, by_variant=True)
+        return i
+
+    def _union_into(self, i: int, types: Any, discriminator: str, mapping: Any,
+                    by_variant: bool) -> None:
+        """Makes entry i a union of `types`, chosen by the discriminator's value (mapping:
+        value -> variant model name) when it has one; tags sorted, or by variant."""
+        variants = [self.type_spec(v) for v in types]
+        spec = self.types[i]
+        spec.kind = _T.UNION
+        spec.variants[:] = variants
+        if not discriminator:
+            return
+        names = [v.model for v in types]
+        spec.discriminator = discriminator
+        order = (lambda kv: (names.index(kv[1]) if kv[1] in names else len(names), kv[0])
+                 ) if by_variant else None
+        for value, target in sorted(mapping.items(), key=order):
+            if target in names:
+                spec.mapping.add(value=value, variant=names.index(target))
+
     def model_spec(self, name: str) -> int:
         if name in self.memo:
             return self.memo[name]
         model = self.models[name]
+        if name in self.in_python():  # checked in Python as a whole: JSON here
+            i = self._add()
+            self.memo[name] = i
+            return i
         which = model.WhichOneof("kind")
         if which not in ("object", "enum", "union"):
             raise TypeError(f"model {name}: not an object, enum or union")
@@ -152,16 +190,7 @@ class TypeSpecs:
             spec.model = self.index(name)
         elif which == "union":
             u = model.union
-            variants = [self.type_spec(v) for v in u.variants]
-            spec = self.types[i]
-            spec.kind = _T.UNION
-            spec.variants[:] = variants
-            if u.discriminator:
-                names = [v.model for v in u.variants]
-                spec.discriminator = u.discriminator
-                for value, target in sorted(u.mapping.items()):
-                    if target in names:
-                        spec.mapping.add(value=value, variant=names.index(target))
+            self._union_into(i, u.variants, u.discriminator, u.mapping, by_variant=False)
         else:
             fields = [(f, self.type_spec(f.type)) for f in model.object.fields]
             spec = self.types[i]
@@ -170,9 +199,66 @@ class TypeSpecs:
                 spec.fields.add(name=f.name, key=f.json_name, required=f.required,
                                 type=type_index)
             spec.forbid_extra = not model.object.allow_additional
+            spec.pydantic_model = model.object.pydantic_model
         for copy in self.building.pop(name):  # the model's entry, under the copy's modifiers
             modifiers = plan.TypeSpec()
             modifiers.CopyFrom(self.types[copy])
             self.types[copy].CopyFrom(self.types[i])
             self.types[copy].MergeFrom(modifiers)
         return i
+
+
+def type_refs(t: ir.Type, out: set[str]) -> None:
+    """Adds the names of the models t refers to (through lists, maps and unions) to out."""
+    kind = t.WhichOneof("kind")
+    if kind == "model":
+        out.add(t.model)
+    elif kind == "array":
+        type_refs(t.array, out)
+    elif kind == "map":
+        type_refs(t.map, out)
+    elif kind == "union":
+        for v in t.union.types:
+            type_refs(v, out)
+
+
+def model_refs(m: ir.Model) -> set[str]:
+    """The models a model's fields, additional properties or variants refer to."""
+    out: set[str] = set()
+    which = m.WhichOneof("kind")
+    if which == "object":
+        for f in m.object.fields:
+            type_refs(f.type, out)
+        if m.object.HasField("additional"):
+            type_refs(m.object.additional, out)
+    elif which == "union":
+        for v in m.union.variants:
+            type_refs(v, out)
+        out.update(m.union.mapping.values())
+    return out
+
+
+def python_models(models: dict[str, ir.Model]) -> set[str]:
+    """The models validated in Python: those marked python_validated, and every model that
+    refers to one (a native model cannot hold a value only Python checks)."""
+    found = {name for name, m in models.items() if m.python_validated}
+    if not found:
+        return found
+    referrers: dict[str, set[str]] = {}
+    for name, m in models.items():
+        for ref in model_refs(m):
+            referrers.setdefault(ref, set()).add(name)
+    stack = list(found)
+    while stack:
+        for parent in referrers.get(stack.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                stack.append(parent)
+    return found
+
+
+def reaches_python(t: ir.Type, models: dict[str, ir.Model]) -> bool:
+    """Whether a value of type t is validated in Python (it reaches such a model)."""
+    refs: set[str] = set()
+    type_refs(t, refs)
+    return bool(refs) and bool(refs & python_models(models))

@@ -317,9 +317,9 @@ class App(Router):
                 if path not in taken:
                     for method in methods:
                         served.add_route(method, path, page)
-        plan, handlers, defaults, services, models = served.core_args()
+        plan, handlers, defaults, checks, services, models = served.core_args()
         return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
-                            defaults, services, _runtime, models)
+                            defaults, checks, services, _runtime, models)
 
     def run(
         self,

@@ -116,10 +116,11 @@ TEST(Shapes, ServiceTableHasRoutesBodiesAndParameters) {
   auto v = depth->decode_texts({"1", "2"}, loc, &errors);
   ASSERT_EQ(v.items.size(), 2u);
   EXPECT_EQ(v.items[1].i, 2);
-  depth->decode_texts({"1", "-2", "3", "4"}, loc, &errors);
+  depth->decode_texts({"1", "-2", "3"}, loc, &errors);
   EXPECT_EQ(Summary(errors), "greater_than_equal@[\"query\",\"depth\",1] ");
   errors.clear();
-  depth->decode_texts({"1", "2", "3", "4"}, loc, &errors);
+  // Too many: that alone, whatever the items (pydantic's order).
+  depth->decode_texts({"1", "-2", "3", "4"}, loc, &errors);
   EXPECT_EQ(Summary(errors), "too_long@[\"query\",\"depth\"] ");
 }
 

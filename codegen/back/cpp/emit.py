@@ -270,17 +270,20 @@ class Emitter:
         lines.append(f"  auto input = [&] {{ return {input_fn}; }};\n  (void)input;\n  bool ok = true;")
         if kind in ("int", "float"):
             x = "static_cast<double>(v)" if kind == "int" else "v"
+            of_float = "true" if kind == "float" else "false"  # the ctx's bound: 1.0
             for key, op, bound in _BOUNDS:
                 if key in spec:
                     value, text = spec[key]
                     lines.append(f"  if (!({x} {op} {_number(value)})) {{\n"
                                  f"    validate::ReportBound(validate::BoundKind::{bound}, "
-                                 f"{cpp_string(text)}, input, loc, errors);\n    ok = false;\n  }}")
+                                 f"{cpp_string(text)}, input, loc, errors, {of_float});\n"
+                                 "    ok = false;\n  }")
             if "multiple_of" in spec:
                 value, text = spec["multiple_of"]
                 lines.append(f"  if (!validate::IsMultipleOf({x}, {_number(value)})) {{\n"
                              f"    validate::ReportBound(validate::BoundKind::kMultipleOf, "
-                             f"{cpp_string(text)}, input, loc, errors);\n    ok = false;\n  }}")
+                             f"{cpp_string(text)}, input, loc, errors, {of_float});\n"
+                             "    ok = false;\n  }")
         if kind == "str":
             if "min_length" in spec or "max_length" in spec:
                 lines.append("  size_t n = validate::CodePoints(v);")
@@ -356,11 +359,17 @@ class Emitter:
         lines = ["  auto input = [&] { return validate::JsonInput(el); };",
                  "  if (el.type() != simdjson::dom::element_type::ARRAY) {",
                  '    validate::ReportType("list_type", input, loc, errors);\n    return false;\n  }',
-                 "  simdjson::dom::array array = el.get_array().value_unsafe();",
-                 "  size_t before = errors->size();\n  size_t i = 0;\n  out->clear();\n  out->reserve(array.size());",
-                 "  for (simdjson::dom::element x : array) {\n    loc.PushIndex(i++);", add,
-                 "    loc.Pop();\n  }\n  bool ok = true;", *self.item_counts(spec, "i"),
-                 "  if (!ok || errors->size() != before) return false;"]
+                 "  simdjson::dom::array array = el.get_array().value_unsafe();"]
+        if "max_length" in spec:  # pydantic: a list too long is reported alone
+            m = spec["max_length"]
+            lines.append(f"  if (array.size() > {m}) {{\n    validate::ReportItemCount(true, {m}, "
+                         "array.size(), input, loc, errors);\n    return false;\n  }")
+        lines += ["  size_t before = errors->size();\n  size_t i = 0;\n  out->clear();\n  out->reserve(array.size());",
+                  "  for (simdjson::dom::element x : array) {\n    loc.PushIndex(i++);", add,
+                  "    loc.Pop();\n  }",
+                  # Items' errors come alone too (pydantic counts only valid items).
+                  "  if (errors->size() != before) return false;\n  bool ok = true;",
+                  *self.item_counts(spec, "i"), "  if (!ok) return false;"]
         if spec.get("unique_items"):
             lines.append("  return validate::CheckUniqueItems(array, input, loc, errors);")
         else:
@@ -398,7 +407,8 @@ class Emitter:
         n = len(fields)
         lines = ["  auto input = [&] { return validate::JsonInput(el); };",
                  "  if (el.type() != simdjson::dom::element_type::OBJECT) {",
-                 f"    validate::ReportNotObject({cpp_string(spec.get('title', ''))}, input, loc, errors);",
+                 f"    validate::ReportNotObject({cpp_string(spec.get('title', ''))}, false, input, "
+                 "loc, errors);",
                  "    return false;\n  }",
                  "  simdjson::dom::object obj = el.get_object().value_unsafe();"]
         if n:
@@ -535,18 +545,25 @@ class Emitter:
             return (f"static validate::Value {name}{_SIG_TEXTS} {{\n"
                     f"  return {one}(texts.back(), loc, errors);\n}}\n")
         one = self.fn("Text", spec["items"])
-        lines = [f"static validate::Value {name}{_SIG_TEXTS} {{",
-                 "  validate::Value v = validate::Value::Of(validate::Value::Kind::kList);",
-                 "  size_t before = errors->size();",
-                 "  for (size_t i = 0; i < texts.size(); ++i) {",
-                 f"    loc.PushIndex(i);\n    v.items.push_back({one}(texts[i], loc, errors));",
-                 "    loc.Pop();\n  }",
-                 "  if (errors->size() != before) return validate::Value();"]
-        if "min_length" in spec or "max_length" in spec:
+        lines = [f"static validate::Value {name}{_SIG_TEXTS} {{"]
+        counted = "min_length" in spec or "max_length" in spec
+        if counted:
             lines.append("  auto input = [&] {\n    std::string out = \"[\";\n"
                          "    for (size_t i = 0; i < texts.size(); ++i) {\n"
                          "      if (i > 0) out.push_back(',');\n      out += validate::TextInput(texts[i]);\n"
-                         "    }\n    return out + \"]\";\n  };\n  bool ok = true;")
+                         "    }\n    return out + \"]\";\n  };")
+        if "max_length" in spec:  # pydantic: a list too long is reported alone
+            m = spec["max_length"]
+            lines.append(f"  if (texts.size() > {m}) {{\n    validate::ReportItemCount(true, {m}, "
+                         "texts.size(), input, loc, errors);\n    return validate::Value();\n  }")
+        lines += ["  validate::Value v = validate::Value::Of(validate::Value::Kind::kList);",
+                  "  size_t before = errors->size();",
+                  "  for (size_t i = 0; i < texts.size(); ++i) {",
+                  f"    loc.PushIndex(i);\n    v.items.push_back({one}(texts[i], loc, errors));",
+                  "    loc.Pop();\n  }",
+                  "  if (errors->size() != before) return validate::Value();"]
+        if counted:
+            lines.append("  bool ok = true;")
             lines += self.item_counts(spec, "texts.size()")
             lines.append("  if (!ok) return validate::Value();")
         lines.append("  return v;\n}\n")

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "framework/http/status_line.h"
 #include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_values.h"
@@ -104,7 +105,35 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
   if (v.kind == validate::Value::Kind::kCompiled) {
     return BuildCompiled(*v.compiled, models_, p.compiled_models);
   }
-  return ToPython(*p.type, v, models_);
+  PyObject* value = ToPython(*p.type, v, models_);
+  const std::vector<py::object>& checks = endpoints_[call.endpoint->id].checks;
+  if (value == nullptr || i >= checks.size() || !checks[i]) return value;
+  PyObject* checked = PyObject_CallOneArg(checks[i].ptr(), value);  // pydantic's turn
+  Py_DECREF(value);
+  return checked;
+}
+
+// The errors (a JSON list's text) of a check that refused its value (runtime.Invalid),
+// appended to `out` as list items; false when the pending exception is something else.
+bool Invoker::TakeInvalid(std::string* out) {
+  if (!PyErr_ExceptionMatches(runtime_.invalid_class.ptr())) return false;
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  PyErr_NormalizeException(&type, &value, &tb);
+  PyObject* text = value ? PyObject_GetAttrString(value, "errors_json") : nullptr;
+  Py_ssize_t size = 0;
+  const char* data = text ? PyUnicode_AsUTF8AndSize(text, &size) : nullptr;
+  absl::string_view list = data ? absl::string_view(data, size) : "[]";
+  if (list.size() > 2) {  // "[...]": its items
+    if (!out->empty()) out->push_back(',');
+    absl::StrAppend(out, list.substr(1, list.size() - 2));
+  }
+  Py_XDECREF(text);
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(tb);
+  PyErr_Clear();
+  return true;
 }
 
 // The handler's call when the request failed validation (Endpoint::errors_to_handler):
@@ -140,15 +169,7 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
 void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop) {
   const PyEndpoint& pe = endpoints_[call.endpoint->id];
   if (!call.validation_errors.empty() || call.unrouted_status != 0) {
-    PyObject* result = CallWithErrors(call, pe);
-    if (result == nullptr) {
-      worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
-    } else if (PyCoro_CheckExact(result)) {
-      Step(result, call, worker, loop);
-    } else {
-      Answer(worker, call.connection, call.sequence, result, pe, loop);
-      Py_DECREF(result);
-    }
+    InvokeWithErrors(call, pe, worker, loop);
     return;
   }
   const size_t n = call.endpoint->params.size();
@@ -161,11 +182,54 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
   }
   argv[0] = nullptr;  // PY_VECTORCALL_ARGUMENTS_OFFSET scratch slot
   size_t built = 0;
+  std::string invalid;  // what pydantic's checks refused, as JSON list items
+  bool refused = false;
   for (; built < n; ++built) {
     PyObject* arg = BuildArgument(call, built);
-    if (arg == nullptr) break;
+    if (arg == nullptr) {
+      if (!TakeInvalid(&invalid)) break;
+      refused = true;
+      arg = (Py_INCREF(Py_None), Py_None);
+    }
     argv[built + 1] = arg;
   }
+  if (refused) {  // answered as the native validators' failures are
+    for (size_t i = 0; i < built; ++i) Py_DECREF(argv[i + 1]);
+    if (built < n) ExceptionToResponse("argument");  // a later argument failed: logged
+    if (call.endpoint->errors_to_handler) {
+      call.validation_errors = absl::StrCat("[", invalid, "]");
+      InvokeWithErrors(call, pe, worker, loop);
+    } else {
+      worker->Complete(call.connection, call.sequence,
+                       server::DetailResponse(422, absl::StrCat("[", invalid, "]")));
+    }
+    return;
+  }
+  CallHandler(call, pe, worker, loop, argv, built);
+}
+
+// A request that failed validation, or that no route serves, handed to the route's
+// (wrapped) handler.
+void Invoker::InvokeWithErrors(server::Call& call, const PyEndpoint& pe, server::Worker* worker,
+                               py::handle loop) {
+  {
+    PyObject* result = CallWithErrors(call, pe);
+    if (result == nullptr) {
+      worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
+    } else if (PyCoro_CheckExact(result)) {
+      Step(result, call, worker, loop);
+    } else {
+      Answer(worker, call.connection, call.sequence, result, pe, loop);
+      Py_DECREF(result);
+    }
+  }
+}
+
+// Calls the handler with the `built` arguments in argv[1..] (references stolen); `built`
+// short of the parameters: building the next one failed (the exception pending).
+void Invoker::CallHandler(const server::Call& call, const PyEndpoint& pe, server::Worker* worker,
+                          py::handle loop, PyObject** argv, size_t built) {
+  const size_t n = call.endpoint->params.size();
   PyObject* result = nullptr;
   if (built == n) {
     result = PyObject_Vectorcall(pe.handler.ptr(), argv + 1, PY_VECTORCALL_ARGUMENTS_OFFSET,

@@ -41,6 +41,7 @@ struct Runtime {
   pybind11::object jsonable_encoder;        // data_bridge.encoders.jsonable_encoder
   pybind11::object run_background;          // (tasks) -> None: a Task on this loop
   pybind11::object parse_errors;            // (errors JSON text) -> list of error dicts
+  pybind11::object invalid_class;           // data_bridge._pydantic.Invalid: a check's refusal
 };
 
 // The Python half of an Endpoint.
@@ -48,6 +49,9 @@ struct PyEndpoint {
   pybind11::object handler;
   pybind11::tuple kwnames;                 // every parameter, passed by keyword
   std::vector<pybind11::object> defaults;  // per parameter; empty handle: required
+  // Per parameter: pydantic's check of the natively parsed value (plan.Param.check), which
+  // returns the argument or raises runtime.Invalid; empty handle: none.
+  std::vector<pybind11::object> checks;
   int status_code = 200;
   bool json_result = false;  // plan.Route.json_result
   int request_index = -1;    // the parameter that is the Request itself (-1: none)
@@ -98,7 +102,12 @@ class Invoker {
   void Step(PyObject* coro, const server::Call& call, server::Worker* worker,
             pybind11::handle loop);
   PyObject* CallWithErrors(const server::Call& call, const PyEndpoint& pe);
+  void InvokeWithErrors(server::Call& call, const PyEndpoint& pe, server::Worker* worker,
+                        pybind11::handle loop);
+  void CallHandler(const server::Call& call, const PyEndpoint& pe, server::Worker* worker,
+                   pybind11::handle loop, PyObject** argv, size_t built);
   PyObject* BuildArgument(const server::Call& call, size_t i);
+  bool TakeInvalid(std::string* out);
 
   Runtime runtime_;
   std::vector<PyEndpoint> endpoints_;

@@ -82,6 +82,7 @@ absl::Status Fill(const plan::TypeSpec& m, const std::vector<std::shared_ptr<Typ
   spec->format = kFormats[m.format()];
   spec->unique_items = m.unique_items();
   spec->forbid_extra = m.forbid_extra();
+  spec->pydantic_model = m.pydantic_model();
   spec->allowed_is_enum = m.enum_class();
   for (int32_t v : m.variants()) {
     absl::StatusOr<validate::TypeSpecPtr> variant = ref(v);

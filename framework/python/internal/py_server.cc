@@ -105,7 +105,8 @@ std::unique_ptr<server::HostRules> ReadHostRules(const plan::Plan& p) {
 }  // namespace
 
 PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list handlers,
-                   py::list defaults, py::list services, py::object runtime, py::list models) {
+                   py::list defaults, py::list checks, py::list services, py::object runtime,
+                   py::list models) {
   absl::StatusOr<settings::ServerSettings> parsed = ParseSettings(std::string(settings));
   ThrowIfError(parsed.status());
   server::RouteSet route_set(ToServerConfig(*parsed));
@@ -147,6 +148,15 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
       }
       pe.defaults[index] = std::move(value);
     }
+    pe.checks.resize(route.params_size());
+    for (int k = 0; k < route.params_size(); ++k) {
+      const plan::Param& param = route.params(k);
+      if (!param.has_check()) continue;
+      if (param.check() < 0 || static_cast<size_t>(param.check()) >= checks.size()) {
+        throw std::invalid_argument("serving plan: a check that is not in the list");
+      }
+      pe.checks[k] = checks[param.check()];
+    }
     ThrowIfError(route_set.Add(*std::move(ep)));
     py_endpoints.push_back(std::move(pe));
   }
@@ -160,7 +170,8 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
              runtime.attr("log_exception"),
              runtime.attr("jsonable_encoder"),
              runtime.attr("run_background"),
-             runtime.attr("parse_errors")};
+             runtime.attr("parse_errors"),
+             runtime.attr("Invalid")};
   invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models);
   server_ = std::make_unique<server::Server>(std::move(route_set));
 }

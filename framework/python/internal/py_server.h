@@ -56,10 +56,11 @@ class PyServer {
  public:
   // settings: a serialized settings.proto ServerSettings (data_bridge.settings); plan: a
   // serialized plan.proto Plan, with per route its handler and [(parameter index, default)],
-  // and the compiled services and model classes the plan refers to by index.
+  // and the pydantic checks, compiled services and model classes the plan refers to by
+  // index.
   PyServer(const pybind11::bytes& settings, const pybind11::bytes& plan, pybind11::list handlers,
-           pybind11::list defaults, pybind11::list services, pybind11::object runtime,
-           pybind11::list models);
+           pybind11::list defaults, pybind11::list checks, pybind11::list services,
+           pybind11::object runtime, pybind11::list models);
   int Bind();
   // before_shutdown (optional) runs, with the GIL, when SIGINT/SIGTERM arrives and before
   // the HTTP server stops: the loops are still running then.

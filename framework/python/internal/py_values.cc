@@ -15,6 +15,12 @@ struct ModelTable::Plan {
   std::vector<PyObject*> defaults;   // per field: default value, or nullptr
   std::vector<PyObject*> factories;  // per field: default_factory, or nullptr
   PyObject* post_init = nullptr;     // __post_init__ when defined
+  // A pydantic model, built as model_construct builds it: directly (the instance's
+  // __dict__ and fields set) or, with private attributes or model_post_init, through
+  // cls.model_construct. `fills`: per field how a missing one is filled (_pydantic.py).
+  bool pydantic = false;
+  std::vector<int> fills;
+  PyObject* construct = nullptr;  // cls.model_construct when not direct
 
   ~Plan() {
     Py_XDECREF(value_map);
@@ -23,6 +29,7 @@ struct ModelTable::Plan {
     for (PyObject* o : defaults) Py_XDECREF(o);
     for (PyObject* o : factories) Py_XDECREF(o);
     Py_XDECREF(post_init);
+    Py_XDECREF(construct);
   }
 };
 
@@ -54,6 +61,10 @@ ModelTable::Plan& ModelTable::PlanFor(int i, const std::vector<const char*>* fie
   PyErr_Clear();
   if (field_names == nullptr) return plan;
   for (const char* name : *field_names) plan.names.push_back(PyUnicode_InternFromString(name));
+  if (PyObject_HasAttrString(cls, "__pydantic_fields__")) {
+    PlanPydantic(cls, plan);
+    return plan;
+  }
   // Dataclasses whose every init field is given here, with a plain instance dict, can be
   // filled directly (their generated __init__ would only assign the same attributes).
   PyObject* fields = PyObject_GetAttrString(cls, "__dataclass_fields__");
@@ -88,6 +99,112 @@ ModelTable::Plan& ModelTable::PlanFor(int i, const std::vector<const char*>* fie
   Py_XDECREF(dataclasses);
   PyErr_Clear();
   return plan;
+}
+
+void ModelTable::PlanPydantic(PyObject* cls, Plan& plan) {
+  plan.pydantic = true;
+  PyObject* module = PyImport_ImportModule("data_bridge._pydantic");
+  PyObject* recipe = module ? PyObject_CallMethod(module, "construction", "O", cls) : nullptr;
+  Py_XDECREF(module);
+  PyObject* fills = recipe ? PyTuple_GetItem(recipe, 1) : nullptr;
+  if (fills == nullptr || !PyList_Check(fills) ||
+      static_cast<size_t>(PyList_GET_SIZE(fills)) != plan.names.size()) {
+    PyErr_Clear();
+    plan.direct = false;  // model_construct fills what is missing
+  } else {
+    plan.direct = PyObject_IsTrue(PyTuple_GET_ITEM(recipe, 0)) == 1;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(fills); ++k) {
+      PyObject* fill = PyList_GET_ITEM(fills, k);
+      plan.fills.push_back(static_cast<int>(PyLong_AsLong(PyTuple_GET_ITEM(fill, 0))));
+      PyObject* value = PyTuple_GET_ITEM(fill, 1);
+      Py_INCREF(value);
+      plan.defaults.push_back(value);
+    }
+  }
+  Py_XDECREF(recipe);
+  if (!plan.direct) {
+    plan.fills.clear();
+    plan.construct = PyObject_GetAttrString(cls, "model_construct");
+  }
+  PyErr_Clear();
+}
+
+namespace {
+
+// How _pydantic.construction() says a missing field is filled.
+enum Fill { kRequired = 0, kShared = 1, kCopied = 2, kFactory = 3 };
+
+PyObject* DeepCopy(PyObject* value) {
+  static PyObject* deepcopy = [] {
+    PyObject* m = PyImport_ImportModule("copy");
+    PyObject* f = m ? PyObject_GetAttrString(m, "deepcopy") : nullptr;
+    Py_XDECREF(m);
+    return f;
+  }();
+  return deepcopy ? PyObject_CallOneArg(deepcopy, value) : nullptr;
+}
+
+// Sets a slot of a pydantic model as object.__setattr__ does (its own __setattr__ checks
+// assignment); steals `value`.
+bool SetSlot(PyObject* obj, const char* name, PyObject* value) {
+  PyObject* key = PyUnicode_InternFromString(name);
+  int rc = key && value ? PyObject_GenericSetAttr(obj, key, value) : -1;
+  Py_XDECREF(key);
+  Py_XDECREF(value);
+  return rc == 0;
+}
+
+}  // namespace
+
+// A pydantic model's instance from its validated fields (nullptr: missing), as
+// model_construct makes it: the given fields are the fields set.
+PyObject* ModelTable::MakePydantic(PyObject* cls, Plan& plan, PyObject** values, size_t n) {
+  PyObject* fields_set = PySet_New(nullptr);
+  PyObject* dict = fields_set ? PyDict_New() : nullptr;
+  bool ok = dict != nullptr;
+  for (size_t k = 0; ok && k < n; ++k) {
+    PyObject* v = values[k];
+    values[k] = nullptr;
+    if (v != nullptr) {
+      ok = PySet_Add(fields_set, plan.names[k]) == 0;
+    } else if (!plan.direct) {
+      continue;  // model_construct fills it
+    } else if (plan.fills[k] == kShared) {
+      v = (Py_INCREF(plan.defaults[k]), plan.defaults[k]);
+    } else if (plan.fills[k] == kCopied) {
+      v = DeepCopy(plan.defaults[k]);
+    } else if (plan.fills[k] == kFactory) {
+      v = PyObject_CallNoArgs(plan.defaults[k]);
+    } else {
+      PyErr_Format(PyExc_TypeError, "missing value for field %U", plan.names[k]);
+    }
+    ok = ok && v != nullptr && PyDict_SetItem(dict, plan.names[k], v) == 0;
+    Py_XDECREF(v);
+  }
+  PyObject* result = nullptr;
+  if (ok && plan.direct) {
+    PyTypeObject* type = reinterpret_cast<PyTypeObject*>(cls);
+    PyObject* empty = PyTuple_New(0);
+    result = empty ? type->tp_new(type, empty, nullptr) : nullptr;
+    Py_XDECREF(empty);
+    if (result != nullptr &&
+        !(SetSlot(result, "__dict__", (Py_INCREF(dict), dict)) &&
+          SetSlot(result, "__pydantic_fields_set__", (Py_INCREF(fields_set), fields_set)) &&
+          SetSlot(result, "__pydantic_extra__", (Py_INCREF(Py_None), Py_None)) &&
+          SetSlot(result, "__pydantic_private__", (Py_INCREF(Py_None), Py_None)))) {
+      Py_CLEAR(result);
+    }
+  } else if (ok && plan.construct != nullptr) {
+    PyObject* args = PyTuple_Pack(1, fields_set);
+    result = args ? PyObject_Call(plan.construct, args, dict) : nullptr;
+    Py_XDECREF(args);
+  } else if (ok) {
+    PyErr_SetString(PyExc_TypeError, "no model_construct");
+  }
+  Py_XDECREF(dict);
+  Py_XDECREF(fields_set);
+  for (size_t k = 0; k < n; ++k) Py_CLEAR(values[k]);
+  return result;
 }
 
 PyObject* ModelTable::EnumMember(int i, PyObject* value) {
@@ -163,6 +280,8 @@ PyObject* ModelTable::Make(int i, Plan& plan, PyObject** values, size_t n) {
   if (plan.names.size() != n) {
     PyErr_Format(PyExc_TypeError, "model %d: %zu fields given, %zu expected", i, n,
                  plan.names.size());
+  } else if (plan.pydantic) {
+    return MakePydantic(cls, plan, values, n);
   } else if (plan.direct) {
     PyTypeObject* type = reinterpret_cast<PyTypeObject*>(cls);
     PyObject* empty = PyTuple_New(0);

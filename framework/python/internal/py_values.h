@@ -46,6 +46,8 @@ class ModelTable {
   struct Plan;
   Plan& PlanFor(int i, const std::vector<const char*>* field_names);
   PyObject* Make(int i, Plan& plan, PyObject** values, size_t n);
+  void PlanPydantic(PyObject* cls, Plan& plan);
+  PyObject* MakePydantic(PyObject* cls, Plan& plan, PyObject** values, size_t n);
 
   pybind11::list keepalive_;
   std::vector<PyObject*> classes_;

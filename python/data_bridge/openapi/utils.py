@@ -18,6 +18,7 @@ import re
 from typing import Any, Mapping, Sequence
 
 import data_bridge.ir_pb2 as ir
+from data_bridge._type_specs import model_refs, type_refs
 
 _SCALARS: dict[int, dict[str, str]] = {
     ir.BOOL: {"type": "boolean"},
@@ -36,6 +37,7 @@ _SCALARS: dict[int, dict[str, str]] = {
     ir.EMAIL: {"type": "string", "format": "email"},
     ir.URI: {"type": "string", "format": "uri"},
     ir.DURATION: {"type": "string", "format": "duration"},
+    ir.TIME: {"type": "string", "format": "time"},
 }
 _LOCATIONS = {ir.Parameter.PATH: "path", ir.Parameter.QUERY: "query",
               ir.Parameter.HEADER: "header", ir.Parameter.COOKIE: "cookie"}
@@ -89,6 +91,8 @@ def schema_of(t: ir.Type, names: Mapping[str, str] = {}) -> dict[str, Any]:
         s = {"type": "object", "additionalProperties": schema_of(t.map, names) or True}
     elif kind == "model":
         s = _ref(t.model, names)
+    elif kind == "union":
+        s = _variants(t.union, names)
     else:
         s = {}
     c = t.constraints
@@ -112,7 +116,8 @@ def schema_of(t: ir.Type, names: Mapping[str, str] = {}) -> dict[str, Any]:
     if c.const_json:
         s["const"] = json.loads(c.const_json)
     if t.nullable:
-        s = {"anyOf": [s, {"type": "null"}]}
+        s = ({"anyOf": [*s["anyOf"], {"type": "null"}]} if list(s) == ["anyOf"]
+             else {"anyOf": [s, {"type": "null"}]})
     if t.default_json:
         s["default"] = json.loads(t.default_json)
     if t.title:
@@ -126,6 +131,19 @@ def schema_of(t: ir.Type, names: Mapping[str, str] = {}) -> dict[str, Any]:
     if t.extra_json:
         s.update(json.loads(t.extra_json))
     return s
+
+
+def _variants(u: ir.Variants, names: Mapping[str, str]) -> dict[str, Any]:
+    """An anonymous union as pydantic writes it: anyOf, or oneOf with the discriminator."""
+    variants = [schema_of(v, names) for v in u.types]
+    if not u.discriminator:
+        return {"anyOf": variants}
+    order = [v.model for v in u.types]
+    mapping = sorted(u.mapping.items(),
+                     key=lambda kv: (order.index(kv[1]) if kv[1] in order else len(order), kv[0]))
+    return {"oneOf": variants, "discriminator": {
+        "propertyName": u.discriminator,
+        "mapping": {k: _ref(v, names)["$ref"] for k, v in mapping}}}
 
 
 def _num(v: float) -> int | float:
@@ -173,31 +191,6 @@ def model_schema(m: ir.Model, names: Mapping[str, str] = {}) -> dict[str, Any]:
     return s
 
 
-def _refs(t: ir.Type, out: set[str]) -> None:
-    """Adds the models t names to `out`."""
-    kind = t.WhichOneof("kind")
-    if kind == "model":
-        out.add(t.model)
-    elif kind == "array":
-        _refs(t.array, out)
-    elif kind == "map":
-        _refs(t.map, out)
-
-
-def _model_refs(m: ir.Model) -> set[str]:
-    out: set[str] = set()
-    if m.WhichOneof("kind") == "object":
-        for f in m.object.fields:
-            _refs(f.type, out)
-        if m.object.HasField("additional"):
-            _refs(m.object.additional, out)
-    elif m.WhichOneof("kind") == "union":
-        for v in m.union.variants:
-            _refs(v, out)
-        out.update(m.union.mapping.values())
-    return out
-
-
 def _reach(roots: set[str], graph: Mapping[str, set[str]]) -> set[str]:
     """The models reachable from `roots` (them included)."""
     seen: set[str] = set()
@@ -221,12 +214,12 @@ def _documented_refs(service: ir.Service) -> tuple[set[str], set[str]]:
         if op.hidden:
             continue
         for p in op.parameters:
-            _refs(p.type, inputs)
+            type_refs(p.type, inputs)
         if op.HasField("body"):
-            _refs(op.body.type, inputs)
+            type_refs(op.body.type, inputs)
         for r in op.responses:
             if r.HasField("type"):
-                _refs(r.type, outputs)
+                type_refs(r.type, outputs)
         for callback in op.callbacks:
             operations.extend(callback.operations)
     return inputs, outputs
@@ -397,7 +390,7 @@ def to_openapi(service: ir.Service, *, openapi_version: str = "3.1.0",
     separate_input_output_schemas, FastAPI's default, not a generated document's: see
     _separate). Its components are the models the documented operations reach."""
     # Only the models documented operations reach are components, as FastAPI's.
-    graph = {m.name: _model_refs(m) for m in service.models}
+    graph = {m.name: model_refs(m) for m in service.models}
     requests, responses = _documented_refs(service)
     reads, writes = _reach(requests, graph), _reach(responses, graph)
     inputs, outputs = (_separate(graph, reads, writes) if separate_input_output_schemas
