@@ -9,6 +9,7 @@
 #include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
 #include "framework/json/python_decode_error.h"
+#include "framework/validate/scalars.h"
 #include "framework/validate/validator.h"
 
 namespace databridge::server {
@@ -84,6 +85,34 @@ Value BindForm(const ParamSpec& p, absl::string_view body, BindResult* out) {
   return v;
 }
 
+// The keys of an embedded body (ParamSpec::embedded) from `root` (nullptr: no body or null).
+Value BindEmbedded(const ParamSpec& p, const simdjson::dom::element* root, BindResult* out) {
+  const validate::TypeSpec& spec = *p.type;
+  if (spec.kind != validate::TypeKind::kObject) {  // Python reads the keys: the JSON itself
+    return root == nullptr ? Value::Null() : validate::JsonAny(*root);
+  }
+  const bool object = root == nullptr || root->type() == simdjson::dom::element_type::OBJECT;
+  Value v = Value::Of(Value::Kind::kObject);
+  v.items.reserve(spec.fields.size());
+  size_t before = out->errors.size();
+  for (const validate::Field& f : spec.fields) {
+    Location loc({"body", f.key});
+    simdjson::dom::element child;
+    bool present = object && root != nullptr &&
+                   root->get_object().value_unsafe().at_key(f.key).get(child) == simdjson::SUCCESS;
+    if (present) {
+      v.items.push_back(validate::ValidateJson(*f.type, child, loc, &out->errors));
+      continue;
+    }
+    if (!object || f.required) {
+      validate::AddError(loc, "missing", "Field required", "null", &out->errors);
+    }
+    v.items.emplace_back();
+  }
+  if (out->errors.size() != before) return Value();
+  return v;
+}
+
 Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out) {
   Location loc({"body"});
   absl::string_view content_type = request.headers.Get("content-type");
@@ -91,6 +120,7 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
     return BindForm(p, IsFormMediaType(content_type) ? request.body : absl::string_view(), out);
   }
   if (request.body.empty()) {
+    if (p.embedded) return BindEmbedded(p, nullptr, out);
     if (p.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
     return Value();
   }
@@ -119,6 +149,12 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
                      json::JsonString(why.message.empty() ? root.status().message() : why.message),
                      "}"));
     return Value();
+  }
+  if (p.embedded) {
+    simdjson::dom::element body = *root;
+    bool null = body.type() == simdjson::dom::element_type::NULL_VALUE;
+    return BindEmbedded(p, null && p.type->kind == validate::TypeKind::kObject ? nullptr : &body,
+                        out);
   }
   if (p.compiled != nullptr && p.compiled->decode_json != nullptr) {
     std::unique_ptr<validate::CompiledValue> decoded =

@@ -36,6 +36,11 @@ struct ParamSpec {
   // FastAPI's Form(): any body that is not a form reads as an empty form (each required
   // field missing), not as a missing body or a 415.
   bool form_or_empty = false;
+  // FastAPI's embedded (or several) Body() parameters: the body is an object of their keys
+  // (`type`: its kObject, or kAny when Python checks them), each absent key its default or
+  // "missing" at ["body", key]; no body (or null) reads as none of them given, a body that
+  // is no object as every key missing (plan.Param.embedded).
+  bool embedded = false;
   // A generated decoder (codegen/back/cpp) used instead of `type` for JSON bodies and text
   // parameters; `compiled_models` maps its model indices to the binding layer's.
   const validate::CompiledType* compiled = nullptr;

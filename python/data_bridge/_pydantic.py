@@ -218,6 +218,40 @@ class Checker:
                                      separators=(",", ":"))) from None
 
 
+class EmbeddedChecker:
+    """Validates a JSON object body whose keys are Body() parameters with pydantic, as
+    FastAPI does when one of them needs it: each key by its own type at ["body", key]; a
+    key absent takes its default or is missing; a body that is no object has every key
+    missing. Returns the keys' values (absent ones left out)."""
+
+    def __init__(self, fields: list[tuple[str, Any, bool]]) -> None:
+        pydantic = _pydantic()
+        assert pydantic is not None
+        self.fields = [(key, pydantic.TypeAdapter(hint), required)
+                       for key, hint, required in fields]
+        self.error = pydantic.ValidationError
+
+    def __call__(self, body: Any) -> dict[str, Any]:
+        errors: list[dict[str, Any]] = []
+        out: dict[str, Any] = {}
+        keys: dict[str, Any] = body if isinstance(body, dict) else {}
+        for key, adapter, required in self.fields:
+            loc = ("body", key)
+            if body is not None and not isinstance(body, dict) or (key not in keys and required):
+                errors.append({"type": "missing", "loc": loc, "msg": "Field required",
+                               "input": None})
+            elif key in keys:
+                try:
+                    out[key] = adapter.validate_python(keys[key], from_attributes=True)
+                except self.error as exc:
+                    errors.extend({**e, "loc": loc + tuple(e["loc"])}
+                                  for e in exc.errors(include_url=False))
+        if errors:
+            raise Invalid(json.dumps(jsonable_encoder(errors), ensure_ascii=False,
+                                     separators=(",", ":")))
+        return out
+
+
 def checked_hint(hint: Any, constraints: dict[str, Any]) -> Any:
     """`hint` with a parameter marker's constraints as pydantic reads them."""
     if not constraints:

@@ -20,8 +20,8 @@ import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
-from ._pydantic import Checker, checked_hint
-from ._schema import FORM_ARG, REQUEST_ARG, Lowered, Models, type_of
+from ._pydantic import Checker, EmbeddedChecker, checked_hint
+from ._schema import BODY_ARG, FORM_ARG, REQUEST_ARG, Lowered, Models, type_of
 from .dependencies import Solver, response_of
 from . import _runtime
 from .encoders import jsonable_encoder
@@ -129,15 +129,16 @@ def _answered_with(handler: Callable[..., Any], cls: type[Any],
 _NO_DEFAULT = object()
 
 
-def _form_fields(handler: Callable[..., Any],
-                 fields: list[tuple[str, str, Any]]) -> Callable[..., Any]:
-    """`handler` given each Form() parameter (name, key, default) from the form body the
-    native side validated (a dict of its fields; an absent one None: its default)."""
+def _form_fields(handler: Callable[..., Any], fields: list[tuple[str, str, Any]],
+                 body: str = FORM_ARG) -> Callable[..., Any]:
+    """`handler` given each Form() (or embedded Body()) parameter (name, key, default) from
+    the body the native side validated (a dict of the keys present; an absent one: its
+    default), passed as `body`."""
     def unpack(**kwargs: Any) -> Any:
-        form = kwargs.pop(FORM_ARG, None) or {}
+        form = kwargs.pop(body, None) or {}
         for name, key, default in fields:
-            value = form.get(key)
-            kwargs[name] = default if value is None and default is not _NO_DEFAULT else value
+            kwargs[name] = (form[key] if key in form
+                            else None if default is _NO_DEFAULT else default)
         return handler(**kwargs)
     return unpack
 
@@ -287,10 +288,11 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
     if graph is not None:  # dependencies, or BackgroundTasks / Response / SecurityScopes
         handler = Solver(graph, handler, inline=inline, json_result=route.json_result,
                          status_code=route.status_code, overrides=overrides)
-    fields = [(a["name"], a["key"], a.get("default", _NO_DEFAULT)) for a in call["args"]
-              if a["kind"] == "form_field"]
-    if fields:
-        handler = _form_fields(handler, fields)
+    for kind, body in (("form_field", FORM_ARG), ("body_field", BODY_ARG)):
+        fields = [(a["name"], a["key"], a.get("default", _NO_DEFAULT)) for a in call["args"]
+                  if a["kind"] == kind]
+        if fields:
+            handler = _form_fields(handler, fields, body)
     handlers = call.get("exception_handlers")
     own = next((a["name"] for a in call["args"] if a["kind"] == "request"), None)
     route_handler = call.get("route_handler")
@@ -324,9 +326,11 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
         if exception_handlers:
             call = dict(call, exception_handlers=exception_handlers)
             route.errors_to_handler = exception_handlers.handles_validation()
-        # A Form() parameter is a field of the form body (the "form" arg), not a parameter
-        # of its own: Python takes it out of the body (_form_fields).
-        args = [a for a in args if a["kind"] != "form_field"]
+        # A Form() parameter is a field of the form body (the "form" arg), an embedded
+        # Body() one a key of the JSON body, not a parameter of its own: Python takes it
+        # out of the body (_form_fields).
+        keys = [a for a in args if a["kind"] == "body_field"]
+        args = [a for a in args if a["kind"] not in ("form_field", "body_field")]
         for i, arg in enumerate(args):
             p = route.params.add(name=arg["name"])
             if arg["kind"] == "request":
@@ -341,6 +345,13 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                 media = set(op.body.media_types)
                 p.accepts_json = ir.Body.JSON in media or not media
                 p.accepts_form = ir.Body.FORM in media
+                if arg.get("embedded"):  # keys of an object, each missing at ["body", key]
+                    p.embedded, p.required = True, False
+                    if op.body.type.model in conv.in_python():
+                        p.check = len(served.checks)
+                        served.checks.append(EmbeddedChecker(
+                            [(a["key"], checked_hint(*a["hint"]), "default" not in a)
+                             for a in keys]))
             else:
                 param = op.parameters[arg["index"]]
                 p.source, p.key = _SOURCES[param.location], param.wire_name

@@ -551,6 +551,7 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, Any]]:
 
 REQUEST_ARG = "__data_bridge_request"  # the Request a route gets for its dependencies or handlers
 FORM_ARG = "__data_bridge_form"  # the form body whose fields Form() parameters are
+BODY_ARG = "__data_bridge_body"  # the JSON body whose keys embedded Body() parameters are
 
 
 @dataclasses.dataclass
@@ -587,6 +588,8 @@ class _Lowering:
         self.node = self.root
         # Form() fields by key: their type and whether required, and the arg reading each.
         self.forms: dict[str, tuple[ir.Type, bool, str]] = {}
+        # Body() parameters by key: their arg, type, marker, required and embed.
+        self.bodies: dict[str, dict[str, Any]] = {}
         self.steps: list[D.Step] = []
         self.keys: dict[tuple[Any, ...], int] = {}  # cache key -> step
         self.request: str | None = None  # the endpoint's own Request parameter
@@ -691,6 +694,13 @@ class _Lowering:
         if alias is None and source == "header" and getattr(marker, "convert_underscores",
                                                             True):
             alias = name.replace("_", "-")
+        if source == "body":
+            return self.body_param(fn, {"name": prefix + name, "kind": "body_field",
+                                        "key": alias or name,
+                                        "hint": (_without_markers(hint),
+                                                 marker.constraints() if marker else {}),
+                                        **({"default": default} if has_default else {})},
+                                   t, marker, check)
         # A form field is a field of the body's model: pydantic's rule for its title.
         _document(t, marker, title_of(alias or name), ref_titled=source != "form")
         if source == "form":
@@ -702,20 +712,7 @@ class _Lowering:
         if has_default:
             arg["default"] = default
         if check is not None:  # (hint, constraints): pydantic validates the value
-            documented = alias or name
-            arg["check"] = (*check, ("body",) if source == "body" else (source, documented))
-        if source == "body":
-            if op.HasField("body"):
-                raise TypeError(f"{_qualname(fn)}: only one body parameter is supported")
-            op.body.media_types.append(ir.Body.JSON)
-            op.body.type.CopyFrom(t)
-            op.body.required = not has_default
-            op.body.name = name
-            if marker is not None:
-                self.examples(op.body, marker)
-            arg["kind"] = "body"
-            self.args.append(arg)
-            return ("param", arg["name"])
+            arg["check"] = (*check, (source, alias or name))
         wire = (alias or name).lower() if source == "header" else alias or name
         key = (source, wire, t.SerializeToString(deterministic=True), has_default,
                repr(default) if has_default else "")
@@ -738,6 +735,62 @@ class _Lowering:
         self.shared[key] = (arg["name"], arg["index"])
         self.node.params.append(arg["index"])
         return ("param", arg["name"])
+
+    def body_param(self, fn: Callable[..., Any], arg: dict[str, Any], t: ir.Type,
+                   marker: P.Param | None, check: Any) -> D.Source:
+        """A Body() parameter (its arg: name, key, default if any): the body, or one key of
+        it when the operation has several or it is embedded (body(), once all are met)."""
+        key = arg["key"]
+        if key in self.bodies:  # another callable reads the same key: one value
+            return ("param", self.bodies[key]["arg"]["name"])
+        if check is not None:
+            arg["check"] = check
+        self.args.append(arg)
+        self.bodies[key] = {"arg": arg, "type": t, "marker": marker,
+                            "required": "default" not in arg,
+                            "embed": bool(getattr(marker, "embed", False))}
+        return ("param", arg["name"])
+
+    def body(self, name: str) -> None:
+        """The operation's body from its Body() parameters: the one parameter itself, else
+        (several, or embedded) a flat model `name` (FastAPI's Body_<unique id>) whose keys
+        they are, each missing one reported at ["body", key] as FastAPI does."""
+        if not self.bodies:
+            return
+        if self.forms:
+            raise TypeError("Form() parameters and a JSON body in one operation are not "
+                            "supported")
+        body = self.op.body
+        body.media_types.append(ir.Body.JSON)
+        entries = list(self.bodies.values())
+        if len(entries) == 1 and not entries[0]["embed"]:
+            entry = entries[0]
+            arg, marker = entry["arg"], entry["marker"]
+            _document(entry["type"], marker, title_of(arg["key"]), ref_titled=True)
+            body.type.CopyFrom(entry["type"])
+            body.required = entry["required"]
+            body.name = arg["name"]
+            if marker is not None:
+                self.examples(body, marker)
+            arg["kind"] = "body"
+            if "check" in arg:
+                arg["check"] = (*arg["check"], ("body",))
+            return
+        if name not in self.models.classes:  # analysed before (another plan of the route)
+            model = self.models.service.models.add(name=name)
+            model.object.allow_additional = True
+            # A key pydantic checks: pydantic checks them all (_pydantic.EmbeddedChecker).
+            model.python_validated = any("check" in e["arg"] for e in entries)
+            for entry in entries:
+                key = entry["arg"]["key"]
+                _document(entry["type"], entry["marker"], title_of(key), ref_titled=False)
+                model.object.fields.add(name=key, json_name=key, required=entry["required"],
+                                        type=entry["type"])
+            self.models.classes[name] = None  # a dict of the keys present
+        body.type.model = name
+        body.required = any(entry["required"] for entry in entries)
+        body.name = BODY_ARG
+        self.args.append({"name": BODY_ARG, "kind": "body", "embedded": True})
 
     def typed(self, hint: Any, marker: P.Param | None,
               source: str) -> tuple[ir.Type, tuple[Any, dict[str, Any]] | None]:
@@ -827,6 +880,7 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
     forms = lowering.document_order()
     if forms:
         lowering.form_body(form_model or f"Body_{_qualname(endpoint)}", forms)
+    lowering.body(form_model or f"Body_{_qualname(endpoint)}")
     if not lowering.steps and not lowering.special:
         return lowering.args, None, lowering.schemes
     request = lowering.request

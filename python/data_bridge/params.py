@@ -106,7 +106,16 @@ class Cookie(Param):
 
 
 class Body(Param):
+    """The request body, or with embed=True (or beside other Body() parameters) one key
+    of a JSON object body, as FastAPI's Body()."""
+
     source = "body"
+
+    def __init__(self, default: Any = _UNSET, *, embed: bool | None = None,
+                 media_type: str = "application/json", **kw: Any) -> None:
+        super().__init__(default, **kw)
+        self.embed = embed
+        self.media_type = media_type
 
 
 class Form(Body):

@@ -146,6 +146,25 @@ def build(ns: types.SimpleNamespace) -> Any:
                        ("/event", Event), ("/mixed", Mixed), ("/holder", Holder)]:
         body_route(path, hint)
 
+    Body = ns.Body
+
+    @app.post("/two")
+    def two(item: Item, tag: Tag, importance: Annotated[int, Body(gt=0)] = 1):
+        return {"item": summary(item), "tag": summary(tag), "importance": importance}
+
+    @app.post("/embed")
+    def embed(item: Annotated[Tag, Body(embed=True, alias="it")]):
+        return summary(item)
+
+    @app.post("/keys")
+    def keys(a: Annotated[Optional[int], Body()] = None, b: Annotated[int, Body()] = 2):
+        return {"a": a, "b": b}
+
+    @app.post("/checked_keys")  # a key pydantic checks: pydantic checks them all
+    def checked_keys(event: Annotated[Event, Body()], n: Annotated[int, Body(ge=0)],
+                     note: Annotated[Optional[str], Body()] = None):
+        return {"event": summary(event), "n": n, "note": note}
+
     @app.post("/optional")
     def optional(item: Optional[Item] = None):
         return summary(item)
@@ -182,6 +201,23 @@ CASES = [
     ("/item", {"json": {"name": 5, "price": True, "item_id": "x", "count": 2.0}}),
     ("/items", {"json": [ITEM, {"name": "y", "price": -1}]}),
     ("/items", {"json": {"name": "y"}}),
+    ("/two", {"json": {"item": ITEM, "tag": {"name": "ab"}}}),
+    ("/two", {"json": {"item": {"name": "x"}, "importance": 0}}),
+    ("/two", {}),
+    ("/two", {"json": [1]}),
+    ("/two", {"json": None}),
+    ("/two", {"json": {"item": ITEM, "tag": None, "importance": None}}),
+    ("/embed", {"json": {"it": {"name": "xy"}}}),
+    ("/embed", {"json": {"name": "xy"}}),
+    ("/embed", {}),
+    ("/keys", {}),
+    ("/keys", {"json": {"a": 5}}),
+    ("/keys", {"json": {"b": "x"}}),
+    ("/keys", {"json": 3}),
+    ("/checked_keys", {"json": {"event": {"at": "2024-01-01T00:00:00"}, "n": 1}}),
+    ("/checked_keys", {"json": {"event": {"at": "x"}, "n": -1, "note": 5}}),
+    ("/checked_keys", {}),
+    ("/checked_keys", {"json": "x"}),
     ("/optional", {}),
     ("/optional", {"json": ITEM}),
     ("/optional", {"json": None}),

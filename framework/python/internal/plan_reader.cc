@@ -197,6 +197,7 @@ absl::StatusOr<server::Endpoint> ReadRoute(const plan::Route& route,
       param.accepts_json = p.accepts_json();
       param.accepts_form = p.accepts_form();
       param.form_or_empty = p.form_or_empty();
+      param.embedded = p.embedded();
     }
     auto fail = [&](absl::string_view why) {
       return absl::InvalidArgumentError(
