@@ -19,6 +19,7 @@ pydantic is imported by the app, not here: nothing of it is loaded unless the ap
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import sys
@@ -26,6 +27,7 @@ import typing
 from typing import Any, Callable, Sequence
 
 from .encoders import jsonable_encoder
+from .exceptions import ResponseValidationError
 
 
 class Unlowerable(TypeError):
@@ -186,6 +188,60 @@ def default_json(value: Any) -> str:
         return json.dumps(core.to_jsonable_python(value))
     except (TypeError, ValueError, core.PydanticSerializationError):
         return ""
+
+
+class JSONBytes(bytes):
+    """A value already serialized as JSON (a response model's pydantic serialization): the
+    runtime sends these bytes as the JSON body as they are."""
+
+
+class ResponseModel:
+    """FastAPI's response_model: what a handler returns (not a Response) validated against
+    the model (TypeAdapter.validate_python, from attributes) and serialized by pydantic with
+    FastAPI's options; to JSON bytes for the default JSON response, else to JSON-able
+    values for the response class. A value that does not fit raises
+    ResponseValidationError (a logged 500). The adapter is made on first use (pydantic
+    imported then); without pydantic v2 an `inferred` model (a return annotation) is not
+    checked, as there is nothing to check it with, and a given one is an error."""
+
+    def __init__(self, hint: Any, *, include: Any = None, exclude: Any = None,
+                 by_alias: bool = True, exclude_unset: bool = False,
+                 exclude_defaults: bool = False, exclude_none: bool = False,
+                 to_bytes: bool = True, inferred: bool = False) -> None:
+        self.hint = hint
+        self.inferred = inferred
+        self.passthrough = False
+        self.options = {"include": include, "exclude": exclude, "by_alias": by_alias,
+                        "exclude_unset": exclude_unset, "exclude_defaults": exclude_defaults,
+                        "exclude_none": exclude_none}
+        self.to_bytes = to_bytes
+        self.adapter: Any = None
+
+    def __call__(self, value: Any) -> Any:
+        if self.passthrough:
+            return value
+        if self.adapter is None:
+            pydantic: Any = None
+            try:
+                pydantic = importlib.import_module("pydantic")
+            except ImportError:
+                pass
+            if not hasattr(pydantic, "TypeAdapter"):
+                if self.inferred:
+                    self.passthrough = True
+                    return value
+                raise TypeError("response_model= needs pydantic v2")
+            self.adapter = pydantic.TypeAdapter(self.hint)
+            self.error = pydantic.ValidationError
+        try:
+            checked = self.adapter.validate_python(value, from_attributes=True)
+        except self.error as exc:
+            raise ResponseValidationError(
+                [{**e, "loc": ("response",) + tuple(e["loc"])}
+                 for e in exc.errors(include_url=False)], body=value) from None
+        if self.to_bytes:
+            return JSONBytes(self.adapter.dump_json(checked, **self.options))
+        return self.adapter.dump_python(checked, mode="json", **self.options)
 
 
 class Invalid(Exception):

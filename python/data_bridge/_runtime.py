@@ -16,7 +16,7 @@ import logging
 import threading
 from typing import Any, Callable, Generator
 
-from ._pydantic import Invalid
+from ._pydantic import Invalid, JSONBytes
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException, RequestValidationError
 from .lifespan import publish_app
@@ -26,6 +26,7 @@ from .responses import Response, StreamingResponse
 __all__ = [
     "HTTPException",
     "Invalid",
+    "JSONBytes",
     "RequestValidationError",
     "Response",
     "StreamingResponse",

@@ -20,8 +20,8 @@ import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
 from data_bridge._type_specs import TypeSpecs
 
-from ._pydantic import Checker, EmbeddedChecker, checked_hint
-from ._schema import BODY_ARG, FORM_ARG, REQUEST_ARG, Lowered, Models, type_of
+from ._pydantic import Checker, EmbeddedChecker, ResponseModel, checked_hint
+from ._schema import BODY_ARG, FORM_ARG, INFER, REQUEST_ARG, Lowered, Models, type_of
 from .dependencies import Solver, response_of
 from . import _runtime
 from .encoders import jsonable_encoder
@@ -124,6 +124,21 @@ def _answered_with(handler: Callable[..., Any], cls: type[Any],
     def answered(**kwargs: Any) -> Any:
         return answer(handler(**kwargs))
     return answered
+
+
+def _modelled(handler: Callable[..., Any], model: ResponseModel) -> Callable[..., Any]:
+    """`handler` with what it returns (but a Response) validated and serialized by its
+    response model, as FastAPI's serialize_response."""
+    if inspect.iscoroutinefunction(handler):
+        async def modelled_async(**kwargs: Any) -> Any:
+            value = await handler(**kwargs)
+            return value if isinstance(value, Response) else model(value)
+        return modelled_async
+
+    def modelled(**kwargs: Any) -> Any:
+        value = handler(**kwargs)
+        return value if isinstance(value, Response) else model(value)
+    return modelled
 
 
 _NO_DEFAULT = object()
@@ -277,10 +292,24 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
             inspect.iscoroutinefunction(handler) or inspect.isasyncgenfunction(handler)):
         handler = _in_thread(handler)
     cls = call.get("response_class")
+    json_default = cls is not None and (
+        issubclass(cls, JSONResponse) and cls.render is JSONResponse.render
+        and cls.media_type == JSONResponse.media_type)
+    model = call.get("response_model")
+    if model is not None and not inspect.isasyncgenfunction(call["handler"]):
+        options = call["route"]
+        handler = _modelled(handler, ResponseModel(
+            model, include=options.response_model_include,
+            exclude=options.response_model_exclude,
+            by_alias=options.response_model_by_alias,
+            exclude_unset=options.response_model_exclude_unset,
+            exclude_defaults=options.response_model_exclude_defaults,
+            exclude_none=options.response_model_exclude_none,
+            to_bytes=json_default or cls is None,
+            inferred=getattr(options, "response_model", None) is INFER))
     if cls is None:
         pass  # the App's own rule, natively
-    elif (issubclass(cls, JSONResponse) and cls.render is JSONResponse.render
-            and cls.media_type == JSONResponse.media_type):
+    elif json_default:
         route.json_result = True  # FastAPI's default, natively
     else:
         handler = _answered_with(handler, cls, route.status_code)

@@ -549,6 +549,34 @@ def _parameters(fn: Callable[..., Any]) -> list[tuple[str, Any]]:
     return out
 
 
+class _Infer:
+    """response_model= left unset: the return annotation's, as FastAPI infers it."""
+
+    def __repr__(self) -> str:
+        return "INFER"
+
+
+INFER: Any = _Infer()
+
+
+def response_model_of(route: Any, hints: dict[str, Any]) -> Any:
+    """The route's response model (None: none): response_model= as given, else for a
+    JSON response class (FastAPI's default) the return annotation unless it is a Response
+    or None. The App's own rule (no response class) infers none."""
+    given = getattr(route, "response_model", INFER)
+    if given is not INFER:
+        return given
+    cls = getattr(route, "response_class", None)
+    if cls is None or not issubclass(cls, JSONResponse):
+        return None
+    ret = hints.get("return")
+    base = _split_annotated(ret)[0] if ret is not None else None
+    if base is None or base is _NoneType or (isinstance(base, type)
+                                             and issubclass(base, Response)):
+        return None
+    return ret
+
+
 REQUEST_ARG = "__data_bridge_request"  # the Request a route gets for its dependencies or handlers
 FORM_ARG = "__data_bridge_form"  # the form body whose fields Form() parameters are
 BODY_ARG = "__data_bridge_body"  # the JSON body whose keys embedded Body() parameters are
@@ -906,13 +934,14 @@ def _response(op: ir.Operation, route: Any, hints: dict[str, Any], models: Model
     if cls is not None and not issubclass(cls, JSONResponse):
         r.type.scalar = ir.STRING
         return
-    ret = hints.get("return")
+    given = getattr(route, "response_model", INFER)
+    ret = hints.get("return") if given is INFER else given
     if ret is None or ret is _NoneType or (isinstance(ret, type) and issubclass(ret, Response)):
         r.type.any = True
         return
     mark = models.mark()
     try:
-        r.type.CopyFrom(type_of(ret, models))
+        r.type.CopyFrom(type_of(ret, models, lenient=_pydantic.available()))
     except TypeError:  # responses may be anything a handler returns
         models.rollback(mark)
         r.type.CopyFrom(ir.Type(any=True))
@@ -960,6 +989,7 @@ class RouteAnalysis:
 
     operations: list[tuple[ir.Operation, list[dict[str, Any]]]]
     graph: D.Graph | None = None  # its dependencies' plan (None: the handler alone)
+    response_model: Any = None  # what its returned values are validated against
     overrides: dict[Any, Any] = dataclasses.field(default_factory=dict)  # planned with
     # The security schemes its operations name: name -> OpenAPI object (JSON text).
     schemes: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -1011,8 +1041,8 @@ def analyse_route(route: Any, models: Models,
         if op is not first:
             op.CopyFrom(first)
         op.method = method
-    return RouteAnalysis([(op, args) for op in ops], graph, dict(overrides or {}), schemes,
-                         models)
+    return RouteAnalysis([(op, args) for op in ops], graph, response_model_of(route, hints),
+                         dict(overrides or {}), schemes, models)
 
 
 def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str = "",
@@ -1044,6 +1074,8 @@ def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str
                           "status_code": route.status_code, "args": args,
                           "response_class": getattr(route, "response_class", None),
                           "graph": analysis.graph,
+                          "response_model": analysis.response_model,
+                          "route": route,
                           "run_sync_inline": getattr(route, "run_sync_inline", None),
                           "route_handler": (route.custom_route_handler()
                                             if hasattr(route, "custom_route_handler")

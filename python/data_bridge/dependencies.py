@@ -35,6 +35,7 @@ import typing
 from typing import Any, Callable
 
 from .background import BackgroundTask, BackgroundTasks
+from ._pydantic import JSONBytes
 from .encoders import jsonable_encoder
 from .exceptions import FastAPIError
 from .responses import JSONResponse, PlainTextResponse, Response
@@ -113,6 +114,8 @@ class _Teardown(BackgroundTask):
 def response_of(value: Any, json_result: bool, status_code: int) -> Response:
     """The Response the runtime would make of `value`, made in Python (to carry tasks,
     headers or teardown)."""
+    if isinstance(value, JSONBytes):  # a response model's serialization
+        return Response(bytes(value), status_code=status_code, media_type="application/json")
     if json_result:
         return JSONResponse(jsonable_encoder(value), status_code=status_code)
     if isinstance(value, str):

@@ -24,6 +24,7 @@ from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
 from .openapi.utils import documented_path
 from .utils import generate_unique_id
+from ._schema import INFER
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,6 +92,16 @@ class APIRoute:
     responses: dict[Any, Any] = dataclasses.field(default_factory=dict)
     # FastAPI's: merged over the operation's OpenAPI object.
     openapi_extra: dict[str, Any] | None = None
+    # FastAPI's response_model= (INFER: the return annotation, for JSON response classes;
+    # None: none) and its serialization options: what the handler returns is validated
+    # against it and serialized by pydantic (_pydantic.ResponseModel).
+    response_model: Any = INFER
+    response_model_include: Any = None
+    response_model_exclude: Any = None
+    response_model_by_alias: bool = True
+    response_model_exclude_unset: bool = False
+    response_model_exclude_defaults: bool = False
+    response_model_exclude_none: bool = False
     # Routes documented as the operation's OpenAPI callbacks (FastAPI's callbacks=; never
     # served): the app's, the routers', then the route's.
     callbacks: list[Any] = dataclasses.field(default_factory=list)
@@ -238,6 +249,13 @@ class Router:
         generate_unique_id_function: Callable[[Any], str] | None = None,
         route_class_override: type[APIRoute] | None = None,
         callbacks: Sequence[Any] | None = None,
+        response_model: Any = INFER,
+        response_model_include: Any = None,
+        response_model_exclude: Any = None,
+        response_model_by_alias: bool = True,
+        response_model_exclude_unset: bool = False,
+        response_model_exclude_defaults: bool = False,
+        response_model_exclude_none: bool = False,
     ) -> APIRoute:
         full = self.prefix + path  # a served one starts with "/" (checked in lower())
         response_class = response_class or self.default_response_class
@@ -263,6 +281,13 @@ class Router:
             generate_unique_id_function=(generate_unique_id_function
                                          or self.generate_unique_id_function),
             callbacks=self.callbacks + list(callbacks or []),
+            response_model=response_model,
+            response_model_include=response_model_include,
+            response_model_exclude=response_model_exclude,
+            response_model_by_alias=response_model_by_alias,
+            response_model_exclude_unset=response_model_exclude_unset,
+            response_model_exclude_defaults=response_model_exclude_defaults,
+            response_model_exclude_none=response_model_exclude_none,
         )
         route.unique_id = (route.generate_unique_id_function or generate_unique_id)(route)
         # Analysed now: a bad signature fails at declaration, not at start-up.

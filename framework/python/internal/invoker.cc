@@ -21,8 +21,6 @@ namespace py = pybind11;
 
 namespace {
 
-http::Response InternalError() { return server::ErrorResponse(500, "Internal Server Error"); }
-
 // Reads `name` from obj as a new reference; nullptr (error cleared) when absent.
 PyObject* Attr(PyObject* obj, const char* name) {
   PyObject* v = PyObject_GetAttrString(obj, name);
@@ -85,8 +83,21 @@ bool CopyHeaders(PyObject* headers, http::Response* out) {
 
 }  // namespace
 
-Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list models)
-    : runtime_(std::move(runtime)), endpoints_(std::move(endpoints)), models_(models) {}
+Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list models,
+                 bool plain_server_errors)
+    : runtime_(std::move(runtime)),
+      endpoints_(std::move(endpoints)),
+      models_(models),
+      plain_server_errors_(plain_server_errors) {}
+
+http::Response Invoker::ServerError() const {
+  if (!plain_server_errors_) return server::ErrorResponse(500, "Internal Server Error");
+  http::Response r;  // Starlette's ServerErrorMiddleware
+  r.status = 500;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Internal Server Error";
+  return r;
+}
 
 PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
   const server::ParamSpec& p = call.endpoint->params[i];
@@ -489,6 +500,10 @@ http::Response Invoker::JsonResponse(PyObject* value, int status_code) {
   http::Response r;
   r.status = status_code;
   r.content_type = "application/json";
+  if (Py_TYPE(value) == reinterpret_cast<PyTypeObject*>(runtime_.json_bytes_class.ptr())) {
+    r.body.assign(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value));  // already JSON
+    return r;
+  }
   if (EncodeJson(value, &r.body)) return r;
   if (!PyErr_ExceptionMatches(PyExc_TypeError)) return ExceptionToResponse("response encoding");
   PyErr_Clear();  // a type only jsonable_encoder knows
@@ -520,7 +535,8 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code, bool
     if (!EncodeJson(result, &r.body)) return ExceptionToResponse("response encoding");
     return r;
   }
-  if (PyBytes_Check(result)) {
+  if (PyBytes_Check(result) &&
+      Py_TYPE(result) != reinterpret_cast<PyTypeObject*>(runtime_.json_bytes_class.ptr())) {
     r.content_type = "application/octet-stream";
     r.body.assign(PyBytes_AS_STRING(result), PyBytes_GET_SIZE(result));
     return r;
@@ -562,7 +578,7 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code, bool
 http::Response Invoker::ExceptionToResponse(const char* where) {
   PyObject *type, *value, *tb;
   PyErr_Fetch(&type, &value, &tb);
-  if (type == nullptr) return InternalError();
+  if (type == nullptr) return ServerError();
   PyErr_NormalizeException(&type, &value, &tb);
   if (tb != nullptr) PyException_SetTraceback(value, tb);
   py::object exc = py::reinterpret_steal<py::object>(value);
@@ -595,13 +611,13 @@ http::Response Invoker::ExceptionToResponse(const char* where) {
     Py_XDECREF(errors);
     if (ok) return server::DetailResponse(422, errors_json);
     PyErr_Clear();
-    return InternalError();
+    return ServerError();
   }
   PyObject* logged = PyObject_CallFunction(runtime_.log_exception.ptr(), "Os", exc.ptr(), where);
   if (logged == nullptr) PyErr_Clear();
   Py_XDECREF(logged);
   PyErr_Clear();
-  return InternalError();
+  return ServerError();
 }
 
 }  // namespace databridge::python

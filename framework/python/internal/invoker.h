@@ -42,6 +42,7 @@ struct Runtime {
   pybind11::object run_background;          // (tasks) -> None: a Task on this loop
   pybind11::object parse_errors;            // (errors JSON text) -> list of error dicts
   pybind11::object invalid_class;           // data_bridge._pydantic.Invalid: a check's refusal
+  pybind11::object json_bytes_class;        // data_bridge._pydantic.JSONBytes: JSON, encoded
 };
 
 // The Python half of an Endpoint.
@@ -81,7 +82,9 @@ void ResolveWritable(const std::vector<server::Worker::Writable>& writable);
 
 class Invoker {
  public:
-  Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, pybind11::list models);
+  // plain_server_errors: plan.Plan.plain_server_errors (Starlette's text/plain 500).
+  Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, pybind11::list models,
+          bool plain_server_errors = false);
 
   void Invoke(server::Call& call, server::Worker* worker, pybind11::handle loop);
 
@@ -107,12 +110,14 @@ class Invoker {
   void CallHandler(const server::Call& call, const PyEndpoint& pe, server::Worker* worker,
                    pybind11::handle loop, PyObject** argv, size_t built);
   PyObject* BuildArgument(const server::Call& call, size_t i);
+  http::Response ServerError() const;  // an unhandled exception's 500
   bool TakeInvalid(std::string* out);
 
   Runtime runtime_;
   std::vector<PyEndpoint> endpoints_;
   bool stepping_ = false;  // inside a handler's first step (Step): Drain flushes after it
   ModelTable models_;
+  const bool plain_server_errors_;
 };
 
 }  // namespace databridge::python

@@ -171,8 +171,10 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
              runtime.attr("jsonable_encoder"),
              runtime.attr("run_background"),
              runtime.attr("parse_errors"),
-             runtime.attr("Invalid")};
-  invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models);
+             runtime.attr("Invalid"),
+             runtime.attr("JSONBytes")};
+  invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models,
+                                       p->plain_server_errors());
   server_ = std::make_unique<server::Server>(std::move(route_set));
 }
 
