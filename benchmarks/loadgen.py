@@ -167,10 +167,13 @@ def workspace_paths() -> tuple[str, str, str]:
 
 
 def data_bridge_server(app: str, threads: int = 1, name: str = "data-bridge",
-                       runfiles: str | None = None) -> Server:
+                       runfiles: str | None = None, python: str = "/usr/bin/python3",
+                       app_dir: str | None = None) -> Server:
     """`python -m data_bridge serve <app>` on a free port, with this process's sys.path, or
     with another build's: `runfiles` is the runfiles folder of the same benchmark target
-    built in another checkout (an A/B of two versions in one run)."""
+    built in another checkout (an A/B of two versions in one run). `python`: the
+    interpreter (one whose site-packages the app needs, such as pydantic v2); `app_dir`:
+    put first on the path, where the app module is."""
     import sys
 
     path = [p for p in sys.path if p]
@@ -181,8 +184,12 @@ def data_bridge_server(app: str, threads: int = 1, name: str = "data-bridge",
         if not any(runfiles in p for p in mapped):
             raise SystemExit(f"--baseline: no sys.path entry lies under {ours}")
         path = mapped
+    if python != "/usr/bin/python3":  # its own packages: none of this interpreter's
+        path = [p for p in path if not p.endswith(("dist-packages", "site-packages"))]
+    if app_dir is not None:
+        path.insert(0, app_dir)
     port = free_port()
-    return Server(name, ["/usr/bin/python3", "-m", "data_bridge", "serve", app, "--port",
+    return Server(name, [python, "-m", "data_bridge", "serve", app, "--port",
                          str(port), "--threads", str(threads)], port,
                   env=dict(os.environ, PYTHONPATH=os.pathsep.join(path)))
 

@@ -4,6 +4,9 @@
    enums, patterns) and GET /orders with 5 typed query parameters: data-bridge serving
    examples/orders from its spec (1 thread) against FastAPI + pydantic v2 models of the same
    constraints (uvicorn, uvloop, httptools, 1 worker). wrk, pinned cores, alternating rounds.
+   And the FastAPI app itself moved over by changing its imports (peers/ported_orders.py:
+   its pydantic models lowered and validated natively), served by data-bridge under the
+   compatibility environment's Python (pydantic v2), against the same FastAPI app.
 2. In-process: decode + validate the same body into Python objects, data_bridge.decoder
    (the generated Order with its compiled validators; the decorator twin with the runtime's
    type-spec validators) against msgspec.json.Decoder(Struct) (and pydantic's
@@ -99,6 +102,13 @@ def main() -> int:
     def ours() -> loadgen.Server:
         return loadgen.data_bridge_server("examples.orders.app:app")
 
+    ported_name = "POST /orders (FastAPI app ported, pydantic models)"
+
+    def ported() -> loadgen.Server:
+        return loadgen.data_bridge_server(
+            "ported_orders:app", app_dir=peers,
+            python=os.path.join(workspace, ".tools", "compat-venv", "bin", "python"))
+
     def fastapi() -> loadgen.Server:
         return loadgen.uvicorn_server("fastapi+pydantic", venv_python, "fastapi_orders:app",
                                       peers)
@@ -109,6 +119,12 @@ def main() -> int:
         for make in order:
             http += loadgen.measure(make(), {"POST /orders (1 KB body)": "/orders"},
                                     args.seconds, args.connections, tool=wrk_post)
+            if make is ours:
+                http += loadgen.measure(ported(), {ported_name: "/orders"}, args.seconds,
+                                        args.connections, tool=wrk_post)
+            else:
+                http += loadgen.measure(make(), {ported_name: "/orders"}, args.seconds,
+                                        args.connections, tool=wrk_post)
             http += loadgen.measure(make(), {"GET /orders (5 query params)": QUERY},
                                     args.seconds, args.connections)
         mine = subprocess.run(
@@ -127,7 +143,7 @@ def main() -> int:
         print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr)
 
     summary = loadgen.best_of(http)
-    scenarios = ["POST /orders (1 KB body)", "GET /orders (5 query params)"]
+    scenarios = ["POST /orders (1 KB body)", ported_name, "GET /orders (5 query params)"]
     med = {k: loadgen.median([d[k] for d in decode]) for k in decode[0]}
     rows = ["| decoder | ns per decode+validate | ratio (msgspec time / this) |", "|---|---:|---:|"]
     for name in med:
@@ -140,7 +156,8 @@ def main() -> int:
         f"core {loadgen.CLIENT_CORE}, {args.rounds} alternating rounds, median shown. "
         f"data-bridge serves examples/orders from orders.yaml (1 thread); the peer is FastAPI "
         f"with pydantic v2 models of the same constraints (uvicorn, uvloop, httptools, "
-        f"1 worker).\n\n"
+        f"1 worker). The ported row serves that FastAPI app itself with its imports changed "
+        f"(peers/ported_orders.py), on the compatibility environment's Python.\n\n"
         + loadgen.table(summary, "data-bridge", ["fastapi+pydantic"], scenarios)
         + f"\n\nIn-process decode + validate into Python objects of the same body, pinned to "
         f"core {loadgen.SERVER_CORE}, median of {args.rounds} runs (data-bridge on "

@@ -144,12 +144,24 @@ PyObject* DeepCopy(PyObject* value) {
   return deepcopy ? PyObject_CallOneArg(deepcopy, value) : nullptr;
 }
 
+// The slots model_construct sets, interned once (never freed: they live as long as the
+// interpreter's own interned strings).
+enum Slot { kDict, kFieldsSet, kExtra, kPrivate };
+PyObject* SlotName(Slot slot) {
+  static PyObject* names[4] = {
+      PyUnicode_InternFromString("__dict__"),
+      PyUnicode_InternFromString("__pydantic_fields_set__"),
+      PyUnicode_InternFromString("__pydantic_extra__"),
+      PyUnicode_InternFromString("__pydantic_private__"),
+  };
+  return names[slot];
+}
+
 // Sets a slot of a pydantic model as object.__setattr__ does (its own __setattr__ checks
 // assignment); steals `value`.
-bool SetSlot(PyObject* obj, const char* name, PyObject* value) {
-  PyObject* key = PyUnicode_InternFromString(name);
+bool SetSlot(PyObject* obj, Slot slot, PyObject* value) {
+  PyObject* key = SlotName(slot);
   int rc = key && value ? PyObject_GenericSetAttr(obj, key, value) : -1;
-  Py_XDECREF(key);
   Py_XDECREF(value);
   return rc == 0;
 }
@@ -187,11 +199,10 @@ PyObject* ModelTable::MakePydantic(PyObject* cls, Plan& plan, PyObject** values,
     PyObject* empty = PyTuple_New(0);
     result = empty ? type->tp_new(type, empty, nullptr) : nullptr;
     Py_XDECREF(empty);
-    if (result != nullptr &&
-        !(SetSlot(result, "__dict__", (Py_INCREF(dict), dict)) &&
-          SetSlot(result, "__pydantic_fields_set__", (Py_INCREF(fields_set), fields_set)) &&
-          SetSlot(result, "__pydantic_extra__", (Py_INCREF(Py_None), Py_None)) &&
-          SetSlot(result, "__pydantic_private__", (Py_INCREF(Py_None), Py_None)))) {
+    if (result != nullptr && !(SetSlot(result, kDict, (Py_INCREF(dict), dict)) &&
+                               SetSlot(result, kFieldsSet, (Py_INCREF(fields_set), fields_set)) &&
+                               SetSlot(result, kExtra, (Py_INCREF(Py_None), Py_None)) &&
+                               SetSlot(result, kPrivate, (Py_INCREF(Py_None), Py_None)))) {
       Py_CLEAR(result);
     }
   } else if (ok && plan.construct != nullptr) {
