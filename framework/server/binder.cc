@@ -9,6 +9,7 @@
 #include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
 #include "framework/json/python_decode_error.h"
+#include "framework/server/multipart_form.h"
 #include "framework/validate/scalars.h"
 #include "framework/validate/validator.h"
 
@@ -55,25 +56,89 @@ bool IsFormMediaType(absl::string_view content_type) {
   return absl::EqualsIgnoreCase(MediaType(content_type), "application/x-www-form-urlencoded");
 }
 
-// A form body fills a flat object: each field from its (repeated) key, typed and checked as
-// a query parameter would be; locations stay ["body", field].
-Value BindForm(const ParamSpec& p, absl::string_view body, BindResult* out) {
+bool IsFileKind(validate::TypeKind kind) {
+  return kind == validate::TypeKind::kFile || kind == validate::TypeKind::kFileBytes;
+}
+
+// A file field (UploadFile or File() bytes, or a list of them) from a multipart body's
+// parts named `key`: the last one, or all for a list; kMissing when none.
+Value BindFiles(const validate::TypeSpec& type, absl::string_view key, const MultipartForm& form,
+                Location& loc, validate::Errors* errors) {
+  const bool list = type.kind == validate::TypeKind::kList;
+  const validate::TypeSpec& item = list ? *type.items : type;
+  std::vector<Value> got;
+  for (const FilePart& part : form.files) {
+    if (part.name != key) continue;
+    Value f = Value::Of(Value::Kind::kFile);
+    f.s = part.data;
+    f.b = part.filename.has_value();
+    f.keys.push_back(part.filename.value_or(""));
+    for (const auto& [name, value] : part.headers) {
+      f.keys.push_back(name);
+      f.keys.push_back(value);
+    }
+    got.push_back(std::move(f));
+  }
+  for (const auto& [name, value] : form.fields) {
+    if (name != key) continue;
+    if (item.kind == validate::TypeKind::kFile) {  // text where a file was wanted
+      if (list) loc.PushIndex(got.size());
+      validate::ReportNotUpload([&] { return json::JsonString(value); }, loc, errors);
+      if (list) loc.Pop();
+      return Value();
+    }
+    got.push_back(Value::String(value));
+  }
+  if (got.empty()) return Value();
+  if (!list) return std::move(got.back());
+  Value v = Value::Of(Value::Kind::kList);
+  v.items = std::move(got);
+  return v;
+}
+
+// A form body (application/x-www-form-urlencoded, or multipart/form-data with files) fills
+// a flat object: each field from its (repeated) key, typed and checked as a query parameter
+// would be, file fields from the parts; locations stay ["body", field].
+Value BindForm(const ParamSpec& p, absl::string_view content_type, absl::string_view body,
+               BindResult* out) {
   const validate::TypeSpec& spec = *p.type;
   if (spec.kind != validate::TypeKind::kObject) {
     out->status = MakeError(ErrorKind::kUnsupportedMediaType,
                             "this endpoint's body is not a flat object: send application/json");
     return Value();
   }
-  http::QueryPairs pairs = http::ParseQuery(body);
+  MultipartForm form;
+  if (!body.empty() && IsMultipartMediaType(content_type)) {
+    absl::StatusOr<MultipartForm> read = ReadMultipart(content_type, body);
+    if (!read.ok()) {
+      out->status = read.status();
+      return Value();
+    }
+    form = *std::move(read);
+  } else {
+    form.fields = http::ParseQuery(body);
+  }
+  const http::QueryPairs& pairs = form.fields;
   Value v = Value::Of(Value::Kind::kObject);
   size_t before = out->errors.size();
   std::vector<absl::string_view> texts;
   for (const validate::Field& f : spec.fields) {
+    Location loc({"body", f.key});
+    const validate::TypeSpec& t = *f.type;
+    if (IsFileKind(t.kind) || (t.kind == validate::TypeKind::kList && IsFileKind(t.items->kind))) {
+      size_t errors_before = out->errors.size();
+      Value files = BindFiles(t, f.key, form, loc, &out->errors);
+      if (files.kind == Value::Kind::kMissing && f.required &&
+          out->errors.size() == errors_before) {
+        validate::AddError(loc, "missing", "Field required", "null", &out->errors);
+      }
+      v.items.push_back(std::move(files));
+      continue;
+    }
     texts.clear();
     for (const auto& [key, value] : pairs) {
       if (key == f.key) texts.push_back(value);
     }
-    Location loc({"body", f.key});
     if (texts.empty()) {
       if (f.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
       v.items.emplace_back();
@@ -116,15 +181,16 @@ Value BindEmbedded(const ParamSpec& p, const simdjson::dom::element* root, BindR
 Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out) {
   Location loc({"body"});
   absl::string_view content_type = request.headers.Get("content-type");
+  const bool form = IsFormMediaType(content_type) || IsMultipartMediaType(content_type);
   if (p.form_or_empty) {  // FastAPI reads any other body as an empty form
-    return BindForm(p, IsFormMediaType(content_type) ? request.body : absl::string_view(), out);
+    return BindForm(p, content_type, form ? request.body : absl::string_view(), out);
   }
   if (request.body.empty()) {
     if (p.embedded) return BindEmbedded(p, nullptr, out);
     if (p.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
     return Value();
   }
-  if (p.accepts_form && IsFormMediaType(content_type)) return BindForm(p, request.body, out);
+  if (p.accepts_form && form) return BindForm(p, content_type, request.body, out);
   if (!p.accepts_json || (!content_type.empty() && !IsJsonMediaType(content_type))) {
     out->status =
         MakeError(ErrorKind::kUnsupportedMediaType,

@@ -1,5 +1,6 @@
 // Fuzz target: Bind, the native binder and interpreted validators, on one endpoint with
-// every parameter kind (path, query, repeated query, header, cookie-free JSON or form body)
+// every parameter kind (path, query, repeated query, header, cookie-free JSON, form or
+// multipart body)
 // and the type specs' features (bounds, lengths, patterns, formats, enums, nested objects,
 // lists, dicts, discriminated and plain unions, nullable). The input's pieces, separated
 // by 0xFF bytes, are: path value, query string, header value, content type, body.
@@ -66,13 +67,21 @@ TypeSpecPtr Model() {
   pet->mapping = {{"cat", 0}, {"dog", 1}};
   auto either = Spec(TypeKind::kUnion);
   either->variants = {Spec(TypeKind::kInt), Spec(TypeKind::kUuid), Spec(TypeKind::kAny)};
+  auto files = Spec(TypeKind::kList);  // multipart bodies' file parts
+  files->items = Spec(TypeKind::kFile);
   auto item = Spec(TypeKind::kObject);
   item->title = "Item";
-  item->fields = {{"name", "name", name, true},        {"price", "price", price, true},
-                  {"tags", "tags", tags, false},       {"status", "status", status, false},
-                  {"when", "when", when, false},       {"email", "email", email, false},
-                  {"counts", "counts", counts, false}, {"pet", "pet", pet, false},
-                  {"either", "either", either, false}};
+  item->fields = {{"name", "name", name, true},
+                  {"price", "price", price, true},
+                  {"tags", "tags", tags, false},
+                  {"status", "status", status, false},
+                  {"when", "when", when, false},
+                  {"email", "email", email, false},
+                  {"counts", "counts", counts, false},
+                  {"pet", "pet", pet, false},
+                  {"either", "either", either, false},
+                  {"files", "files", files, false},
+                  {"blob", "blob", Spec(TypeKind::kFileBytes), false}};
   return item;
 }
 
@@ -81,28 +90,29 @@ TypeSpecPtr Model() {
 const Endpoint& TheEndpoint(bool form) {
   static const Endpoint* eps[2] = {nullptr, nullptr};
   const Endpoint*& ep = eps[form];
-  if (ep == nullptr) ep = [form] {
-    auto* e = new Endpoint;
-    auto id = Spec(TypeKind::kInt);
-    id->ge = Bound{1, "1"};
-    e->params.push_back({"id", ParamSource::kPath, "id", id, true});
-    auto limit = Spec(TypeKind::kInt);
-    limit->le = Bound{100, "100"};
-    e->params.push_back({"limit", ParamSource::kQuery, "limit", limit, false});
-    auto tag = Spec(TypeKind::kList);
-    tag->items = Spec(TypeKind::kUuid);
-    e->params.push_back({"tag", ParamSource::kQuery, "tag", tag, false});
-    auto flag = Spec(TypeKind::kBool);
-    e->params.push_back({"flag", ParamSource::kQuery, "flag", flag, false});
-    e->params.push_back(
-        {"x_token", ParamSource::kHeader, "x-token", Spec(TypeKind::kFloat), false});
-    ParamSpec body{"item", ParamSource::kBody, "item", Model(), true};
-    body.accepts_form = true;
-    body.form_or_empty = form;
-    e->params.push_back(body);
-    e->has_body = true;
-    return e;
-  }();
+  if (ep == nullptr)
+    ep = [form] {
+      auto* e = new Endpoint;
+      auto id = Spec(TypeKind::kInt);
+      id->ge = Bound{1, "1"};
+      e->params.push_back({"id", ParamSource::kPath, "id", id, true});
+      auto limit = Spec(TypeKind::kInt);
+      limit->le = Bound{100, "100"};
+      e->params.push_back({"limit", ParamSource::kQuery, "limit", limit, false});
+      auto tag = Spec(TypeKind::kList);
+      tag->items = Spec(TypeKind::kUuid);
+      e->params.push_back({"tag", ParamSource::kQuery, "tag", tag, false});
+      auto flag = Spec(TypeKind::kBool);
+      e->params.push_back({"flag", ParamSource::kQuery, "flag", flag, false});
+      e->params.push_back(
+          {"x_token", ParamSource::kHeader, "x-token", Spec(TypeKind::kFloat), false});
+      ParamSpec body{"item", ParamSource::kBody, "item", Model(), true};
+      body.accepts_form = true;
+      body.form_or_empty = form;
+      e->params.push_back(body);
+      e->has_body = true;
+      return e;
+    }();
   return *ep;
 }
 

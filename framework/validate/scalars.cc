@@ -531,6 +531,11 @@ void ReportMissing(InputFn input, const Location& loc, Errors* errors) {
   AddError(loc, "missing", "Field required", input(), errors);
 }
 
+void ReportNotUpload(InputFn input, const Location& loc, Errors* errors) {
+  AddError(loc, "value_error", "Value error, Expected UploadFile, received: <class 'str'>", input(),
+           errors, "{\"error\":{}}");
+}
+
 void ReportNotObject(absl::string_view title, bool pydantic_model, InputFn input,
                      const Location& loc, Errors* errors) {
   if (title.empty()) {

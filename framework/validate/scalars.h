@@ -93,6 +93,8 @@ void ReportNotAllowed(bool is_enum, const std::vector<absl::string_view>& allowe
 
 // Containers and objects.
 void ReportType(absl::string_view type, InputFn input, const Location& loc, Errors* errors);
+// A value that is no file part where an UploadFile is wanted (FastAPI's check of it).
+void ReportNotUpload(InputFn input, const Location& loc, Errors* errors);
 void ReportMissing(InputFn input, const Location& loc, Errors* errors);
 // Not an object where a model was expected: dataclass_type (titled) or dict_type.
 // `title`: the class (dataclass, or pydantic model when `pydantic_model`); empty: a dict.

@@ -24,11 +24,13 @@ enum class TypeKind {
   kInt,  // 64-bit signed
   kFloat,
   kString,
-  kUuid,    // RFC 9562 text form, normalised to lower-case hyphenated
-  kList,    // items
-  kObject,  // fields (dataclass / TypedDict)
-  kDict,    // any JSON object with values of `items`' type
-  kUnion,   // one of `variants` (oneOf/anyOf), chosen by `discriminator` when set
+  kUuid,       // RFC 9562 text form, normalised to lower-case hyphenated
+  kList,       // items
+  kObject,     // fields (dataclass / TypedDict)
+  kDict,       // any JSON object with values of `items`' type
+  kUnion,      // one of `variants` (oneOf/anyOf), chosen by `discriminator` when set
+  kFile,       // a file part of a multipart body (an UploadFile)
+  kFileBytes,  // a multipart part's content, as bytes
 };
 
 // String formats with a checked syntax (JSON Schema "format", proto rules).

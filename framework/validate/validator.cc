@@ -97,6 +97,11 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
       loc.Pop();
       return v;
     }
+    case TypeKind::kFile:  // text where a file was wanted (FastAPI's UploadFile check)
+      ReportNotUpload(input, loc, errors);
+      return Value();
+    case TypeKind::kFileBytes:
+      return Value::String(std::string(text));
     case TypeKind::kString:
     case TypeKind::kAny:
     default:
@@ -325,6 +330,13 @@ Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Err
     }
     case TypeKind::kUnion:
       return ValidateUnion(spec, el, input, loc, errors);
+    case TypeKind::kFile:
+      ReportNotUpload(input, loc, errors);
+      return Value();
+    case TypeKind::kFileBytes: {
+      absl::string_view s;
+      return JsonStr(el, loc, errors, &s) ? Value::String(std::string(s)) : Value();
+    }
     case TypeKind::kObject:
       return ValidateObject(spec, el, input, loc, errors);
   }

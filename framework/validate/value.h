@@ -29,7 +29,9 @@ struct Value {
     kList,
     kObject,
     kDict,
-    kCompiled  // a generated decoder's typed value (compiled.h)
+    kCompiled,  // a generated decoder's typed value (compiled.h)
+    kFile       // a multipart part: `s` its content, `keys` its filename (when `b`), then
+                // its header lines as name, value pairs
   };
   Kind kind = Kind::kMissing;
   bool b = false;

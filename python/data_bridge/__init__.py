@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from .background import BackgroundTasks
     from .decoding import decoder
     from .exceptions import HTTPException, RequestValidationError
-    from .params import Body, Cookie, Depends, Field, Form, Header, Path, Query, Security
-    from .datastructures import Headers, QueryParams
+    from .params import (Body, Cookie, Depends, Field, File, Form, Header, Path, Query,
+                         Security)
+    from .datastructures import Headers, QueryParams, UploadFile
     from .requests import Request
     from .responses import (HTMLResponse, JSONResponse, PlainTextResponse, Response,
                             StreamingResponse)
@@ -44,7 +45,9 @@ _MODULE_OF = {
     "Depends": "params",
     "Security": "params",
     "Field": "params",
+    "File": "params",
     "Form": "params",
+    "UploadFile": "datastructures",
     "HTMLResponse": "responses",
     "HTTPException": "exceptions",
     "Header": "params",
@@ -72,6 +75,7 @@ __all__ = [
     "Depends",
     "FastAPI",
     "Field",
+    "File",
     "Form",
     "HTMLResponse",
     "HTTPException",
@@ -88,6 +92,7 @@ __all__ = [
     "Response",
     "Router",
     "StreamingResponse",
+    "UploadFile",
     "decoder",
     "status",
 ]

@@ -373,7 +373,7 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                 p.type = conv.type_spec(op.body.type)
                 media = set(op.body.media_types)
                 p.accepts_json = ir.Body.JSON in media or not media
-                p.accepts_form = ir.Body.FORM in media
+                p.accepts_form = ir.Body.FORM in media or ir.Body.MULTIPART in media
                 if arg.get("embedded"):  # keys of an object, each missing at ["body", key]
                     p.embedded, p.required = True, False
                     if op.body.type.model in conv.in_python():

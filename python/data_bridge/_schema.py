@@ -36,6 +36,7 @@ from . import dependencies as D
 from . import params as P
 from ._pydantic import Unlowerable
 from ._type_specs import reaches_python
+from .datastructures import UploadFile
 from .encoders import jsonable_encoder
 from .responses import JSONResponse, Response
 from .security import SecurityBase
@@ -159,6 +160,15 @@ _SEQUENCES = (list, tuple, set, frozenset, collections.deque)
 
 
 _SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes})
+
+
+def _is_upload(tp: Any) -> bool:
+    """An UploadFile (or a list of them), also inside Optional[...] or Annotated[...]."""
+    tp = _split_annotated(tp)[0]
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType, list, collections.abc.Sequence):
+        return any(_is_upload(a) for a in args if a is not _NoneType)
+    return isinstance(tp, type) and issubclass(tp, UploadFile)
 
 
 def is_complex(tp: Any) -> bool:
@@ -324,6 +334,10 @@ def _type_of(tp: Any, models: Models, marker: P.Param | None,
         t.scalar = ir.STRING
     elif tp is uuid.UUID:
         t.scalar = ir.UUID
+    elif isinstance(tp, type) and issubclass(tp, UploadFile):
+        t.scalar = ir.UPLOAD
+    elif tp is bytes and marker is not None and marker.source == "form":
+        t.scalar = ir.UPLOAD_BYTES  # File(): a part's content
     elif tp is Any or tp is object or tp is inspect.Parameter.empty:
         t.any = True
     elif isinstance(tp, type) and issubclass(tp, enum.Enum):
@@ -339,8 +353,11 @@ def _type_of(tp: Any, models: Models, marker: P.Param | None,
         args = typing.get_args(tp)
         if origin is tuple and len(args) > 1 and args[1] is not Ellipsis and not lenient:
             raise Unlowerable(f"a fixed-length tuple {tp!r}")
-        t.array.CopyFrom(type_of(args[0], models, lenient=lenient)
-                         if args and args[0] is not Ellipsis else ir.Type(any=True))
+        if args and args[0] is bytes and marker is not None and marker.source == "form":
+            t.array.scalar = ir.UPLOAD_BYTES  # list[bytes] = File(): the parts' contents
+        else:
+            t.array.CopyFrom(type_of(args[0], models, lenient=lenient)
+                             if args and args[0] is not Ellipsis else ir.Type(any=True))
     elif tp is dict or origin is dict or (
         origin is not None and getattr(origin, "__name__", "") == "Mapping"
     ):
@@ -462,6 +479,18 @@ def _pydantic_model(cls: Any, models: Models) -> str:
             f.type.extra_json = _as_json(info.json_schema_extra)
     model.python_validated = bool(reason)
     return name
+
+
+def _reaches(t: ir.Type, scalars: tuple[int, ...]) -> bool:
+    """Whether t is one of these scalars, or a list or union of them."""
+    kind = t.WhichOneof("kind")
+    if kind == "scalar":
+        return t.scalar in scalars
+    if kind == "array":
+        return _reaches(t.array, scalars)
+    if kind == "union":
+        return any(_reaches(v, scalars) for v in t.union.types)
+    return False
 
 
 def title_of(name: str) -> str:
@@ -708,6 +737,8 @@ class _Lowering:
         elif marker is not None and marker.source in ("query", "header", "cookie", "path", "body",
                                                       "form"):
             source = marker.source
+        elif _is_upload(hint):
+            source = "form"  # FastAPI's File() for an UploadFile without a marker
         elif is_complex(hint):
             source = "body"
         else:
@@ -882,7 +913,8 @@ class _Lowering:
                                         type=t)
             self.models.classes[name] = None  # a dict of the fields
         body = self.op.body
-        body.media_types.append(ir.Body.FORM)
+        files = any(_reaches(self.forms[key][0], (ir.UPLOAD, ir.UPLOAD_BYTES)) for key in order)
+        body.media_types.append(ir.Body.MULTIPART if files else ir.Body.FORM)
         body.type.model = name
         body.required = any(required for _, required, _ in self.forms.values())
         body.name = FORM_ARG

@@ -26,6 +26,7 @@ _SCALARS = {
     # Formats without a native check yet travel as strings.
     ir.BYTES: _T.STR, ir.BINARY: _T.STR, ir.DATE: _T.STR, ir.DATE_TIME: _T.STR,
     ir.EMAIL: _T.STR, ir.URI: _T.STR, ir.DURATION: _T.STR, ir.TIME: _T.STR,
+    ir.UPLOAD: _T.FILE, ir.UPLOAD_BYTES: _T.FILE_BYTES,
 }
 _FORMATS = {ir.DATE: _T.DATE, ir.DATE_TIME: _T.DATE_TIME, ir.EMAIL: _T.EMAIL, ir.URI: _T.URI,
             ir.BYTES: _T.BASE64}

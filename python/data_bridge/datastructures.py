@@ -13,12 +13,14 @@ datastructures_test holds each to Starlette's own (the compat environment's).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
+import tempfile
 from collections.abc import (ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence,
                              ValuesView)
 from shlex import shlex
-from typing import Any, NamedTuple, TypeVar, Union
+from typing import Any, BinaryIO, NamedTuple, TypeVar, Union
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
 __all__ = ["URL", "Address", "CommaSeparatedStrings", "Headers", "ImmutableMultiDict",
@@ -544,3 +546,73 @@ class CommaSeparatedStrings(Sequence[str]):
 
     def __str__(self) -> str:
         return ", ".join(repr(item) for item in self)
+
+
+class UploadFile:
+    """A file part of a multipart/form-data body (Starlette's and FastAPI's UploadFile):
+    its content in `file` (a SpooledTemporaryFile: in memory up to 1 MiB, then on disk),
+    `filename`, `size`, the part's `headers` and their `content_type`. read/write/seek/
+    close are coroutines; on a file rolled to disk they run in a worker thread."""
+
+    def __init__(self, file: BinaryIO, *, size: int | None = None,
+                 filename: str | None = None, headers: Headers | None = None) -> None:
+        self.filename = filename
+        self.file = file
+        self.size = size
+        self.headers = headers or Headers()
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type", None)
+
+    @property
+    def _in_memory(self) -> bool:
+        # A SpooledTemporaryFile says whether it rolled to disk; any other file may block.
+        return not getattr(self.file, "_rolled", True)
+
+    async def write(self, data: bytes) -> None:
+        if self.size is not None:
+            self.size += len(data)
+        if self._in_memory:
+            self.file.write(data)
+        else:
+            await _to_thread(self.file.write, data)
+
+    async def read(self, size: int = -1) -> bytes:
+        if self._in_memory:
+            return self.file.read(size)
+        return await _to_thread(self.file.read, size)
+
+    async def seek(self, offset: int) -> None:
+        if self._in_memory:
+            self.file.seek(offset)
+        else:
+            await _to_thread(self.file.seek, offset)
+
+    async def close(self) -> None:
+        if self._in_memory:
+            self.file.close()
+        else:
+            await _to_thread(self.file.close)
+
+    def __repr__(self) -> str:
+        return (f"{self.__class__.__name__}(filename={self.filename!r}, size={self.size!r}, "
+                f"headers={self.headers!r})")
+
+
+_to_thread = asyncio.to_thread
+
+
+# What UploadFile spools in memory before it rolls to disk (Starlette's spool_max_size).
+SPOOL_MAX_SIZE = 1024 * 1024
+
+
+def make_upload(filename: str | None, headers: list[tuple[bytes, bytes]],
+                data: bytes) -> UploadFile:
+    """The UploadFile of a multipart part the native side read: its bytes spooled (to disk
+    past SPOOL_MAX_SIZE), the file at its start."""
+    file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)
+    file.write(data)
+    file.seek(0)
+    return UploadFile(file, size=len(data), filename=filename,  # type: ignore[arg-type]
+                      headers=Headers(raw=headers))

@@ -3,6 +3,6 @@ Query` has them (data_bridge.params defines them)."""
 
 from __future__ import annotations
 
-from .params import Body, Cookie, Depends, Form, Header, Path, Query, Security
+from .params import Body, Cookie, Depends, File, Form, Header, Path, Query, Security
 
-__all__ = ["Body", "Cookie", "Depends", "Form", "Header", "Path", "Query", "Security"]
+__all__ = ["Body", "Cookie", "Depends", "File", "Form", "Header", "Path", "Query", "Security"]

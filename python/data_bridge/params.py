@@ -130,6 +130,15 @@ class Form(Body):
         self.media_type = media_type
 
 
+class File(Form):
+    """A file part of a multipart/form-data body (FastAPI's File()): an UploadFile, or
+    with a bytes annotation the part's content."""
+
+    def __init__(self, default: Any = _UNSET, *, media_type: str = "multipart/form-data",
+                 **kw: Any) -> None:
+        super().__init__(default, media_type=media_type, **kw)
+
+
 class Field(Param):
     """Constraints on a dataclass or TypedDict field: Annotated[str, Field(max_length=50)]."""
 

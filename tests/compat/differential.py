@@ -37,8 +37,8 @@ import data_bridge.security
 import data_bridge.testclient
 
 # The names compared apps use, taken from each package's top level.
-_TOP = ["APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "Form", "Header", "Path",
-        "Query", "Response", "Security"]
+_TOP = ["APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "File", "Form", "Header",
+        "Path", "Query", "Response", "Security", "UploadFile"]
 
 
 def namespace(which: str) -> types.SimpleNamespace:
@@ -97,3 +97,30 @@ def differences(theirs: Any, ours: Any, at: str = "") -> list[str]:
         return [d for i, (a, b) in enumerate(zip(theirs, ours))
                 for d in differences(a, b, f"{at}[{i}]")]
     return [] if theirs == ours else [f"{at}: FastAPI's {theirs!r}, ours {ours!r}"]
+
+
+def suite(build: Callable[[types.SimpleNamespace], Any], cases: list[tuple[Any, ...]],
+          method: str = "POST") -> tuple[Any, Any, Any]:
+    """The usual tests of a compared app, to be bound to module names:
+
+        pair, test_same_answers, test_the_document_is_fastapis = suite(build, CASES)
+
+    `pair` is a module-scoped fixture; each case, (path, kwargs) or (method, path, kwargs),
+    is asked of both apps; the apps' OpenAPI documents must be equal."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def pair() -> Any:
+        with Pair(build) as p:
+            yield p
+
+    @pytest.mark.parametrize("case", cases, ids=[str(c[-2]) for c in cases])
+    def test_same_answers(pair: Pair, case: tuple[Any, ...]) -> None:
+        *verb, path, kwargs = case
+        pair.same(verb[0] if verb else method, path, **kwargs)
+
+    def test_the_document_is_fastapis() -> None:
+        docs = [build(namespace(which)).openapi() for which in ("fastapi", "data_bridge")]
+        assert differences(*docs) == []
+
+    return pair, test_same_answers, test_the_document_is_fastapis

@@ -9,9 +9,8 @@ yet (issue 13)."""
 import types
 from typing import Annotated, Any, Optional
 
-import pytest
 
-from tests.compat.differential import Pair, differences, namespace
+from tests.compat.differential import suite
 
 
 def build(ns: types.SimpleNamespace) -> Any:
@@ -61,17 +60,5 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pair() -> Any:
-    with Pair(build) as p:
-        yield p
+pair, test_same_answers, test_the_document_is_fastapis = suite(build, CASES)
 
-
-@pytest.mark.parametrize("path,kwargs", CASES)
-def test_same_answers(pair: Pair, path: str, kwargs: dict[str, Any]) -> None:
-    pair.same("POST", path, **kwargs)
-
-
-def test_the_document_is_fastapis() -> None:
-    docs = [build(namespace(which)).openapi() for which in ("fastapi", "data_bridge")]
-    assert differences(*docs) == []

@@ -18,7 +18,7 @@ import pytest
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, conint, constr,
                       field_validator, model_validator)
 
-from tests.compat.differential import Pair, differences, namespace
+from tests.compat.differential import Pair, suite
 
 
 class Color(str, enum.Enum):
@@ -248,15 +248,7 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pair() -> Any:
-    with Pair(build) as p:
-        yield p
-
-
-@pytest.mark.parametrize("path,kwargs", CASES)
-def test_same_answers(pair: Pair, path: str, kwargs: dict[str, Any]) -> None:
-    pair.same("POST", path, **kwargs)
+pair, test_same_answers, test_the_document_is_fastapis = suite(build, CASES)
 
 
 @pytest.mark.parametrize("query", [
@@ -266,7 +258,3 @@ def test_same_answers(pair: Pair, path: str, kwargs: dict[str, Any]) -> None:
 def test_query_parameters_pydantic_validates(pair: Pair, query: str) -> None:
     pair.same("GET", "/since?" + query)
 
-
-def test_the_document_is_fastapis() -> None:
-    docs = [build(namespace(which)).openapi() for which in ("fastapi", "data_bridge")]
-    assert differences(*docs) == []

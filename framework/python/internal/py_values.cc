@@ -418,9 +418,53 @@ PyObject* ToPythonAny(const Value& v) {
 
 }  // namespace
 
+namespace {
+
+// An UploadFile of a multipart part (Value::Kind::kFile), by
+// data_bridge.datastructures.make_upload(filename, headers, data).
+PyObject* Upload(const Value& v) {
+  static PyObject* make = [] {
+    PyObject* m = PyImport_ImportModule("data_bridge.datastructures");
+    PyObject* f = m ? PyObject_GetAttrString(m, "make_upload") : nullptr;
+    Py_XDECREF(m);
+    return f;
+  }();
+  if (make == nullptr) return nullptr;
+  if (v.kind != Value::Kind::kFile || v.keys.empty()) {
+    PyErr_SetString(PyExc_TypeError, "not a file part");
+    return nullptr;
+  }
+  PyObject* filename =
+      v.b ? PyUnicode_DecodeUTF8(v.keys[0].data(), static_cast<Py_ssize_t>(v.keys[0].size()),
+                                 "replace")
+          : (Py_INCREF(Py_None), Py_None);
+  PyObject* headers = PyList_New(0);
+  for (size_t k = 1; headers != nullptr && k + 1 < v.keys.size(); k += 2) {
+    PyObject* pair =
+        Py_BuildValue("(y#y#)", v.keys[k].data(), static_cast<Py_ssize_t>(v.keys[k].size()),
+                      v.keys[k + 1].data(), static_cast<Py_ssize_t>(v.keys[k + 1].size()));
+    if (pair == nullptr || PyList_Append(headers, pair) != 0) Py_CLEAR(headers);
+    Py_XDECREF(pair);
+  }
+  PyObject* data = PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
+  PyObject* out = filename && headers && data
+                      ? PyObject_CallFunctionObjArgs(make, filename, headers, data, nullptr)
+                      : nullptr;
+  Py_XDECREF(filename);
+  Py_XDECREF(headers);
+  Py_XDECREF(data);
+  return out;
+}
+
+}  // namespace
+
 PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& models) {
   if (v.kind == Value::Kind::kNull) Py_RETURN_NONE;
   switch (spec.kind) {
+    case TypeKind::kFile:
+      return Upload(v);
+    case TypeKind::kFileBytes:
+      return PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
     case TypeKind::kUuid: {
       PyObject* cls = UuidClass();
       if (cls == nullptr) return nullptr;

@@ -38,6 +38,8 @@ _SCALARS: dict[int, dict[str, str]] = {
     ir.URI: {"type": "string", "format": "uri"},
     ir.DURATION: {"type": "string", "format": "duration"},
     ir.TIME: {"type": "string", "format": "time"},
+    ir.UPLOAD: {"type": "string", "contentMediaType": "application/octet-stream"},
+    ir.UPLOAD_BYTES: {"type": "string", "contentMediaType": "application/octet-stream"},
 }
 _LOCATIONS = {ir.Parameter.PATH: "path", ir.Parameter.QUERY: "query",
               ir.Parameter.HEADER: "header", ir.Parameter.COOKIE: "cookie"}
@@ -274,7 +276,8 @@ def _parameter(p: ir.Parameter, names: Mapping[str, str]) -> dict[str, Any]:
 
 
 _BODY_MEDIA = {ir.Body.JSON: "application/json",
-               ir.Body.FORM: "application/x-www-form-urlencoded"}
+               ir.Body.FORM: "application/x-www-form-urlencoded",
+               ir.Body.MULTIPART: "multipart/form-data"}
 
 
 def _request_body(body: ir.Body, names: Mapping[str, str]) -> dict[str, Any]:
