@@ -13,6 +13,8 @@
 #   compat  the compatibility environment .tools/compat-venv (pinned by
 #           tools/compat-requirements.txt: FastAPI, Starlette, pydantic, httpx) over the system
 #           Python's packages, for tests held to FastAPI's behaviour (pytest_test venv=)
+#   schemathesis  schemathesis (pinned by tools/schemathesis-requirements.txt) in
+#           .tools/schemathesis-venv, for the examples' schema-conformance test
 #   fuzz    atheris (libFuzzer for Python, pinned below) in .tools/fuzz-venv, over the
 #           system Python's packages, for the Python fuzz targets (tests/fuzz/run.sh)
 #   bench   the benchmark peers' virtual environment (.venv-bench, pinned by
@@ -199,6 +201,25 @@ compat() {
   echo "$want" >"$stamp"
 }
 
+schemathesis() {
+  local venv="$root/.tools/schemathesis-venv" req="$root/tools/schemathesis-requirements.txt"
+  local stamp="$venv/.requirements.sha256"
+  local want log
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  echo "setup: creating the schema-conformance environment $venv" >&2
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv "$venv"
+  log=$(mktemp)
+  if ! "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+  echo "$want" >"$stamp"
+}
+
 bench() {
   local venv="$root/.venv-bench" req="$root/benchmarks/requirements.txt"
   local stamp="$venv/.requirements.sha256"
@@ -213,8 +234,8 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian; go_tools; protos; llhttp; docs_ui; compat ;;
-  fuzz) debian; go_tools; protos; llhttp; docs_ui; compat; fuzz ;;
-  bench) debian; go_tools; protos; llhttp; docs_ui; compat; bench ;;
+  debian) debian; go_tools; protos; llhttp; docs_ui; compat; schemathesis ;;
+  fuzz) debian; go_tools; protos; llhttp; docs_ui; compat; schemathesis; fuzz ;;
+  bench) debian; go_tools; protos; llhttp; docs_ui; compat; schemathesis; bench ;;
   *) echo "usage: $0 debian|fuzz|bench" >&2; exit 2 ;;
 esac

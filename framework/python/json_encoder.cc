@@ -19,6 +19,7 @@ PyObject* g_str_dataclass_fields = nullptr;
 PyObject* g_str_value = nullptr;
 PyObject* g_str_isoformat = nullptr;
 PyObject* g_str_field_type = nullptr;
+PyObject* g_str_absent_none = nullptr;
 PyObject* g_dataclass_field = nullptr;  // dataclasses._FIELD
 
 bool EncodeString(PyObject* s, std::string* out) {
@@ -123,6 +124,12 @@ bool EncodeSequence(PyObject* seq, std::string* out, int depth) {
 }
 
 bool EncodeDataclass(PyObject* obj, PyObject* fields, std::string* out, int depth) {
+  // A generated model's optional fields that may not be null: None is "absent" (the class's
+  // own __data_bridge_absent_none__, a frozenset of names).
+  PyObject* type_dict = Py_TYPE(obj)->tp_dict;
+  PyObject* absent = type_dict ? PyDict_GetItemWithError(type_dict, g_str_absent_none) : nullptr;
+  if (absent == nullptr && PyErr_Occurred()) return false;
+  if (absent != nullptr && !PyFrozenSet_Check(absent)) absent = nullptr;
   out->push_back('{');
   PyObject *name, *field;
   Py_ssize_t pos = 0;
@@ -135,6 +142,10 @@ bool EncodeDataclass(PyObject* obj, PyObject* fields, std::string* out, int dept
     if (ftype != g_dataclass_field) continue;
     PyObject* value = PyObject_GetAttr(obj, name);
     if (value == nullptr) return false;
+    if (value == Py_None && absent != nullptr && PySet_Contains(absent, name) == 1) {
+      Py_DECREF(value);
+      continue;
+    }
     if (!first) out->push_back(',');
     first = false;
     bool ok =
@@ -258,6 +269,7 @@ bool InitJsonEncoder() {
   g_str_value = PyUnicode_InternFromString("value");
   g_str_isoformat = PyUnicode_InternFromString("isoformat");
   g_str_field_type = PyUnicode_InternFromString("_field_type");
+  g_str_absent_none = PyUnicode_InternFromString("__data_bridge_absent_none__");
   g_dataclass_field = ImportAttr("dataclasses", "_FIELD");
   return g_enum_type && g_uuid_type && g_date_type && g_time_type && g_dataclass_field;
 }

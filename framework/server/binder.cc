@@ -178,7 +178,9 @@ Value BindEmbedded(const ParamSpec& p, const simdjson::dom::element* root, BindR
   return v;
 }
 
-Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out) {
+// `fastapi_errors`: Endpoint::fastapi_errors.
+Value BindBody(const ParamSpec& p, const http::Request& request, bool fastapi_errors,
+               BindResult* out) {
   Location loc({"body"});
   absl::string_view content_type = request.headers.Get("content-type");
   const bool form = IsFormMediaType(content_type) || IsMultipartMediaType(content_type);
@@ -204,10 +206,11 @@ Value BindBody(const ParamSpec& p, const http::Request& request, BindResult* out
   auto root = json::JsonReader::ForThisThread().Parse(request.body);
   if (!root.ok()) {  // answered as FastAPI answers what Python's json.loads refuses
     json::PythonJsonError why = json::PythonDecodeError(request.body);
-    if (!why.utf8 || why.too_deep) {  // Python raises no JSONDecodeError: FastAPI's 400
+    if ((!why.utf8 || why.too_deep) && fastapi_errors) {  // no JSONDecodeError: FastAPI's 400
       out->status = MakeError(ErrorKind::kBadRequest, "There was an error parsing the body");
       return Value();
     }
+    if (!why.utf8) why.message = "invalid UTF-8";
     loc.PushIndex(why.position);
     validate::AddError(
         loc, "json_invalid", "JSON decode error", "{}", &out->errors,
@@ -249,7 +252,7 @@ BindResult Bind(const Endpoint& endpoint, const http::Request& request,
         out.args.emplace_back();
         continue;
       case ParamSource::kBody:
-        out.args.push_back(BindBody(p, request, &out));
+        out.args.push_back(BindBody(p, request, endpoint.fastapi_errors, &out));
         if (!out.status.ok()) return out;
         continue;
       case ParamSource::kPath:

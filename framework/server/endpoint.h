@@ -59,6 +59,9 @@ struct Endpoint {
   bool errors_to_handler = false;
   // Answers the requests no route serves (RouteSet::unrouted); not in the route table.
   bool unrouted = false;
+  // FastAPI's conventions (plan.Plan.fastapi_errors): a JSON body Python could not decode
+  // at all is a 400, not a 422 json_invalid.
+  bool fastapi_errors = false;
 };
 
 // The client's address and whether the connection is TLS, for handlers that take the

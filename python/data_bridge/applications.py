@@ -180,7 +180,7 @@ class App(Router):
         # A GET route answers HEAD too (the App's rule, Starlette's); FastAPI() turns it off:
         # FastAPI's routes answer only the methods they declare.
         self.implicit_head = True
-        self.plain_server_errors = False  # FastAPI's: Starlette's text/plain 500
+        self.fastapi_errors = False  # FastAPI's: Starlette's text/plain 500
         self.run_sync_inline = run_sync_inline
         # Exception class or status code -> handler(request, exc) (data_bridge.errors).
         self.exception_handlers: dict[Any, Callable[[Any, Exception], Any]] = dict(
@@ -306,7 +306,7 @@ class App(Router):
             if not is_http_middleware(m.cls):
                 _plan_native(served.plan, m)
         served.plan.no_implicit_head = not self.implicit_head
-        served.plan.plain_server_errors = self.plain_server_errors
+        served.plan.fastapi_errors = self.fastapi_errors
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Starlette's routes (FastAPI adds these as such) answer HEAD beside GET.
             methods = ["GET"] if self.implicit_head else ["GET", "HEAD"]
@@ -417,4 +417,4 @@ class FastAPI(App):
                          redirect_slashes=redirect_slashes, run_sync_inline=run_sync_inline,
                          **options)
         self.implicit_head = False
-        self.plain_server_errors = True
+        self.fastapi_errors = True

@@ -103,6 +103,15 @@ def _object(m: ir.Model) -> str:
         else:
             opt = a if a.startswith("Optional[") or a == "Any" else f"Optional[{a}]"
             lines.append(f"    {name}: {opt} = None")
+    # Optional fields the schema does not let be null: None means absent, and the encoder
+    # leaves them out of the JSON it writes.
+    absent = sorted(_ident(f.name) for f in fields
+                    if not f.required and not f.type.nullable and _default(f.type) is None
+                    and f.type.WhichOneof("kind") != "any")
+    if absent:
+        names = ", ".join(repr(n) for n in absent)  # sorted: the module is deterministic
+        lines.append("    __data_bridge_absent_none__: ClassVar[frozenset[str]] = frozenset({"
+                     + names + "})")
     return "\n".join(lines)
 
 
@@ -157,7 +166,7 @@ def to_python(service: ir.Service, spec_name: str = "") -> str:
         "import dataclasses",
         "import enum",
         "import uuid",
-        "from typing import Any, Optional, Union",
+        "from typing import Any, ClassVar, Optional, Union",
         "",
         "from data_bridge.generated import GeneratedRoutes, load_native",
         "",

@@ -84,14 +84,14 @@ bool CopyHeaders(PyObject* headers, http::Response* out) {
 }  // namespace
 
 Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list models,
-                 bool plain_server_errors)
+                 bool fastapi_errors)
     : runtime_(std::move(runtime)),
       endpoints_(std::move(endpoints)),
       models_(models),
-      plain_server_errors_(plain_server_errors) {}
+      fastapi_errors_(fastapi_errors) {}
 
 http::Response Invoker::ServerError() const {
-  if (!plain_server_errors_) return server::ErrorResponse(500, "Internal Server Error");
+  if (!fastapi_errors_) return server::ErrorResponse(500, "Internal Server Error");
   http::Response r;  // Starlette's ServerErrorMiddleware
   r.status = 500;
   r.content_type = "text/plain; charset=utf-8";

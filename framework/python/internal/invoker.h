@@ -82,9 +82,9 @@ void ResolveWritable(const std::vector<server::Worker::Writable>& writable);
 
 class Invoker {
  public:
-  // plain_server_errors: plan.Plan.plain_server_errors (Starlette's text/plain 500).
+  // fastapi_errors: plan.Plan.fastapi_errors (Starlette's text/plain 500).
   Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, pybind11::list models,
-          bool plain_server_errors = false);
+          bool fastapi_errors = false);
 
   void Invoke(server::Call& call, server::Worker* worker, pybind11::handle loop);
 
@@ -117,7 +117,7 @@ class Invoker {
   std::vector<PyEndpoint> endpoints_;
   bool stepping_ = false;  // inside a handler's first step (Step): Drain flushes after it
   ModelTable models_;
-  const bool plain_server_errors_;
+  const bool fastapi_errors_;
 };
 
 }  // namespace databridge::python

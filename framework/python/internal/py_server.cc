@@ -130,6 +130,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
     const plan::Route& route = p->routes(i);
     absl::StatusOr<server::Endpoint> ep = ReadRoute(route, *types, capsules);
     ThrowIfError(ep.status());
+    ep->fastapi_errors = p->fastapi_errors();
     PyEndpoint pe;
     pe.handler = handlers[i];
     pe.status_code = route.status_code();
@@ -174,7 +175,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
              runtime.attr("Invalid"),
              runtime.attr("JSONBytes")};
   invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models,
-                                       p->plain_server_errors());
+                                       p->fastapi_errors());
   server_ = std::make_unique<server::Server>(std::move(route_set));
 }
 
