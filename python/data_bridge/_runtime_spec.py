@@ -27,7 +27,7 @@ from . import _runtime
 from .encoders import jsonable_encoder
 from .errors import ExceptionHandlers
 from .exceptions import HTTPException, RequestValidationError
-from .responses import JSONResponse, Response
+from .responses import JSONResponse, Response, StreamingResponse
 
 _SOURCES = {ir.Parameter.PATH: plan.Param.PATH, ir.Parameter.QUERY: plan.Param.QUERY,
             ir.Parameter.HEADER: plan.Param.HEADER, ir.Parameter.COOKIE: plan.Param.COOKIE}
@@ -139,6 +139,55 @@ def _modelled(handler: Callable[..., Any], model: ResponseModel) -> Callable[...
         value = handler(**kwargs)
         return value if isinstance(value, Response) else model(value)
     return modelled
+
+
+def _item_serializer(call: dict[str, Any]) -> Callable[[Any], bytes]:
+    """How a streamed item becomes a JSON line (FastAPI's): validated and dumped by the
+    item type's pydantic adapter with the route's options, else json.dumps of its
+    jsonable_encoder form (non-finite floats as null)."""
+    item = call.get("stream_item")
+    if item is not None:
+        options = call["route"]
+        model = ResponseModel(item, include=options.response_model_include,
+                              exclude=options.response_model_exclude,
+                              by_alias=options.response_model_by_alias,
+                              exclude_unset=options.response_model_exclude_unset,
+                              exclude_defaults=options.response_model_exclude_defaults,
+                              exclude_none=options.response_model_exclude_none)
+        return lambda value: bytes(model(value)) + b"\n"
+
+    def plain(value: Any) -> bytes:
+        return json.dumps(_finite(jsonable_encoder(value))).encode() + b"\n"
+    return plain
+
+
+def _finite(value: Any) -> Any:
+    """inf and nan as None (JSON has neither), through lists and dicts."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
+def _json_lines(handler: Callable[..., Any], line: Callable[[Any], bytes],
+                status_code: int) -> Callable[..., Any]:
+    """A generator endpoint answered as FastAPI answers one: a StreamingResponse of
+    application/jsonl, a line per item (a plain generator iterated in a worker thread)."""
+    async def streamed(**kwargs: Any) -> Any:
+        items = handler(**kwargs)
+        if inspect.isawaitable(items):  # a plain generator function run in a thread
+            items = await items
+        if hasattr(items, "__aiter__"):
+            async def lines() -> Any:
+                async for item in items:
+                    yield line(item)
+            return StreamingResponse(lines(), status_code, media_type="application/jsonl")
+        return StreamingResponse((line(item) for item in items), status_code,
+                                 media_type="application/jsonl")
+    return streamed
 
 
 _NO_DEFAULT = object()
@@ -295,6 +344,8 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
     json_default = cls is not None and (
         issubclass(cls, JSONResponse) and cls.render is JSONResponse.render
         and cls.media_type == JSONResponse.media_type)
+    if call.get("json_stream"):
+        handler = _json_lines(handler, _item_serializer(call), route.status_code)
     model = call.get("response_model")
     if model is not None and not inspect.isasyncgenfunction(call["handler"]):
         options = call["route"]

@@ -588,6 +588,28 @@ class _Infer:
 INFER: Any = _Infer()
 
 
+_STREAMS = (collections.abc.AsyncIterable, collections.abc.AsyncIterator,
+            collections.abc.AsyncGenerator, collections.abc.Iterable, collections.abc.Iterator,
+            collections.abc.Generator)
+
+
+def json_stream_of(route: Any, hints: dict[str, Any]) -> tuple[bool, Any]:
+    """Whether the route streams JSON lines (FastAPI's: a generator endpoint with the JSON
+    response class), and the item type its return annotation names (AsyncIterable[Item],
+    Iterator[int], ...; None: items unchecked)."""
+    endpoint = getattr(route, "endpoint", None)
+    cls = getattr(route, "response_class", None)
+    if not (inspect.isasyncgenfunction(endpoint) or inspect.isgeneratorfunction(endpoint)):
+        return False, None
+    if cls is None or not issubclass(cls, JSONResponse):
+        return False, None
+    ret = _split_annotated(hints.get("return"))[0]
+    if typing.get_origin(ret) in _STREAMS:
+        args = typing.get_args(ret)
+        return True, args[0] if args else Any
+    return True, None
+
+
 def response_model_of(route: Any, hints: dict[str, Any]) -> Any:
     """The route's response model (None: none): response_model= as given, else for a
     JSON response class (FastAPI's default) the return annotation unless it is a Response
@@ -596,7 +618,7 @@ def response_model_of(route: Any, hints: dict[str, Any]) -> Any:
     if given is not INFER:
         return given
     cls = getattr(route, "response_class", None)
-    if cls is None or not issubclass(cls, JSONResponse):
+    if cls is None or not issubclass(cls, JSONResponse) or json_stream_of(route, hints)[0]:
         return None
     ret = hints.get("return")
     base = _split_annotated(ret)[0] if ret is not None else None
@@ -966,6 +988,16 @@ def _response(op: ir.Operation, route: Any, hints: dict[str, Any], models: Model
     if cls is not None and not issubclass(cls, JSONResponse):
         r.type.scalar = ir.STRING
         return
+    streams, item = json_stream_of(route, hints)
+    if streams:  # JSON lines: each item's schema
+        r.media_type, r.item_schema = "application/jsonl", True
+        if item is None or item is Any:
+            r.type.any = True
+        else:
+            r.type.CopyFrom(type_of(item, models, lenient=True))
+            _document(r.type, None, title_of("StreamItem_" + getattr(route, "unique_id", "")),
+                      ref_titled=True)
+        return
     given = getattr(route, "response_model", INFER)
     ret = hints.get("return") if given is INFER else given
     if ret is None or ret is _NoneType or (isinstance(ret, type) and issubclass(ret, Response)):
@@ -1022,6 +1054,10 @@ class RouteAnalysis:
     operations: list[tuple[ir.Operation, list[dict[str, Any]]]]
     graph: D.Graph | None = None  # its dependencies' plan (None: the handler alone)
     response_model: Any = None  # what its returned values are validated against
+    # A generator endpoint streaming JSON lines (FastAPI's), and the type each item is
+    # validated against (None: none).
+    json_stream: bool = False
+    stream_item: Any = None
     overrides: dict[Any, Any] = dataclasses.field(default_factory=dict)  # planned with
     # The security schemes its operations name: name -> OpenAPI object (JSON text).
     schemes: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -1073,8 +1109,9 @@ def analyse_route(route: Any, models: Models,
         if op is not first:
             op.CopyFrom(first)
         op.method = method
+    streams, item = json_stream_of(route, hints)
     return RouteAnalysis([(op, args) for op in ops], graph, response_model_of(route, hints),
-                         dict(overrides or {}), schemes, models)
+                         streams, item, dict(overrides or {}), schemes, models)
 
 
 def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str = "",
@@ -1107,6 +1144,8 @@ def lower_routes(routes: Sequence[Any], models: Models | None = None, title: str
                           "response_class": getattr(route, "response_class", None),
                           "graph": analysis.graph,
                           "response_model": analysis.response_model,
+                          "json_stream": analysis.json_stream,
+                          "stream_item": analysis.stream_item,
                           "route": route,
                           "run_sync_inline": getattr(route, "run_sync_inline", None),
                           "route_handler": (route.custom_route_handler()

@@ -335,7 +335,7 @@ def _operation(op: ir.Operation, inputs: Mapping[str, str],
         entry: dict[str, Any] = {"description": r.description or "Response"}
         if r.HasField("type"):
             entry["content"] = {r.media_type or "application/json": {
-                "schema": schema_of(r.type, outputs)}}
+                "itemSchema" if r.item_schema else "schema": schema_of(r.type, outputs)}}
         if r.extra_json:
             deep_update(entry, json.loads(r.extra_json))
         responses[_status_key(r.status)] = entry
