@@ -79,8 +79,9 @@ Value BindFiles(const validate::TypeSpec& type, absl::string_view key, const Mul
     }
     got.push_back(std::move(f));
   }
-  for (const auto& [name, value] : form.fields) {
-    if (name != key) continue;
+  for (const auto& field : form.fields) {
+    const std::string& value = field.second;  // named: lambdas may not capture bindings
+    if (field.first != key) continue;
     if (item.kind == validate::TypeKind::kFile) {  // text where a file was wanted
       if (list) loc.PushIndex(got.size());
       validate::ReportNotUpload([&] { return json::JsonString(value); }, loc, errors);
