@@ -388,6 +388,13 @@ class Router:
                                              or generate_unique_id_function),
                 route_class_override=type(r),
                 callbacks=list(callbacks or []) + r.callbacks,
+                response_model=r.response_model,
+                response_model_include=r.response_model_include,
+                response_model_exclude=r.response_model_exclude,
+                response_model_by_alias=r.response_model_by_alias,
+                response_model_exclude_unset=r.response_model_exclude_unset,
+                response_model_exclude_defaults=r.response_model_exclude_defaults,
+                response_model_exclude_none=r.response_model_exclude_none,
             )
 
     def lower(self, title: str = "", version: str = "", description: str = "",

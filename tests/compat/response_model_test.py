@@ -130,6 +130,18 @@ def build(ns: types.SimpleNamespace) -> Any:
     def ints() -> Iterator[int]:
         yield from ["1", 2]  # type: ignore[misc]
 
+    router = ns.APIRouter(prefix="/r")
+
+    @router.post("/user", response_model=UserOut, response_model_exclude_none=True)
+    def routed(user: UserIn) -> Any:
+        return user
+
+    @router.get("/row")
+    def routed_row() -> UserOut:
+        return Row("bo", "b@x", "secret")  # type: ignore[return-value]
+
+    app.include_router(router)
+
     @app.get("/status", response_model=UserOut, status_code=201)
     def status(response: ns.Response):
         response.headers["x-made"] = "yes"
@@ -151,6 +163,8 @@ CASES = [
     ("GET", "/response", {}),
     ("GET", "/off", {}),
     ("GET", "/status", {}),
+    ("POST", "/r/user", {"json": {"name": "u", "password": "p"}}),
+    ("GET", "/r/row", {}),
     ("GET", "/stream", {}),
     ("GET", "/stream/plain", {}),
     ("GET", "/stream/ints", {}),
