@@ -23,6 +23,9 @@ from .datastructures import URL
 from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
 from .openapi.utils import documented_path
+from .requests import Request
+from .responses import Response
+from .staticfiles import StaticFiles
 from .utils import generate_unique_id
 from ._schema import INFER
 
@@ -146,6 +149,20 @@ class APIRoute:
                 assert text, "Must not be empty"
             path = path.replace("{" + key + "}", text)
         return URLPath(path, protocol="http")
+
+
+@dataclasses.dataclass
+class MountRoute(APIRoute):
+    """The route a mounted StaticFiles serves under (`mount_path` + "/{path:path}"): its URL
+    for `url_for(name, path=...)` is the mount's path followed by `path`, as Starlette's
+    Mount builds it."""
+
+    mount_path: str = ""
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        if name != self.name or set(path_params) != {"path"}:
+            raise NoMatchFound(name, path_params)
+        return URLPath(self.mount_path + str(path_params["path"]), protocol="http")
 
 
 # _default_status's answers: found once per class (an app's routes share a few).
@@ -342,6 +359,23 @@ class Router:
             self.add_event_handler(event_type, func)
             return func
         return decorator
+
+    def mount(self, path: str, app: Any, name: str | None = None) -> None:
+        """Serves `app` under `path` (Starlette's mount): a StaticFiles, its files at
+        `path`/... (GET and HEAD, undocumented). Mounting other ASGI apps is not served
+        yet."""
+        if not isinstance(app, StaticFiles):
+            raise TypeError(f"mount(): only StaticFiles can be mounted yet, not {app!r}")
+        _check_prefix(path)
+
+        def serve(request: Request, path: str) -> Response:
+            answer: Response = app.respond(request, path)
+            return answer
+
+        route = self.add_route(path + "/{path:path}", serve, ["GET", "HEAD"], name=name,
+                               include_in_schema=False, route_class_override=MountRoute)
+        assert isinstance(route, MountRoute)
+        route.mount_path = self.prefix + path
 
     def include_router(self, router: "Router", prefix: str = "",
                        tags: Sequence[Any] | None = None,
