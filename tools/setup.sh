@@ -182,15 +182,19 @@ fuzz() {
   echo "$ATHERIS" >"$stamp"
 }
 
-compat() {
-  local venv="$root/.tools/compat-venv" req="$root/tools/compat-requirements.txt"
+# A virtual environment `venv` of the pinned requirements `req`, remade when they change
+# (their hash is the stamp); `what` names it in the one line said when it is made; more
+# arguments go to `python3 -m venv` (--system-site-packages).
+pinned_venv() {
+  local venv="$1" req="$2" what="$3"
+  shift 3
   local stamp="$venv/.requirements.sha256"
   local want log
   want=$(sha256sum "$req" | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  echo "setup: creating the compatibility environment $venv" >&2
+  echo "setup: creating the $what $venv" >&2
   rm -rf "$venv"
-  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  /usr/bin/python3 -m venv "$@" "$venv"
   log=$(mktemp)
   if ! "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >"$log" 2>&1; then
     cat "$log" >&2
@@ -201,23 +205,14 @@ compat() {
   echo "$want" >"$stamp"
 }
 
+compat() {
+  pinned_venv "$root/.tools/compat-venv" "$root/tools/compat-requirements.txt" \
+    "compatibility environment" --system-site-packages
+}
+
 schemathesis() {
-  local venv="$root/.tools/schemathesis-venv" req="$root/tools/schemathesis-requirements.txt"
-  local stamp="$venv/.requirements.sha256"
-  local want log
-  want=$(sha256sum "$req" | cut -d' ' -f1)
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  echo "setup: creating the schema-conformance environment $venv" >&2
-  rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv"
-  log=$(mktemp)
-  if ! "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >"$log" 2>&1; then
-    cat "$log" >&2
-    rm -f "$log"
-    return 1
-  fi
-  rm -f "$log"
-  echo "$want" >"$stamp"
+  pinned_venv "$root/.tools/schemathesis-venv" "$root/tools/schemathesis-requirements.txt" \
+    "schema-conformance environment"
 }
 
 bench() {
