@@ -72,7 +72,7 @@ def python_reason(cls: Any) -> str:
     decorators = cls.__pydantic_decorators__
     for kind in ("validators", "field_validators", "root_validators", "model_validators"):
         if getattr(decorators, kind, None):
-            return f"{kind.replace('_', ' ')[:-1]}s"
+            return kind.replace("_", " ")
     config = cls.model_config
     for key, value in config.items():
         if key not in _NEUTRAL_CONFIG and value not in (None, False):

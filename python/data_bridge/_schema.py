@@ -56,6 +56,9 @@ class Models:
         self.classes: dict[str, Any] = {}
         self._names: dict[Any, str] = {}
         self.types: dict[Any, ir.Type] = {}  # type_of's results by hint (start-up speed)
+        # Whether any model met is validated in Python (may stay set after a rollback:
+        # then only a walk that finds nothing is made).
+        self.any_python = False
 
     def name_for(self, cls: Any) -> tuple[str, bool]:
         """The model name for cls, and whether it is new (to be defined)."""
@@ -478,6 +481,7 @@ def _pydantic_model(cls: Any, models: Models) -> str:
         if isinstance(info.json_schema_extra, dict):
             f.type.extra_json = _as_json(info.json_schema_extra)
     model.python_validated = bool(reason)
+    models.any_python = models.any_python or model.python_validated
     return name
 
 
@@ -886,8 +890,10 @@ class _Lowering:
             if not _pydantic.available() or source == "form":
                 raise
             return type_of(hint, self.models, marker, lenient=True), (base, constraints)
-        in_python = [m for m in self.models.service.models if m.python_validated]
-        if in_python and reaches_python(t, {m.name: m for m in self.models.service.models}):
+        # Only once some model is validated in Python can a type reach one (start-up:
+        # thousands of parameters need no walk over the models).
+        if self.models.any_python and reaches_python(
+                t, {m.name: m for m in self.models.service.models}):
             if source == "form":
                 raise TypeError("a Form() field validated by pydantic is not supported")
             return t, (base, constraints)
