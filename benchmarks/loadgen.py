@@ -204,9 +204,11 @@ def uvicorn_server(name: str, venv_python: str, app: str, app_dir: str) -> Serve
 
 def measure(server: Server, scenarios: dict[str, str], seconds: int, connections: int,
             warmup: int = 2, tool=wrk, label: str | None = None,
-            check: Callable[[int], None] | None = None) -> list[Result]:
+            check: Callable[[int], None] | None = None,
+            after: Callable[[Server], None] | None = None) -> list[Result]:
     """Runs every scenario against one server with `tool` (wrk or h2load); `check(port)`,
-    if given, first, once the server is ready (it raises when the answer is wrong)."""
+    if given, first, once the server is ready (it raises when the answer is wrong);
+    `after(server)` once they have run, while the server still runs."""
     results = []
     with server:
         try:
@@ -224,6 +226,8 @@ def measure(server: Server, scenarios: dict[str, str], seconds: int, connections
             cpu = cpu_seconds(server.proc.pid) - before
             results.append(Result(label or server.name, name, rps, p50, p99,
                                   cpu / (rps * seconds) * 1e6))
+        if after is not None:
+            after(server)
     return results
 
 

@@ -9,6 +9,7 @@
 #define DATABRIDGE_FRAMEWORK_HTTP_CODEC_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,8 @@ struct Limits {
   size_t max_header_bytes = 32 * 1024;       // 431 past this (all field lines together)
   size_t max_headers = 100;                  // 431 past this many field lines
   size_t max_body_bytes = 10 * 1024 * 1024;  // 413 past this (declared or received)
+  // The same for a body a BodySink takes as it arrives (an upload spooled to disk).
+  size_t max_upload_bytes = size_t{1} << 30;
 };
 
 class ServerCodecCallbacks {
@@ -32,6 +35,13 @@ class ServerCodecCallbacks {
   virtual void OnRequestStart() = 0;
   // The client sent `Expect: 100-continue` for an acceptable body (RFC 9110 section 10.1.1).
   virtual void OnContinue() = 0;
+  // A request's head is complete and a body follows: a sink to take the body as it arrives
+  // (Request::body then stays empty and max_upload_bytes bounds it), or nullptr to collect
+  // it into Request::body.
+  virtual std::shared_ptr<BodySink> OnBodyStart(const Request& head) {
+    (void)head;
+    return nullptr;
+  }
   // A complete request. Return false to pause: Feed returns early and parses nothing more
   // until it is called again.
   virtual bool OnRequest(Request request) = 0;

@@ -8,10 +8,12 @@
 #ifndef DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_
 #define DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace databridge::http {
@@ -40,6 +42,16 @@ class HeaderMap {
 // Adds `value` to the response's Vary, joined after what it has (Starlette's way).
 void AddVary(HeaderMap* headers, absl::string_view value);
 
+// Takes a request's body as it arrives instead of Request::body (an upload parsed and
+// spooled while it is read: ServerCodecCallbacks::OnBodyStart). An error from Write or End
+// ends the request, answered with its ErrorKind's status.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual absl::Status Write(absl::string_view piece) = 0;
+  virtual absl::Status End() = 0;  // the body is complete
+};
+
 struct Request {
   std::string method;  // "GET", as sent
   std::string target;  // request-target as sent: "/users/7?verbose=1"
@@ -47,7 +59,8 @@ struct Request {
   std::string query;   // target after '?', without it
   HeaderMap headers;
   std::string body;
-  int version_minor = 1;  // HTTP/1.x; 0 for HTTP/1.0
+  std::shared_ptr<BodySink> body_sink;  // set: the body went there and `body` is empty
+  int version_minor = 1;                // HTTP/1.x; 0 for HTTP/1.0
   bool keep_alive = true;
   bool is_head = false;  // HEAD is served by the GET route without a body
 };

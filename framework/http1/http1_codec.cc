@@ -96,6 +96,7 @@ bool Http1Codec::AddHeaderBytes(size_t len) {
 int Http1Codec::OnMessageBegin(llhttp_t* p) {
   Http1Codec* self = Self(p);
   self->request_ = http::Request();
+  self->body_bytes_ = 0;
   self->field_.clear();
   self->value_.clear();
   self->header_bytes_ = 0;
@@ -208,10 +209,13 @@ absl::Status Http1Codec::CheckRequest(const llhttp_t* p) {
 
   const bool chunked = (p->flags & F_CHUNKED) != 0;
   const bool has_length = (p->flags & F_CONTENT_LENGTH) != 0;
-  if (has_length && p->content_length > limits_.max_body_bytes) {
+  if (chunked || (has_length && p->content_length > 0)) {
+    req.body_sink = callbacks_->OnBodyStart(req);
+  }
+  if (has_length && p->content_length > BodyLimit()) {
     return MakeError(ErrorKind::kPayloadTooLarge, "request body too large");
   }
-  if (has_length) req.body.reserve(p->content_length);
+  if (has_length && !req.body_sink) req.body.reserve(p->content_length);
 
   absl::string_view expect = req.headers.Get("expect");
   if (!expect.empty() && p->http_minor >= 1 && absl::EqualsIgnoreCase(expect, "100-continue") &&
@@ -233,7 +237,7 @@ int Http1Codec::OnHeadersComplete(llhttp_t* p) {
 int Http1Codec::OnChunkHeader(llhttp_t* p) {
   Http1Codec* self = Self(p);
   // The declared size is known before any of its bytes: refuse at once.
-  if (p->content_length > self->limits_.max_body_bytes - self->request_.body.size()) {
+  if (p->content_length > self->BodyLimit() - self->body_bytes_) {
     return self->Fail(MakeError(ErrorKind::kPayloadTooLarge, "request body too large"));
   }
   return 0;
@@ -251,10 +255,16 @@ int Http1Codec::OnChunkExtension(llhttp_t* p, const char* at, size_t len) {
 
 int Http1Codec::OnBody(llhttp_t* p, const char* at, size_t len) {
   Http1Codec* self = Self(p);
-  if (self->request_.body.size() + len > self->limits_.max_body_bytes) {
+  if (self->body_bytes_ + len > self->BodyLimit()) {
     return self->Fail(MakeError(ErrorKind::kPayloadTooLarge, "request body too large"));
   }
-  self->request_.body.append(at, len);
+  self->body_bytes_ += len;
+  http::BodySink* sink = self->request_.body_sink.get();
+  if (sink == nullptr) {
+    self->request_.body.append(at, len);
+  } else if (auto s = sink->Write(absl::string_view(at, len)); !s.ok()) {
+    return self->Fail(std::move(s));
+  }
   return 0;
 }
 
@@ -263,6 +273,9 @@ int Http1Codec::OnMessageComplete(llhttp_t* p) {
   // After CONNECT come tunnel bytes, never another request: we are no proxy.
   self->request_.keep_alive = llhttp_should_keep_alive(p) != 0 && p->method != HTTP_CONNECT;
   self->in_request_ = false;
+  if (self->request_.body_sink) {
+    if (auto s = self->request_.body_sink->End(); !s.ok()) return self->Fail(std::move(s));
+  }
   if (!self->callbacks_->OnRequest(std::move(self->request_))) return HPE_PAUSED;
   return 0;
 }

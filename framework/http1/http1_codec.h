@@ -61,12 +61,17 @@ class Http1Codec : public http::ServerCodec {
   absl::Status CheckRequest(const llhttp_t* p);
   absl::Status ParseError(llhttp_errno_t err);
   bool AddHeaderBytes(size_t len);
+  // How large this request's body may be: max_upload_bytes for one a sink takes.
+  size_t BodyLimit() const {
+    return request_.body_sink ? limits_.max_upload_bytes : limits_.max_body_bytes;
+  }
 
   http::Limits limits_;
   http::ServerCodecCallbacks* callbacks_;
   llhttp_t parser_;
   llhttp_settings_t settings_;
   http::Request request_;
+  size_t body_bytes_ = 0;  // of request_'s body so far
   std::string field_, value_;
   bool in_request_ = false;
   size_t header_bytes_ = 0;

@@ -1,5 +1,7 @@
 #include "framework/http1/http1_codec.h"
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,10 +19,33 @@ class Recorder : public http::ServerCodecCallbacks {
     requests.push_back(std::move(request));
     return !pause_after_each;
   }
+  std::shared_ptr<http::BodySink> OnBodyStart(const http::Request& head) override {
+    if (!sink) return nullptr;
+    sink->path = head.path;
+    return sink;
+  }
   int starts = 0;
   int continues = 0;
   bool pause_after_each = false;
   std::vector<http::Request> requests;
+
+  // Takes bodies when set; fails a Write once it has `fail_after` bytes.
+  struct Sink : http::BodySink {
+    absl::Status Write(absl::string_view piece) override {
+      ++writes;
+      got.append(piece.data(), piece.size());
+      if (got.size() > fail_after) return MakeError(ErrorKind::kPayloadTooLarge, "file too large");
+      return absl::OkStatus();
+    }
+    absl::Status End() override {
+      ended = true;
+      return absl::OkStatus();
+    }
+    std::string path, got;
+    size_t writes = 0, fail_after = SIZE_MAX;
+    bool ended = false;
+  };
+  std::shared_ptr<Sink> sink;
 };
 
 ErrorKind FeedError(Http1Codec& codec, absl::string_view bytes) {
@@ -54,6 +79,48 @@ TEST(Http1Codec, ByteAtATime) {
   ASSERT_EQ(rec.requests.size(), 1u);
   EXPECT_EQ(rec.requests[0].body, "hello");
   EXPECT_EQ(rec.requests[0].headers.Get("host"), "a");
+}
+
+TEST(Http1Codec, ABodySinkTakesTheBodyAsItArrivesUnderItsOwnLimit) {
+  for (const char* framing :
+       {"Content-Length: 12\r\n\r\nhello world!",
+        "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n world!\r\n0\r\n\r\n"}) {
+    Recorder rec;
+    rec.sink = std::make_shared<Recorder::Sink>();
+    http::Limits limits;
+    limits.max_body_bytes = 4;  // not this body's limit: a sink takes it
+    Http1Codec codec(limits, &rec);
+    std::string in = std::string("POST /up HTTP/1.1\r\nHost: a\r\n") + framing;
+    for (char c : in) ASSERT_TRUE(codec.Feed(absl::string_view(&c, 1)).ok()) << framing;
+    ASSERT_EQ(rec.requests.size(), 1u);
+    EXPECT_EQ(rec.requests[0].body, "");
+    EXPECT_EQ(rec.requests[0].body_sink.get(), rec.sink.get());
+    EXPECT_EQ(rec.sink->got, "hello world!");
+    EXPECT_EQ(rec.sink->path, "/up");
+    EXPECT_EQ(rec.sink->writes, 12u);  // byte by byte, as it came
+    EXPECT_TRUE(rec.sink->ended);
+  }
+}
+
+TEST(Http1Codec, ABodySinksLimitAndErrorsEndTheRequest) {
+  Recorder rec;
+  rec.sink = std::make_shared<Recorder::Sink>();
+  http::Limits limits;
+  limits.max_upload_bytes = 10;
+  Http1Codec declared(limits, &rec);
+  EXPECT_EQ(FeedError(declared, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n"),
+            ErrorKind::kPayloadTooLarge);
+  Http1Codec chunked(limits, &rec);
+  EXPECT_EQ(FeedError(chunked,
+                      "POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "8\r\n12345678\r\n8\r\n"),
+            ErrorKind::kPayloadTooLarge);
+  rec.sink = std::make_shared<Recorder::Sink>();
+  rec.sink->fail_after = 3;
+  Http1Codec failing({}, &rec);
+  EXPECT_EQ(FeedError(failing, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"),
+            ErrorKind::kPayloadTooLarge);
+  EXPECT_TRUE(rec.requests.empty());
 }
 
 TEST(Http1Codec, PipelinedRequestsInOrder) {

@@ -19,6 +19,7 @@ struct Http2Codec::Stream {
   http::Request request;
   int64_t started_ms = 0;
   size_t header_bytes = 0;
+  size_t body_bytes = 0;
   bool oversize_headers = false;
   bool dispatched = false;
   bool answered = false;   // refused or dispatched: no further dispatch
@@ -241,6 +242,12 @@ void Http2Codec::Dispatch(int32_t stream_id, Stream* stream) {
     Refuse(stream_id, stream, MakeError(ErrorKind::kBadRequest, "NUL in the request path"));
     return;
   }
+  if (stream->request.body_sink) {
+    if (absl::Status s = stream->request.body_sink->End(); !s.ok()) {
+      Refuse(stream_id, stream, s);
+      return;
+    }
+  }
   stream->dispatched = true;
   stream->request.version_minor = 1;
   callbacks_->OnRequest(stream_id, std::move(stream->request));
@@ -420,10 +427,14 @@ int Http2Codec::OnFrameRecv(nghttp2_session* session, const nghttp2_frame* frame
                        MakeError(ErrorKind::kHeaderTooLarge, "header list too large"));
           return 0;
         }
+        if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {  // a body follows
+          SplitTarget(&s->request);
+          s->request.body_sink = self->callbacks_->OnBodyStart(frame->hd.stream_id, s->request);
+        }
         uint64_t length = 0;
         absl::string_view declared = s->request.headers.Get("content-length");
         if (!declared.empty() && absl::SimpleAtoi(declared, &length) &&
-            length > self->limits_.max_body_bytes) {
+            length > self->BodyLimit(*s)) {
           self->Refuse(frame->hd.stream_id, s,
                        MakeError(ErrorKind::kPayloadTooLarge, "request body too large"));
           return 0;
@@ -457,13 +468,25 @@ int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, const 
   if (it == self->streams_.end()) return 0;
   Stream* s = it->second.get();
   if (s->answered || s->dispatched) return 0;  // refused already: discard
-  if (s->request.body.size() + len > self->limits_.max_body_bytes) {
+  if (s->body_bytes + len > self->BodyLimit(*s)) {
     self->Refuse(stream_id, s, MakeError(ErrorKind::kPayloadTooLarge, "request body too large"));
     s->request.body.clear();
+    s->request.body_sink.reset();
     return 0;
   }
-  s->request.body.append(reinterpret_cast<const char*>(data), len);
+  s->body_bytes += len;
+  absl::string_view piece(reinterpret_cast<const char*>(data), len);
+  if (s->request.body_sink == nullptr) {
+    s->request.body.append(piece.data(), piece.size());
+  } else if (absl::Status w = s->request.body_sink->Write(piece); !w.ok()) {
+    self->Refuse(stream_id, s, w);
+    s->request.body_sink.reset();
+  }
   return 0;
+}
+
+size_t Http2Codec::BodyLimit(const Stream& stream) const {
+  return stream.request.body_sink ? limits_.max_upload_bytes : limits_.max_body_bytes;
 }
 
 int Http2Codec::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t, void* user_data) {

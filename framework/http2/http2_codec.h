@@ -52,6 +52,14 @@ class Http2CodecCallbacks {
   // A stream the codec refused (431, 413, 408): the host answers it with Submit, in the
   // shape it answers every other error. `status` carries an ErrorKind.
   virtual void OnRequestError(int32_t stream_id, const absl::Status& status) = 0;
+  // A request's head is complete and a body follows: a sink to take the body as it
+  // arrives, or nullptr to collect it into Request::body (http::ServerCodecCallbacks's).
+  virtual std::shared_ptr<http::BodySink> OnBodyStart(int32_t stream_id,
+                                                      const http::Request& head) {
+    (void)stream_id;
+    (void)head;
+    return nullptr;
+  }
 };
 
 class Http2Codec {
@@ -111,6 +119,8 @@ class Http2Codec {
   absl::Status Init();
   void Dispatch(int32_t stream_id, Stream* stream);
   void Refuse(int32_t stream_id, Stream* stream, const absl::Status& status);
+  // How large the stream's request body may be: max_upload_bytes for one a sink takes.
+  size_t BodyLimit(const Stream& stream) const;
   bool Take(Bucket* bucket, uint32_t burst, uint32_t per_second);
 
   http::Limits limits_;

@@ -10,6 +10,7 @@
 #include "framework/python/internal/py_grpc.h"
 #include "framework/python/internal/py_server.h"
 #include "framework/python/internal/request_data.h"
+#include "framework/python/internal/request_form.h"
 #include "framework/python/internal/settings_reader.h"
 #include "framework/python/json_encoder.h"
 
@@ -80,6 +81,12 @@ PYBIND11_MODULE(_core, m) {
                              [](const RequestData& r) { return r.peer.secure ? "https" : "http"; })
       .def_property_readonly("body",
                              [](const RequestData& r) { return py::bytes(r.request->body); })
+      .def(
+          "form",
+          [](const RequestData& r, size_t max_files, size_t max_fields, size_t max_part_size) {
+            return databridge::python::FormItems(r, {max_files, max_fields, max_part_size});
+          },
+          py::arg("max_files"), py::arg("max_fields"), py::arg("max_part_size"))
       .def_property_readonly("path_params", [](const RequestData& r) {
         py::dict d;
         for (const auto& [k, v] : r.path_params) d[py::str(k)] = py::str(v);

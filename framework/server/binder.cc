@@ -69,15 +69,7 @@ Value BindFiles(const validate::TypeSpec& type, absl::string_view key, const Mul
   std::vector<Value> got;
   for (const FilePart& part : form.files) {
     if (part.name != key) continue;
-    Value f = Value::Of(Value::Kind::kFile);
-    f.s = part.data;
-    f.b = part.filename.has_value();
-    f.keys.push_back(part.filename.value_or(""));
-    for (const auto& [name, value] : part.headers) {
-      f.keys.push_back(name);
-      f.keys.push_back(value);
-    }
-    got.push_back(std::move(f));
+    got.push_back(FilePartValue(part));
   }
   for (const auto& field : form.fields) {
     const std::string& value = field.second;  // named: lambdas may not capture bindings
@@ -97,28 +89,54 @@ Value BindFiles(const validate::TypeSpec& type, absl::string_view key, const Mul
   return v;
 }
 
+}  // namespace
+
+Value FilePartValue(const FilePart& part) {
+  Value f = Value::Of(Value::Kind::kFile);
+  f.s = part.data;
+  f.file = part.file;
+  f.b = part.filename.has_value();
+  f.keys.push_back(part.filename.value_or(""));
+  for (const auto& [name, value] : part.headers) {
+    f.keys.push_back(name);
+    f.keys.push_back(value);
+  }
+  return f;
+}
+
+namespace {
+
 // A form body (application/x-www-form-urlencoded, or multipart/form-data with files) fills
 // a flat object: each field from its (repeated) key, typed and checked as a query parameter
-// would be, file fields from the parts; locations stay ["body", field].
+// would be, file fields from the parts; locations stay ["body", field]. `streamed`: the
+// multipart body as it was read while it arrived (then `body` is empty).
 Value BindForm(const ParamSpec& p, absl::string_view content_type, absl::string_view body,
-               BindResult* out) {
+               const MultipartBody* streamed, BindResult* out) {
   const validate::TypeSpec& spec = *p.type;
   if (spec.kind != validate::TypeKind::kObject) {
     out->status = MakeError(ErrorKind::kUnsupportedMediaType,
                             "this endpoint's body is not a flat object: send application/json");
     return Value();
   }
-  MultipartForm form;
-  if (!body.empty() && IsMultipartMediaType(content_type)) {
-    absl::StatusOr<MultipartForm> read = ReadMultipart(content_type, body);
-    if (!read.ok()) {
-      out->status = read.status();
+  MultipartForm read;
+  const MultipartForm* parts = &read;
+  if (streamed != nullptr) {
+    if (!streamed->status().ok()) {
+      out->status = streamed->status();
       return Value();
     }
-    form = *std::move(read);
+    parts = &streamed->form();
+  } else if (!body.empty() && IsMultipartMediaType(content_type)) {
+    absl::StatusOr<MultipartForm> whole = ReadMultipart(content_type, body);
+    if (!whole.ok()) {
+      out->status = whole.status();
+      return Value();
+    }
+    read = *std::move(whole);
   } else {
-    form.fields = http::ParseQuery(body);
+    read.fields = http::ParseQuery(body);
   }
+  const MultipartForm& form = *parts;
   const http::QueryPairs& pairs = form.fields;
   Value v = Value::Of(Value::Kind::kObject);
   size_t before = out->errors.size();
@@ -185,15 +203,16 @@ Value BindBody(const ParamSpec& p, const http::Request& request, bool fastapi_er
   Location loc({"body"});
   absl::string_view content_type = request.headers.Get("content-type");
   const bool form = IsFormMediaType(content_type) || IsMultipartMediaType(content_type);
+  const auto* streamed = dynamic_cast<const MultipartBody*>(request.body_sink.get());
   if (p.form_or_empty) {  // FastAPI reads any other body as an empty form
-    return BindForm(p, content_type, form ? request.body : absl::string_view(), out);
+    return BindForm(p, content_type, form ? request.body : absl::string_view(), streamed, out);
   }
-  if (request.body.empty()) {
+  if (request.body.empty() && streamed == nullptr) {
     if (p.embedded) return BindEmbedded(p, nullptr, out);
     if (p.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
     return Value();
   }
-  if (p.accepts_form && form) return BindForm(p, content_type, request.body, out);
+  if (p.accepts_form && form) return BindForm(p, content_type, request.body, streamed, out);
   if (!p.accepts_json || (!content_type.empty() && !IsJsonMediaType(content_type))) {
     out->status =
         MakeError(ErrorKind::kUnsupportedMediaType,

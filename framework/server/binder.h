@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "framework/http/message.h"
 #include "framework/server/endpoint.h"
+#include "framework/server/multipart_form.h"
 #include "framework/validate/validation_error.h"
 
 namespace databridge::server {
@@ -26,6 +27,9 @@ struct BindResult {
 
 BindResult Bind(const Endpoint& endpoint, const http::Request& request,
                 const std::vector<std::pair<std::string, std::string>>& path_params);
+
+// A multipart body's file part as the kFile value a file parameter binds.
+validate::Value FilePartValue(const FilePart& part);
 
 // True for application/json and any +json media type (RFC 6839), parameters ignored.
 bool IsJsonMediaType(absl::string_view content_type);

@@ -30,6 +30,11 @@ class ConnectionOwner {
   virtual ~ConnectionOwner() = default;
   // A complete request; answer later with connection->Respond(stream, ...).
   virtual void Dispatch(Connection* connection, uint64_t stream, http::Request request) = 0;
+  // A request's head before its body (SessionHost::OpenBody).
+  virtual std::shared_ptr<http::BodySink> OpenBody(const http::Request& head) {
+    (void)head;
+    return nullptr;
+  }
 };
 
 class Connection : public SessionHost {
@@ -66,6 +71,9 @@ class Connection : public SessionHost {
 
   // SessionHost
   void Dispatch(uint64_t stream, http::Request request) override;
+  std::shared_ptr<http::BodySink> OpenBody(const http::Request& head) override {
+    return owner_->OpenBody(head);
+  }
 
  private:
   enum class State { kOpen, kClosing, kLingering, kClosed };

@@ -46,6 +46,9 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
   void OnRequestStart() override;
   void OnContinue() override;
   bool OnRequest(http::Request request) override;
+  std::shared_ptr<http::BodySink> OnBodyStart(const http::Request& head) override {
+    return host_->OpenBody(head);
+  }
 
  private:
   struct Slot {

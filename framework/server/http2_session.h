@@ -46,6 +46,11 @@ class Http2Session : public Session, public http2::Http2CodecCallbacks {
   // http2::Http2CodecCallbacks
   void OnRequest(int32_t stream_id, http::Request request) override;
   void OnRequestError(int32_t stream_id, const absl::Status& status) override;
+  std::shared_ptr<http::BodySink> OnBodyStart(int32_t stream_id,
+                                              const http::Request& head) override {
+    (void)stream_id;
+    return host_->OpenBody(head);
+  }
 
  private:
   Http2Session(const ServerConfig& config, SessionHost* host);

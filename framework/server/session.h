@@ -30,6 +30,12 @@ class SessionHost {
   virtual ~SessionHost() = default;
   // A complete request; answer later with Session::Respond(stream, ...).
   virtual void Dispatch(uint64_t stream, http::Request request) = 0;
+  // A request's head, before its body: a sink to take the body as it arrives (an upload
+  // parsed and spooled while it is read), or nullptr to have it collected for Dispatch.
+  virtual std::shared_ptr<http::BodySink> OpenBody(const http::Request& head) {
+    (void)head;
+    return nullptr;
+  }
 };
 
 class Session;

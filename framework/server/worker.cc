@@ -13,6 +13,7 @@
 #include "framework/net/socket.h"
 #include "framework/server/binder.h"
 #include "framework/server/error_response.h"
+#include "framework/server/multipart_form.h"
 #include "framework/validate/validation_error.h"
 
 namespace databridge::server {
@@ -218,6 +219,19 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
   }
   std::optional<http::Response> now = Route(connection, sequence, request);
   if (now) Respond(connection, sequence, *now);  // else a call: answered by Complete
+}
+
+std::shared_ptr<http::BodySink> Worker::OpenBody(const http::Request& head) {
+  absl::string_view content_type = head.headers.Get("content-type");
+  if (!IsMultipartMediaType(content_type)) return nullptr;
+  router::RouteMatch m = routes_.table().Match(head.method, head.path);
+  if (m.result != router::RouteMatch::Result::kFound) return nullptr;
+  for (const ParamSpec& p : routes_.endpoint(m.endpoint).params) {
+    if (p.source == ParamSource::kBody && (p.accepts_form || p.form_or_empty)) {
+      return std::make_shared<MultipartBody>(content_type);
+    }
+  }
+  return nullptr;
 }
 
 std::optional<http::Response> Worker::Route(Connection* connection, uint64_t sequence,

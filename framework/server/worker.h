@@ -81,6 +81,9 @@ class Worker : public ConnectionOwner {
 
   // ConnectionOwner
   void Dispatch(Connection* connection, uint64_t sequence, http::Request request) override;
+  // A multipart/form-data body for a route that reads a form is parsed as it arrives, its
+  // files spooled to disk past 1 MiB (MultipartBody), so an upload costs flat memory.
+  std::shared_ptr<http::BodySink> OpenBody(const http::Request& head) override;
 
  private:
   // 307 to the path's variant with or without a trailing slash when a route has it, else

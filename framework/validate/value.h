@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace databridge {
+class TempFile;  // base/temp_file.h
+}  // namespace databridge
+
 namespace databridge::validate {
 
 class CompiledValue;  // compiled.h
@@ -30,8 +34,8 @@ struct Value {
     kObject,
     kDict,
     kCompiled,  // a generated decoder's typed value (compiled.h)
-    kFile       // a multipart part: `s` its content, `keys` its filename (when `b`), then
-                // its header lines as name, value pairs
+    kFile       // a multipart part: `s` its content (or `file` holds it), `keys` its
+                // filename (when `b`), then its header lines as name, value pairs
   };
   Kind kind = Kind::kMissing;
   bool b = false;
@@ -42,6 +46,7 @@ struct Value {
                                   // (a union keeps the chosen variant's index in `i`)
   std::vector<std::string> keys;  // dict keys
   std::shared_ptr<const CompiledValue> compiled;
+  std::shared_ptr<const TempFile> file;  // kFile: where its content was spooled
 
   static Value Null() { return Of(Kind::kNull); }
   static Value Bool(bool v) {

@@ -19,6 +19,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes under a supervisor: dead ones replaced, SIGHUP "
                         "restarts them one at a time (default 1)")
     parser.add_argument("--max-body-bytes", type=int, default=None)
+    parser.add_argument("--max-upload-bytes", type=int, default=None,
+                        help="largest multipart upload, spooled to disk as it arrives "
+                        "(default 1 GiB)")
     parser.add_argument("--request-timeout", type=float, default=None)
     parser.add_argument("--keepalive-timeout", type=float, default=None)
     parser.add_argument("--graceful-timeout", type=float, default=None)
@@ -37,6 +40,7 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
         settings = ServerSettings.from_options(
             "data_bridge serve", app.settings, host=args.host, port=args.port,
             threads=args.threads, workers=args.workers, max_body_bytes=args.max_body_bytes,
+            max_upload_bytes=args.max_upload_bytes,
             request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
             graceful_timeout=args.graceful_timeout, ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile, grpc_port=args.grpc_port,

@@ -343,7 +343,7 @@ class App(Router):
         each running `threads` I/O threads on listening sockets the parent bound once (SO_
         REUSEPORT, one per thread): a worker that dies is logged and replaced, SIGTERM/SIGINT
         drain them all, SIGHUP restarts them one at a time without failing a request.
-        Options: max_body_bytes, request_timeout, keepalive_timeout, graceful_timeout,
+        Options: max_body_bytes, max_upload_bytes, request_timeout, keepalive_timeout, graceful_timeout,
         ssl_certfile + ssl_keyfile (TLS with ALPN h2 / http/1.1), http1 / http2 / grpc
         (HTTP1Settings, HTTP2Settings, GRPCSettings) or their fields one by one: grpc_port
         (also serve the proto services over gRPC, on that port; TLS too with ssl_certfile),

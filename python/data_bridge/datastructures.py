@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import re
 import tempfile
 from collections.abc import (ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence,
@@ -608,11 +609,31 @@ SPOOL_MAX_SIZE = 1024 * 1024
 
 
 def make_upload(filename: str | None, headers: list[tuple[bytes, bytes]],
-                data: bytes) -> UploadFile:
-    """The UploadFile of a multipart part the native side read: its bytes spooled (to disk
-    past SPOOL_MAX_SIZE), the file at its start."""
+                data: bytes | int) -> UploadFile:
+    """The UploadFile of a multipart part the native side read, the file at its start: its
+    bytes in a SpooledTemporaryFile, or (an int) the descriptor, now this file's, of the
+    anonymous temporary file the native side spooled a part past SPOOL_MAX_SIZE to as it
+    arrived."""
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)
-    file.write(data)
-    file.seek(0)
-    return UploadFile(file, size=len(data), filename=filename,  # type: ignore[arg-type]
+    if isinstance(data, int):
+        # Already on disk: the spooled file starts rolled over, onto that file (what
+        # Starlette's would be after writing as much).
+        on_disk = os.fdopen(data, "w+b")
+        size = on_disk.seek(0, os.SEEK_END)
+        on_disk.seek(0)
+        vars(file).update(_file=on_disk, _rolled=True)
+    else:
+        file.write(data)
+        file.seek(0)
+        size = len(data)
+    return UploadFile(file, size=size, filename=filename,  # type: ignore[arg-type]
                       headers=Headers(raw=headers))
+
+
+class FormData(ImmutableMultiDict[str, Union[UploadFile, str]]):
+    """A form's fields (str) and files (UploadFile), as Starlette's FormData."""
+
+    async def close(self) -> None:
+        for _, value in self.multi_items():
+            if isinstance(value, UploadFile):
+                await value.close()

@@ -17,7 +17,8 @@ import json
 from typing import Any, AsyncIterator, Iterator, Mapping
 from urllib.parse import unquote
 
-from .datastructures import URL, Address, Headers, QueryParams, State
+from .datastructures import URL, Address, FormData, Headers, QueryParams, State
+from .exceptions import HTTPException
 from .lifespan import current_app, current_state
 
 __all__ = ["HTTPConnection", "Headers", "QueryParams", "Request", "URL"]
@@ -45,13 +46,15 @@ class HTTPConnection(Mapping[str, Any]):
 
 
 class Request(HTTPConnection):
-    __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state", "_cookies")
+    __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state", "_cookies",
+                 "_form")
 
     def __init__(self, data: Any) -> None:
         self._data = data
         self._headers: Headers | None = None
         self._query: QueryParams | None = None
         self._body: bytes | None = None
+        self._form: FormData | None = None
         self._path_params: dict[str, str] | None = None
         self._state: State | None = None
         self._cookies: dict[str, str] | None = None
@@ -157,6 +160,29 @@ class Request(HTTPConnection):
     async def json(self) -> Any:
         return json.loads(self._raw_body())
 
+    def form(self, *, max_files: int | float = 1000, max_fields: int | float = 1000,
+             max_part_size: int = 1024 * 1024) -> "_FormReader":
+        """The form body (multipart/form-data or application/x-www-form-urlencoded) as
+        Starlette's FormData: awaited, or used as `async with` (its files closed after).
+        Read once and kept; a malformed multipart body raises HTTPException(400). An upload
+        to a route with Form/File parameters was parsed while it arrived, with Starlette's
+        default limits."""
+        return _FormReader(self, (max_files, max_fields, max_part_size))
+
+    def _read_form(self, limits: tuple[int | float, int | float, int]) -> FormData:
+        if self._form is None:
+            big = 2**63 - 1
+            files, fields, part = (int(min(x, big)) for x in limits)
+            try:
+                self._form = FormData(self._data.form(files, fields, part))
+            except ValueError as e:
+                raise HTTPException(status_code=400, detail=str(e)) from None
+        return self._form
+
+    async def close(self) -> None:
+        if self._form is not None:
+            await self._form.close()
+
     async def stream(self) -> AsyncIterator[bytes]:
         """The body in pieces, as Starlette's stream(): here one piece, then b""."""
         body = self._raw_body()
@@ -190,3 +216,27 @@ class Request(HTTPConnection):
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.path}>"
+
+
+class _FormReader:
+    """What Request.form() returns, as Starlette's AwaitableOrContextManager: awaited it is
+    the form; as an async context manager the form, closed on exit."""
+
+    __slots__ = ("_request", "_limits")
+
+    def __init__(self, request: Request,
+                 limits: tuple[int | float, int | float, int]) -> None:
+        self._request = request
+        self._limits = limits
+
+    def __await__(self) -> Iterator[Any]:
+        return self._get().__await__()
+
+    async def _get(self) -> FormData:
+        return self._request._read_form(self._limits)
+
+    async def __aenter__(self) -> FormData:
+        return self._request._read_form(self._limits)
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._request.close()

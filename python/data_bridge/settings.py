@@ -69,6 +69,9 @@ class ServerSettings:
     threads: int = 1  # I/O threads, each with its reactor and asyncio loop
     workers: int = 1  # processes under a supervisor (data_bridge.supervisor)
     max_body_bytes: int = 10 * MiB  # larger: 413
+    # A multipart/form-data body to a route that reads a form is parsed as it arrives and
+    # its files spooled to disk past 1 MiB: it is bounded by this instead (larger: 413).
+    max_upload_bytes: int = 1024 * MiB
     request_timeout: float = 10.0  # seconds from a request's first byte to its end: 408
     keepalive_timeout: float = 5.0  # seconds an idle keep-alive connection stays open
     graceful_timeout: float = 10.0  # seconds requests in flight get at shutdown

@@ -5,6 +5,7 @@ the part's headers, size, async read/seek, spooled to disk past 1 MiB), File() a
 lists of files, Form() fields beside them; the document's multipart body. Each case is
 asked of the same app under FastAPI and under data_bridge; answers must be equal."""
 
+import hashlib
 import types
 from typing import Annotated, Any, Optional
 
@@ -14,7 +15,34 @@ from tests.compat.differential import suite
 
 def build(ns: types.SimpleNamespace) -> Any:
     app = ns.FastAPI()
-    File, Form, UploadFile = ns.File, ns.Form, ns.UploadFile
+    File, Form, UploadFile, Request = ns.File, ns.Form, ns.UploadFile, ns.Request
+
+    async def listed(form: Any) -> list[Any]:
+        out: list[Any] = []
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                out.append([key, value])
+            else:
+                data = await value.read()
+                out.append([key, value.filename, value.content_type, len(data),
+                            hashlib.sha256(data).hexdigest()[:16]])
+        return out
+
+    @app.post("/form")
+    async def whole_form(request: Request):
+        return await listed(await request.form())
+
+    @app.post("/form-cm")
+    async def form_cm(request: Request):
+        async with request.form(max_fields=2) as form:
+            return await listed(form)
+
+    @app.post("/file-and-form")
+    async def file_and_form(file: UploadFile, request: Request):
+        data = await file.read()
+        form = await request.form()
+        return {"file": [file.filename, len(data), hashlib.sha256(data).hexdigest()[:16]],
+                "form": sorted(form.keys())}
 
     @app.post("/up")
     async def up(file: UploadFile, note: Annotated[str, Form()] = "n",
@@ -61,7 +89,18 @@ def body(*parts: bytes) -> bytes:
     return b"".join(parts) + f"--{B}--\r\n".encode()
 
 
+BIG = bytes(range(256)) * (3 * 4096 + 7)  # 3 MiB and a bit: spooled to disk
 CASES = [
+    ("/form", {"content": body(part("f", b"1", "a.txt", "text/plain"), part("x", b"X"),
+                               part("f", BIG, "big.bin"), part("y", b"Y")), "headers": MP}),
+    ("/form", {"data": {"a": "1", "b": "2"}}),
+    ("/form", {"content": b"garbage", "headers": MP}),
+    ("/form", {"content": b"{}", "headers": {"content-type": "application/json"}}),
+    ("/form-cm", {"content": body(part("x", b"1"), part("y", b"2")), "headers": MP}),
+    ("/form-cm", {"content": body(part("x", b"1"), part("y", b"2"), part("z", b"3")),
+                  "headers": MP}),
+    ("/file-and-form", {"files": {"file": ("big.bin", BIG)}, "data": {"n": "1"}}),
+    ("/up", {"files": {"file": ("big.bin", BIG)}}),
     ("/up", {"content": body(part("file", b"hello", "a.txt", "text/plain"),
                              part("note", b"hi")), "headers": MP}),
     ("/up", {"content": body(part("note", b"hi")), "headers": MP}),

@@ -1,5 +1,12 @@
 #include "framework/python/internal/py_values.h"
 
+#include <unistd.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "framework/base/temp_file.h"
+
 namespace databridge::python {
 
 using validate::TypeKind;
@@ -418,11 +425,8 @@ PyObject* ToPythonAny(const Value& v) {
 
 }  // namespace
 
-namespace {
-
-// An UploadFile of a multipart part (Value::Kind::kFile), by
-// data_bridge.datastructures.make_upload(filename, headers, data).
-PyObject* Upload(const Value& v) {
+// By data_bridge.datastructures.make_upload(filename, headers, data or descriptor).
+PyObject* UploadOf(const Value& v) {
   static PyObject* make = [] {
     PyObject* m = PyImport_ImportModule("data_bridge.datastructures");
     PyObject* f = m ? PyObject_GetAttrString(m, "make_upload") : nullptr;
@@ -446,7 +450,10 @@ PyObject* Upload(const Value& v) {
     if (pair == nullptr || PyList_Append(headers, pair) != 0) Py_CLEAR(headers);
     Py_XDECREF(pair);
   }
-  PyObject* data = PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
+  // Content spooled to disk crosses as a descriptor of its own (make_upload owns it).
+  PyObject* data = v.file
+                       ? PyLong_FromLong(::dup(v.file->fd()))
+                       : PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
   PyObject* out = filename && headers && data
                       ? PyObject_CallFunctionObjArgs(make, filename, headers, data, nullptr)
                       : nullptr;
@@ -456,15 +463,29 @@ PyObject* Upload(const Value& v) {
   return out;
 }
 
+namespace {
+
+// A file part's content as bytes (File() bytes), read back when it was spooled.
+PyObject* FileBytes(const Value& v) {
+  if (!v.file) return PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
+  absl::StatusOr<std::string> all;
+  Py_BEGIN_ALLOW_THREADS all = v.file->ReadAll();
+  Py_END_ALLOW_THREADS if (!all.ok()) {
+    PyErr_SetString(PyExc_OSError, std::string(all.status().message()).c_str());
+    return nullptr;
+  }
+  return PyBytes_FromStringAndSize(all->data(), static_cast<Py_ssize_t>(all->size()));
+}
+
 }  // namespace
 
 PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& models) {
   if (v.kind == Value::Kind::kNull) Py_RETURN_NONE;
   switch (spec.kind) {
     case TypeKind::kFile:
-      return Upload(v);
+      return UploadOf(v);
     case TypeKind::kFileBytes:
-      return PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
+      return FileBytes(v);
     case TypeKind::kUuid: {
       PyObject* cls = UuidClass();
       if (cls == nullptr) return nullptr;

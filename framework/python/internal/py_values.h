@@ -57,6 +57,10 @@ class ModelTable {
 PyObject* ToPython(const validate::TypeSpec& spec, const validate::Value& value,
                    ModelTable& models);
 
+// An UploadFile (data_bridge.datastructures.make_upload) of a multipart part's kFile value.
+// New reference, or nullptr + error.
+PyObject* UploadOf(const validate::Value& v);
+
 // The objects a compiled decoder's value describes; `remap[k]` is this table's index of the
 // generated service's model k. New reference, or nullptr + error.
 PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models,

@@ -18,6 +18,7 @@ server::ServerConfig ToServerConfig(const settings::ServerSettings& s) {
   c.port = s.port();
   c.threads = s.threads();
   c.limits.max_body_bytes = s.max_body_bytes();
+  c.limits.max_upload_bytes = s.max_upload_bytes();
   c.limits.max_request_line = s.http1().max_request_line();
   c.limits.max_header_bytes = s.http1().max_header_bytes();
   c.limits.max_headers = s.http1().max_headers();
@@ -57,6 +58,7 @@ settings::ServerSettings DefaultSettings() {
   s.set_port(c.port);
   s.set_threads(c.threads);
   s.set_max_body_bytes(c.limits.max_body_bytes);
+  s.set_max_upload_bytes(c.limits.max_upload_bytes);
   s.set_request_timeout(c.request_timeout_s);
   s.set_keepalive_timeout(c.keepalive_timeout_s);
   s.set_graceful_timeout(c.graceful_timeout_s);

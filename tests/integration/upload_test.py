@@ -1,0 +1,114 @@
+"""Uploads end to end with real clients (curl, httpx over HTTP/1.1 and HTTP/2): a
+multipart/form-data body to a route that reads a form is parsed while it arrives and its
+file spooled to disk, so a body many times max_body_bytes passes whole (its digest checked)
+while the server's peak memory does not grow with it; max_upload_bytes bounds it (413)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from typing import Iterator
+
+import httpx
+import pytest
+
+from tests.integration.support import hello_server
+
+MiB = 1024 * 1024
+SIZE = 64 * MiB  # well past max_body_bytes below, and past what memory may grow by
+BOUNDARY = "upload-test-boundary"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with hello_server("--max-body-bytes", str(1 * MiB), "--max-upload-bytes", str(80 * MiB),
+                      "--request-timeout", "120",
+                      app="tests.integration.upload_app:app") as s:
+        yield s
+
+
+def pattern(size: int) -> Iterator[bytes]:
+    block = hashlib.sha256(b"seed").digest() * (MiB // 32)
+    sent = 0
+    while sent < size:
+        piece = block[: min(MiB, size - sent)]
+        sent += len(piece)
+        yield piece
+
+
+def digest(size: int) -> str:
+    h = hashlib.sha256()
+    for piece in pattern(size):
+        h.update(piece)
+    return h.hexdigest()
+
+
+def multipart(size: int) -> Iterator[bytes]:
+    yield (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
+           f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
+           f"filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
+    yield from pattern(size)
+    yield f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+def peak_kib(server) -> int:
+    with open(f"/proc/{server.proc.pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+
+
+@pytest.mark.parametrize("http2", [False, True], ids=["http1", "http2"])
+def test_a_large_upload_streams_to_disk_in_flat_memory(server, http2):
+    with httpx.Client(base_url=server.url, http1=not http2, http2=http2, timeout=120) as c:
+        small = c.post("/upload", files={"file": ("s.txt", b"x" * 1000)})
+        assert small.status_code == 200, small.text
+        before = peak_kib(server)
+        r = c.post("/upload", content=multipart(SIZE),
+                   headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"})
+        assert r.status_code == 200, r.text
+        if http2:
+            assert r.http_version == "HTTP/2"
+    assert r.json() == {"name": "big.bin", "size": SIZE, "sha256": digest(SIZE), "note": "hi",
+                        "extra": 0, "spooled": True}
+    grown_kib = peak_kib(server) - before
+    assert grown_kib < 16 * 1024, f"peak memory grew {grown_kib} KiB for a {SIZE >> 20} MiB upload"
+
+
+def test_curl_uploads_a_file_and_fields(server, tmp_path):
+    path = tmp_path / "file.bin"
+    with open(path, "wb") as f:
+        for piece in pattern(5 * MiB):
+            f.write(piece)
+    out = subprocess.run(
+        ["curl", "-sS", "-F", f"file=@{path};filename=f.bin", "-F", "note=curl",
+         "-F", "extra=@/etc/hostname", f"{server.url}/upload"],
+        check=True, capture_output=True, timeout=60).stdout
+    got = httpx.Response(200, content=out).json()
+    assert got["size"] == 5 * MiB and got["sha256"] == digest(5 * MiB)
+    assert (got["note"], got["extra"]) == ("curl", os.path.getsize("/etc/hostname"))
+
+
+def test_the_upload_limit_is_413_and_other_bodies_keep_theirs(server):
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        r = c.post("/upload", content=multipart(81 * MiB),
+                   headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"})
+        assert r.status_code == 413
+        # A JSON body is held in memory: max_body_bytes (1 MiB) bounds it.
+        r = c.post("/json", content=b'{"a": "' + b"x" * (2 * MiB) + b'"}',
+                   headers={"content-type": "application/json"})
+        assert r.status_code == 413
+        # A multipart body to a route that reads none is held too: the same bound.
+        r = c.post("/json", content=multipart(2 * MiB),
+                   headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"})
+        assert r.status_code == 413
+
+
+def test_a_malformed_upload_is_400_and_the_connection_serves_on(server):
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        r = c.post("/upload", content=b"garbage" * 100000,
+                   headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"})
+        assert (r.status_code, r.json()) == (400, {"detail": "Invalid multipart data."})
+        r = c.post("/upload", content=b"x",
+                   headers={"content-type": "multipart/form-data"})
+        assert (r.status_code, r.json()) == (400, {"detail": "Missing boundary in multipart."})
+        assert c.get("/memory").status_code == 200
