@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 import data_bridge.ir_pb2 as ir
 
-from . import _pydantic
+from . import _param_models, _pydantic
 from . import dependencies as D
 from . import params as P
 from ._pydantic import Unlowerable
@@ -771,6 +771,9 @@ class _Lowering:
             source = "query"
         if source == "path" and name not in self.in_path:
             raise TypeError(f"{_qualname(fn)}: '{name}' is not in the path {self.path!r}")
+        if source in ("query", "header", "cookie") and (
+                model := _param_models.model_of(hint)) is not None:
+            return self.param_model(hint, model, source, marker, default, has_default)
         t, check = self.typed(hint, marker, source)
         # A path parameter is always there: FastAPI documents no default for it.
         if has_default and source != "path" and (dj := _default_json(default)):
@@ -820,6 +823,35 @@ class _Lowering:
         self.shared[key] = (arg["name"], arg["index"])
         self.node.params.append(arg["index"])
         return ("param", arg["name"])
+
+    def param_model(self, hint: Any, model: Any, source: str, marker: P.Param | None,
+                    default: Any, has_default: bool) -> D.Source:
+        """A query, header or cookie parameter model: its fields documented as parameters
+        (as FastAPI documents them), the value read by a step (_param_models.reader)."""
+        if not _pydantic.available():
+            raise TypeError("a parameter model needs pydantic v2")
+        convert = getattr(marker, "convert_underscores", True)
+        for name, wire, field in _param_models.documented_fields(model, source, convert):
+            annotated = typing.Annotated[(field.annotation, *field.metadata)] \
+                if field.metadata else field.annotation
+            t = type_of(annotated, self.models, None, lenient=True)
+            required = field.is_required()
+            if not required and field.default_factory is None and (
+                    dj := _default_json(field.default)):
+                t.default_json = dj
+            _document(t, None, field.title or title_of(field.alias or name), ref_titled=True)
+            if field.description:
+                t.description = field.description
+            p = self.op.parameters.add(
+                name=name, wire_name=wire.lower() if source == "header" else wire,
+                location=_LOCATIONS[source], required=required,
+                description=field.description or "", documented_name=wire)
+            p.type.CopyFrom(t)
+            p.deprecated = bool(field.deprecated)
+            self.node.params.append(len(self.op.parameters) - 1)
+        read = _param_models.reader(_without_markers(hint), model, source, convert, default,
+                                    has_default)
+        return ("dep", self.step(P.Depends(read, use_cache=False), read, []))
 
     def body_param(self, fn: Callable[..., Any], arg: dict[str, Any], t: ir.Type,
                    marker: P.Param | None, check: Any) -> D.Source:

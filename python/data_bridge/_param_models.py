@@ -1,0 +1,161 @@
+"""Query, header and cookie parameter models (FastAPI's `Annotated[Model, Query()]`, and
+Header() and Cookie() alike): a pydantic model whose fields are the parameters.
+
+FastAPI documents each field as a parameter of its own and, per request, gathers the fields
+from the query (repeated keys as lists for sequence fields), the headers (names with
+underscores converted to hyphens, case-insensitive) or the cookies, adds every other key of
+that source (so the model's `extra` policy sees them) and validates the whole dict with
+pydantic, reporting errors at [source, field]. A route reads such a parameter through a
+dependency step (`reader`) that does exactly that with the request's own multidicts; its
+RequestValidationError is the 422 (or goes to the app's handler). Validation is pydantic's,
+per request: these models are not lowered into the native validators.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, Callable, Mapping, Union
+
+from . import _pydantic
+from .exceptions import RequestValidationError
+from .requests import Request
+
+_SOURCES = ("query", "header", "cookie")
+
+
+def _strip(hint: Any) -> Any:
+    """The hint without Annotated and Optional."""
+    while typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    if typing.get_origin(hint) is Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            return _strip(args[0])
+    return hint
+
+
+def model_of(hint: Any) -> Any:
+    """The pydantic v2 model a parameter's hint is (through Annotated and Optional), or
+    None."""
+    base = _strip(hint)
+    if isinstance(base, type) and hasattr(base, "model_fields") and hasattr(
+            base, "model_validate"):
+        return base
+    return None
+
+
+def _is_sequence(annotation: Any) -> bool:
+    base = _strip(annotation)
+    origin = typing.get_origin(base) or base
+    return isinstance(origin, type) and origin in (list, tuple, set, frozenset) or (
+        isinstance(origin, type) and issubclass(origin, (list, tuple, set, frozenset))
+        and not issubclass(origin, (str, bytes)))
+
+
+def _aliases(name: str, field: Any, config: Mapping[str, Any],
+             convert: bool) -> list[tuple[str, str]]:
+    """(validation alias, request key) pairs in preference order (FastAPI's)."""
+    alias = field.validation_alias if isinstance(field.validation_alias, str) else (
+        field.alias or name)
+    request_alias = alias.replace("_", "-") if convert and alias == name else alias
+    pairs = [(alias, request_alias)]
+    choices = getattr(field.validation_alias, "choices", None)
+    if choices and all(isinstance(c, str) for c in choices):
+        pairs = [(c, c) for c in choices]
+    if config.get("validate_by_alias") is False or config.get(
+            "validate_by_name", config.get("populate_by_name", False)):
+        request_name = name.replace("_", "-") if convert else name
+        if config.get("validate_by_alias") is False:
+            return [(name, request_name)]
+        if name not in [a for a, _ in pairs]:
+            pairs.append((name, request_name))
+    return pairs
+
+
+def documented_fields(model: Any, source: str,
+                      convert_underscores: bool) -> list[tuple[str, str, Any]]:
+    """Each field as FastAPI documents it: (field name, parameter name, FieldInfo)."""
+    out = []
+    for name, field in model.model_fields.items():
+        convert = source == "header" and getattr(field, "convert_underscores",
+                                                 convert_underscores)
+        out.append((name, _aliases(name, field, model.model_config, convert)[0][1], field))
+    return out
+
+
+def reader(hint: Any, model: Any, source: str, convert_underscores: bool,
+           default: Any, has_default: bool) -> Callable[..., Any]:
+    """The dependency that reads parameter model `model` (the parameter's type `hint`) from
+    a request's `source`."""
+    pydantic = _pydantic._pydantic()
+    adapter: Any = pydantic.TypeAdapter(hint)
+    fields = [(name, field, _aliases(name, field, model.model_config,
+                                     source == "header" and getattr(
+                                         field, "convert_underscores", convert_underscores)),
+               _is_sequence(field.annotation))
+              for name, field in model.model_fields.items()]
+    extra = model.model_config.get("extra")
+
+    def received(request: Request) -> Any:
+        if source == "query":
+            return request.query_params
+        if source == "header":
+            return request.headers
+        return request.cookies
+
+    def get(params: Any, key: str, sequence: bool) -> Any:
+        if sequence and hasattr(params, "getlist"):
+            return params.getlist(key)
+        return params.get(key)
+
+    async def read_parameter_model(request: Request) -> Any:
+        params = received(request)
+        headers = source == "header"
+        values: dict[str, Any] = {}
+        processed: set[str] = set()
+        own: set[str] = set()
+        header_aliases: dict[str, str] = {}
+        for name, _, aliases, sequence in fields:
+            own.update(key.lower() if headers else key for _, key in aliases)
+            alias, key = next((pair for pair in aliases if pair[1] in params), aliases[0])
+            value = get(params, key, sequence)
+            if value is not None and not (sequence and len(value) == 0):
+                values[alias] = value
+            if headers:
+                processed.add(key.lower())
+                processed.update(a.lower() for a, k in aliases if a != k)
+                if alias != key:
+                    header_aliases[name] = key
+            else:
+                processed.add(key)
+        if hasattr(params, "multi_items"):
+            items = params.multi_items()
+        elif headers:
+            items = params.items()
+        else:
+            items = list(params.items())
+        grouped: dict[str, list[Any]] = {}
+        for key, value in items:
+            if key not in processed:
+                grouped.setdefault(key, []).append(value)
+        values.update((k, v[0] if len(v) == 1 else v) for k, v in grouped.items())
+        given: Any = values
+        if hint is not model and not (own.intersection(params) or (
+                extra in ("allow", "forbid") and values)):
+            if has_default:
+                return default
+            given = None
+        try:
+            return adapter.validate_python(given)
+        except pydantic.ValidationError as exc:
+            errors = []
+            for e in exc.errors(include_url=False):
+                loc: tuple[Any, ...] = (source, *e["loc"])
+                if header_aliases and len(loc) > 1 and loc[1] in header_aliases and \
+                        model.model_config.get("loc_by_alias", True):
+                    loc = (loc[0], header_aliases[str(loc[1])], *loc[2:])
+                errors.append({**dict(e), "loc": loc})
+            raise RequestValidationError(errors) from None
+
+    return read_parameter_model
+
