@@ -8,6 +8,7 @@
 #ifndef DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_
 #define DATABRIDGE_FRAMEWORK_HTTP_MESSAGE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -75,6 +76,12 @@ struct Response {
   // The body is streamed: `body` is its first piece, the rest follows through
   // Session::SendBody (HTTP/1.1: chunked, or close-delimited; HTTP/2: DATA frames).
   bool streaming = false;
+  // A streamed body's whole length when known (a file): sent as Content-Length, the pieces
+  // as they are (no chunks); -1: unknown.
+  int64_t length = -1;
+  // The body is this file's (a FileResponse): the worker opens it and sends it, or the
+  // part the request's Range asks for, as the client takes it. `body` is unused.
+  std::string file_path;
 };
 
 }  // namespace databridge::http

@@ -299,11 +299,13 @@ void Http1Codec::EncodeResponse(const http::Response& response, bool head, bool 
   }
   // A streamed body is chunked even on a closing connection, so a client can tell a body
   // cut short from a complete one; only HTTP/1.0 has no chunks and reads to the close.
-  const bool chunked = response.streaming && !http10;
+  const bool chunked = response.streaming && !http10 && response.length < 0;
   if (chunked && !bodyless) {
     out->append("Transfer-Encoding: chunked\r\n");
   } else if (!response.streaming && !bodyless) {
     absl::StrAppend(out, "Content-Length: ", response.body.size(), "\r\n");
+  } else if (response.length >= 0 && !bodyless) {
+    absl::StrAppend(out, "Content-Length: ", response.length, "\r\n");
   }
   if (!keep_alive || response.close) out->append("Connection: close\r\n");
   out->append("\r\n");

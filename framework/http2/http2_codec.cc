@@ -277,6 +277,8 @@ void Http2Codec::Submit(int32_t stream_id, const http::Response& response) {
   }
   if (!bodyless && !response.streaming) {
     fields.emplace_back("content-length", std::to_string(response.body.size()));
+  } else if (!bodyless && response.length >= 0) {
+    fields.emplace_back("content-length", std::to_string(response.length));
   }
   std::vector<nghttp2_nv> nva;
   nva.reserve(fields.size());

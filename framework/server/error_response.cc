@@ -25,4 +25,12 @@ http::Response ValidationErrorResponse(const validate::Errors& errors) {
   return DetailResponse(422, validate::ErrorsJson(errors));
 }
 
+http::Response PlainTextResponse(int status, absl::string_view body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::string(body);
+  return r;
+}
+
 }  // namespace databridge::server

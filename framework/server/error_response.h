@@ -3,6 +3,8 @@
 //   connection->Respond(seq, ErrorResponse(404, "Not Found"));   // {"detail":"Not Found"}
 //   connection->Respond(seq, ValidationErrorResponse(errors));   // 422 {"detail":[{...}]}
 //   DetailResponse(403, encoded_detail);   // an HTTPException's detail, already JSON
+// And Starlette's PlainTextResponse, which its middleware and FileResponse refuse with:
+//   PlainTextResponse(400, "Invalid host header");
 // Pure; thread-safe.
 #ifndef DATABRIDGE_FRAMEWORK_SERVER_ERROR_RESPONSE_H_
 #define DATABRIDGE_FRAMEWORK_SERVER_ERROR_RESPONSE_H_
@@ -16,6 +18,7 @@ namespace databridge::server {
 http::Response ErrorResponse(int status, absl::string_view detail);
 http::Response DetailResponse(int status, absl::string_view detail_json);
 http::Response ValidationErrorResponse(const validate::Errors& errors);
+http::Response PlainTextResponse(int status, absl::string_view body);
 
 }  // namespace databridge::server
 

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "framework/server/error_response.h"
 
 namespace databridge::server {
 
@@ -18,14 +19,6 @@ const re2::RE2& HostPattern() {
       R"((?i)([a-z0-9._~%!$&'()*+,;=-]+|\[(?:([a-f0-9]*:[a-f0-9.:]+)|(?-i:v)[a-f0-9]+\.)"
       R"([a-z0-9._~!$&'()*+,;=:-]+)\])(?::([0-9]+))?)");
   return *pattern;
-}
-
-http::Response PlainText(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
 }
 
 http::Response Redirect(std::string location) {
@@ -60,7 +53,7 @@ std::optional<http::Response> HostRules::Check(const http::Request& request, boo
   for (const HostRule& rule : rules_) {
     if (rule.kind == HostRule::Kind::kHttpsRedirect) {
       if (secure) continue;
-      if (netloc.empty()) return PlainText(400, "Invalid host header");
+      if (netloc.empty()) return PlainTextResponse(400, "Invalid host header");
       std::optional<ParsedHost> parsed = ParseHostHeader(netloc);
       const bool default_port = parsed && (parsed->port == "80" || parsed->port == "443");
       std::string to = default_port ? parsed->host : std::string(netloc);
@@ -69,7 +62,7 @@ std::optional<http::Response> HostRules::Check(const http::Request& request, boo
     if (rule.allow_any) continue;
     std::optional<ParsedHost> parsed =
         has_host ? ParseHostHeader(netloc) : std::optional<ParsedHost>();
-    if (!parsed) return PlainText(400, "Invalid host header");
+    if (!parsed) return PlainTextResponse(400, "Invalid host header");
     const std::string host = absl::AsciiStrToLower(parsed->host);
     bool valid = false, www = false;
     for (const std::string& p : rule.allowed_hosts) {
@@ -84,7 +77,7 @@ std::optional<http::Response> HostRules::Check(const http::Request& request, boo
       return Redirect(
           absl::StrCat(secure ? "https" : "http", "://www.", netloc, PathAndQuery(request)));
     }
-    return PlainText(400, "Invalid host header");
+    return PlainTextResponse(400, "Invalid host header");
   }
   return std::nullopt;
 }

@@ -176,20 +176,21 @@ void Http1Session::Respond(uint64_t sequence, const http::Response& response) {
   Slot* slot = Find(sequence);
   if (slot == nullptr || slot->ready) return;
   // A streamed body to an HTTP/1.0 client can only end with the connection.
-  bool keep_alive =
-      slot->keep_alive && !draining_ && !response.close && !(response.streaming && slot->http10);
+  bool keep_alive = slot->keep_alive && !draining_ && !response.close &&
+                    !(response.streaming && slot->http10 && response.length < 0);
   slot->bytes.clear();
   codec_->EncodeResponse(response, slot->head, keep_alive, slot->http10, &slot->bytes);
   slot->ready = true;
   slot->close = !keep_alive;
   slot->streaming = response.streaming && !slot->head;
+  slot->chunked = response.streaming && !slot->http10 && response.length < 0;
   MoveReadySlots();
 }
 
 int64_t Http1Session::SendBody(uint64_t sequence, absl::string_view data, bool end) {
   Slot* slot = Find(sequence);
   if (slot == nullptr || !slot->streaming || slot->ended) return -1;
-  if (!slot->http10) {  // chunked
+  if (slot->chunked) {
     http1::AppendChunk(data, &slot->bytes);
     if (end) slot->bytes.append(http1::kLastChunk.data(), http1::kLastChunk.size());
   } else {

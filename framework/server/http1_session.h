@@ -55,8 +55,9 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
     uint64_t sequence;
     bool head;
     bool keep_alive;
-    bool http10;         // an HTTP/1.0 client: streamed bodies end with the close, else chunked
-    bool ready = false;  // the response (or a streaming response's head) is encoded
+    bool http10;           // an HTTP/1.0 client: streamed bodies end with the close, else chunked
+    bool chunked = false;  // the streamed body goes in chunks (its length unknown)
+    bool ready = false;    // the response (or a streaming response's head) is encoded
     bool close = false;
     bool streaming = false;  // more body follows (SendBody) until `ended`
     bool ended = false;

@@ -84,6 +84,14 @@ void Worker::Poll(std::vector<Call>* calls) {
     Touch(c);
   });
   CheckWatches();
+  for (size_t i = 0; i < files_.size();) {
+    if (PumpFile(files_[i])) {
+      ++i;
+    } else {
+      files_[i] = std::move(files_.back());
+      files_.pop_back();
+    }
+  }
   calls_ = nullptr;
 }
 
@@ -212,10 +220,15 @@ void Worker::Dispatch(Connection* connection, uint64_t sequence, http::Request r
     connection->Respond(sequence, cors->Preflight(request));
     return;
   }
-  if (cors != nullptr || routes_.gzip() != nullptr) {
+  absl::string_view range = request.headers.Get("range");
+  if (!range.empty() && request.method != "GET" && request.method != "HEAD") range = "";
+  if (cors != nullptr || routes_.gzip() != nullptr || !range.empty()) {
     Notes notes{cors != nullptr ? std::string(request.headers.Get("origin")) : std::string(),
-                GzipPolicy::Accepts(request)};
-    if (!notes.origin.empty() || notes.gzip) notes_[connection->id()][sequence] = notes;
+                routes_.gzip() != nullptr && GzipPolicy::Accepts(request), std::string(range),
+                range.empty() ? std::string() : std::string(request.headers.Get("if-range"))};
+    if (!notes.origin.empty() || notes.gzip || !notes.range.empty()) {
+      notes_[connection->id()][sequence] = std::move(notes);
+    }
   }
   std::optional<http::Response> now = Route(connection, sequence, request);
   if (now) Respond(connection, sequence, *now);  // else a call: answered by Complete
@@ -296,29 +309,82 @@ Call& Worker::NewCall() {
 void Worker::Complete(uint64_t connection, uint64_t sequence, const http::Response& response) {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;  // the client left; nothing to answer
-  Respond(it->second.get(), sequence, response);
+  if (!response.file_path.empty()) {
+    RespondFile(it->second.get(), sequence, response);
+  } else {
+    Respond(it->second.get(), sequence, response);
+  }
   dirty_.insert(connection);
+}
+
+void Worker::RespondFile(Connection* connection, uint64_t sequence,
+                         const http::Response& response) {
+  absl::string_view range, if_range;
+  if (auto it = notes_.find(connection->id()); it != notes_.end()) {
+    if (auto n = it->second.find(sequence); n != it->second.end()) {
+      range = n->second.range;
+      if_range = n->second.if_range;
+    }
+  }
+  absl::StatusOr<FileAnswer> answer = OpenFileAnswer(response, range, if_range);
+  if (!answer.ok()) {
+    DB_LOG(kError) << answer.status().message();
+    Respond(connection, sequence, ErrorResponse(500, "Internal Server Error"));
+    return;
+  }
+  Respond(connection, sequence, answer->head);  // takes the notes
+  if (answer->file == nullptr || !answer->head.streaming) return;
+  FileStream stream{connection->id(), sequence, std::move(answer->file), std::move(answer->body)};
+  if (PumpFile(stream)) files_.push_back(std::move(stream));
+}
+
+bool Worker::PumpFile(FileStream& stream) {
+  constexpr int64_t kPiece = 64 * 1024;
+  int64_t held = BodyHeld(stream.connection, stream.sequence);
+  std::string piece;
+  while (held >= 0 && held <= kFileHeldBelow) {
+    if (stream.body.empty()) return false;
+    FileSegment& s = stream.body.front();
+    if (!s.text.empty()) {
+      piece = std::move(s.text);
+      s.text.clear();
+    } else {
+      piece.resize(static_cast<size_t>(std::min(kPiece, s.length)));
+      ssize_t n = ::pread(stream.file->fd(), piece.data(), piece.size(), s.offset);
+      if (n <= 0) {  // the file shrank or failed under us: the body cannot be completed
+        AbortBody(stream.connection, stream.sequence);
+        return false;
+      }
+      piece.resize(static_cast<size_t>(n));
+      s.offset += n;
+      s.length -= n;
+    }
+    if (s.text.empty() && s.length == 0) stream.body.pop_front();
+    held = SendBody(stream.connection, stream.sequence, piece, stream.body.empty());
+  }
+  return held >= 0 && !stream.body.empty();
 }
 
 void Worker::Respond(Connection* connection, uint64_t sequence, const http::Response& response) {
   const CorsPolicy* cors = routes_.cors();
   const GzipPolicy* gzip = routes_.gzip();
-  if (cors == nullptr && gzip == nullptr) {
-    connection->Respond(sequence, response);
-    return;
-  }
   Notes notes;
-  if (auto it = notes_.find(connection->id()); it != notes_.end()) {
+  if (auto it = notes_.empty() ? notes_.end() : notes_.find(connection->id()); it != notes_.end()) {
     if (auto n = it->second.find(sequence); n != it->second.end()) {
       notes = std::move(n->second);
       it->second.erase(n);
       if (it->second.empty()) notes_.erase(it);
     }
   }
+  if (cors == nullptr && gzip == nullptr) {
+    connection->Respond(sequence, response);
+    return;
+  }
   http::Response decorated = response;
   if (gzip != nullptr && decorated.streaming) {  // inside CORS, as added last
     if (std::unique_ptr<GzipStream> stream = gzip->Begin(notes.gzip, &decorated)) {
       gzipping_[connection->id()][sequence] = std::move(stream);
+      decorated.length = -1;  // compressed: no longer the length given
     }
   } else if (gzip != nullptr) {
     gzip->Apply(notes.gzip, &decorated);
@@ -401,8 +467,14 @@ void Worker::Flush() {
     }
     UpdateInterest(c);
   }
-  // Written outside Poll: a watch that drained now is handed out by the next one.
-  if (!watches_.empty() && CheckWatches()) mailbox_.Wake();
+  // Written outside Poll: a watch that drained now is handed out by the next one, and a
+  // file answer whose client took enough goes on in it.
+  bool wake = !watches_.empty() && CheckWatches();
+  for (size_t i = 0; !wake && i < files_.size(); ++i) {
+    int64_t held = BodyHeld(files_[i].connection, files_[i].sequence);
+    wake = held < 0 || held <= kFileHeldBelow;
+  }
+  if (wake) mailbox_.Wake();
   if (draining_ && connections_.empty()) finished_ = true;
 }
 

@@ -31,6 +31,7 @@
 #include "framework/net/tls.h"
 #include "framework/server/connection.h"
 #include "framework/server/endpoint.h"
+#include "framework/server/file_answer.h"
 #include "framework/server/route_set.h"
 
 namespace databridge::server {
@@ -128,11 +129,12 @@ class Worker : public ConnectionOwner {
     void* cookie;
   };
   std::vector<Watch> watches_;
-  // With CORS or gzip: what each unanswered request said that its answer depends on, by
-  // connection then sequence.
+  // With CORS or gzip, or for a GET or HEAD with a Range: what each unanswered request
+  // said that its answer depends on, by connection then sequence.
   struct Notes {
-    std::string origin;  // empty: none
-    bool gzip = false;   // Accept-Encoding has gzip
+    std::string origin;           // empty: none
+    bool gzip = false;            // Accept-Encoding has gzip
+    std::string range, if_range;  // for a file answer (FileAnswer)
   };
   absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, Notes>> notes_;
   // Streaming bodies being gzipped (GzipPolicy::Begin), by connection and sequence.
@@ -141,6 +143,20 @@ class Worker : public ConnectionOwner {
   GzipStreams gzipping_;
   void EndGzip(GzipStreams::iterator streams, GzipStreams::mapped_type::iterator stream);
   std::vector<Writable> writable_;
+  // File answers being sent (FileAnswer's segments), continued from Poll as clients take
+  // their bytes.
+  struct FileStream {
+    uint64_t connection;
+    uint64_t sequence;
+    std::shared_ptr<OpenFile> file;
+    std::deque<FileSegment> body;
+  };
+  std::vector<FileStream> files_;
+  static constexpr int64_t kFileHeldBelow = 128 * 1024;  // read more once at most this held
+  // Sends what the client can take now; false once the stream is done (or the client gone).
+  bool PumpFile(FileStream& stream);
+  // Answers with a FileResponse's file (Response::file_path).
+  void RespondFile(Connection* connection, uint64_t sequence, const http::Response& response);
   uint64_t next_id_ = 16;
   bool draining_ = false;
   bool finished_ = false;

@@ -21,7 +21,7 @@ from .encoders import jsonable_encoder
 from .exceptions import HTTPException, RequestValidationError
 from .lifespan import publish_app
 from .requests import Request
-from .responses import Response, StreamingResponse
+from .responses import FileResponse, Response, StreamingResponse
 
 __all__ = [
     "HTTPException",
@@ -30,6 +30,7 @@ __all__ = [
     "RequestValidationError",
     "Response",
     "StreamingResponse",
+    "FileResponse",
     "exception_listeners",
     "jsonable_encoder",
     "log_exception",

@@ -232,11 +232,12 @@ class RedirectResponse(Response):
 class FileResponse(Response):
     """A file's contents, with Starlette's headers: the media type guessed from `filename`
     or the path, Content-Disposition when a filename is given (RFC 6266's filename* when it
-    is not plain ASCII), Last-Modified and an ETag from the file's stat. The file is read
-    when the response is made (in the worker thread, for a plain endpoint), so a missing
-    one raises there, as Starlette's raises when sending. Range requests are not served:
-    the whole file is the answer (RFC 9110 lets a server ignore Range), and no
-    Accept-Ranges is sent."""
+    is not plain ASCII), Accept-Ranges, Content-Length, Last-Modified and an ETag from the
+    file's stat (made with the response, so a missing file raises there, as Starlette's
+    raises when sending). The server sends the file itself as the client takes it, never
+    holding it in memory, and serves a GET's Range as Starlette does (206, multipart/
+    byteranges for several, If-Range, 400 and 416): framework/server/file_answer.cc. As
+    Starlette's, it has no `body`."""
 
     def __init__(
         self,
@@ -257,6 +258,7 @@ class FileResponse(Response):
         self.media_type = media_type
         self.background = background
         self.init_headers(headers)
+        self.headers.setdefault("accept-ranges", "bytes")
         if filename is not None:
             quoted = quote(filename)
             self.headers.setdefault("content-disposition", (
@@ -268,13 +270,13 @@ class FileResponse(Response):
             raise RuntimeError(f"File at path {path} does not exist.") from None
         if not stat.S_ISREG(found.st_mode):
             raise RuntimeError(f"File at path {path} is not a file.")
-        with open(path, "rb") as f:
-            self.body = f.read()
+        self.stat_result = found
         tag = hashlib.md5(f"{found.st_mtime}-{found.st_size}".encode(), usedforsecurity=False)
-        self.headers.setdefault("content-length", str(len(self.body)))
+        self.headers.setdefault("content-length", str(found.st_size))
         self.headers.setdefault("last-modified", email.utils.formatdate(found.st_mtime,
                                                                          usegmt=True))
         self.headers.setdefault("etag", f'"{tag.hexdigest()}"')
+
 
 
 class StreamingResponse(Response):

@@ -1,12 +1,15 @@
-"""The app tests/integration/upload_test serves: uploads read in pieces, and the server's
-own memory figures."""
+"""The app tests/integration/upload_test serves: uploads read in pieces, a large file to
+download, and the server's own memory figures."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from typing import Any
 
 from data_bridge import App, File, Form, UploadFile
+from data_bridge.responses import FileResponse
 
 app = App(title="Uploads")
 
@@ -34,3 +37,17 @@ def memory() -> dict[str, int]:
     with open("/proc/self/status") as f:
         fields = dict(line.split(":", 1) for line in f)
     return {k: int(fields[k].split()[0]) for k in ("VmHWM", "VmRSS")}
+
+
+@app.get("/download")
+def download(size: int) -> Any:
+    """A file of `size` bytes (made once), sent by FileResponse."""
+    path = os.path.join(tempfile.gettempdir(), f"data-bridge-download-{size}.bin")
+    if not os.path.exists(path):
+        with open(path + ".tmp", "wb") as f:
+            block = bytes(range(251)) * 4177
+            for _ in range(size // len(block)):
+                f.write(block)
+            f.write(block[: size % len(block)])
+        os.replace(path + ".tmp", path)
+    return FileResponse(path, filename="download.bin")

@@ -544,8 +544,11 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code, bool
   int is_response = PyObject_IsInstance(result, runtime_.response_class.ptr());
   if (is_response < 0) return ExceptionToResponse("response");
   if (is_response) {
+    // A FileResponse's body is its file, which the worker sends (or the request's Range of it).
+    int file = PyObject_IsInstance(result, runtime_.file_class.ptr());
+    if (file < 0) return ExceptionToResponse("response");
     PyObject* status = Attr(result, "status_code");
-    PyObject* body = Attr(result, "body");
+    PyObject* body = file == 1 ? nullptr : Attr(result, "body");
     PyObject* headers = Attr(result, "raw_headers");
     // A streaming response has no body yet: its pieces come from body_iterator.
     bool ok = status && PyLong_Check(status) && (body == nullptr || PyBytes_Check(body));
@@ -565,6 +568,22 @@ http::Response Invoker::ResultToResponse(PyObject* result, int status_code, bool
     int streaming = PyObject_IsInstance(result, runtime_.streaming_class.ptr());
     if (streaming < 0) return ExceptionToResponse("response");
     r.streaming = streaming == 1;
+    if (file == 1) {
+      PyObject* path = Attr(result, "path");
+      PyObject* fs = path ? PyOS_FSPath(path) : nullptr;
+      PyObject* encoded = fs ? PyUnicode_EncodeFSDefault(fs) : nullptr;
+      if (fs != nullptr && PyBytes_Check(fs)) {
+        Py_XDECREF(encoded);
+        encoded = (Py_INCREF(fs), fs);
+        PyErr_Clear();
+      }
+      Py_XDECREF(path);
+      Py_XDECREF(fs);
+      if (encoded == nullptr) return ExceptionToResponse("response");
+      r.file_path.assign(PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded));
+      Py_DECREF(encoded);
+      r.body.clear();
+    }
     return r;
   }
   if (PyTuple_CheckExact(result) && PyTuple_GET_SIZE(result) == 2 &&

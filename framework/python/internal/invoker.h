@@ -32,6 +32,7 @@ namespace databridge::python {
 struct Runtime {
   pybind11::object response_class;          // data_bridge.responses.Response
   pybind11::object streaming_class;         // data_bridge.responses.StreamingResponse
+  pybind11::object file_class;              // data_bridge.responses.FileResponse
   pybind11::object in_thread;               // (iterable) -> async iterator over a worker thread
   pybind11::object http_exception_class;    // data_bridge.exceptions.HTTPException
   pybind11::object validation_error_class;  // data_bridge.exceptions.RequestValidationError

@@ -161,19 +161,13 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
     ThrowIfError(route_set.Add(*std::move(ep)));
     py_endpoints.push_back(std::move(pe));
   }
-  Runtime rt{runtime.attr("Response"),
-             runtime.attr("StreamingResponse"),
-             runtime.attr("in_thread"),
-             runtime.attr("HTTPException"),
-             runtime.attr("RequestValidationError"),
-             runtime.attr("make_request"),
-             runtime.attr("spawn"),
-             runtime.attr("log_exception"),
-             runtime.attr("jsonable_encoder"),
-             runtime.attr("run_background"),
-             runtime.attr("parse_errors"),
-             runtime.attr("Invalid"),
-             runtime.attr("JSONBytes")};
+  Runtime rt{runtime.attr("Response"),       runtime.attr("StreamingResponse"),
+             runtime.attr("FileResponse"),   runtime.attr("in_thread"),
+             runtime.attr("HTTPException"),  runtime.attr("RequestValidationError"),
+             runtime.attr("make_request"),   runtime.attr("spawn"),
+             runtime.attr("log_exception"),  runtime.attr("jsonable_encoder"),
+             runtime.attr("run_background"), runtime.attr("parse_errors"),
+             runtime.attr("Invalid"),        runtime.attr("JSONBytes")};
   invoker_ = std::make_unique<Invoker>(std::move(rt), std::move(py_endpoints), models,
                                        p->fastapi_errors());
   server_ = std::make_unique<server::Server>(std::move(route_set));
