@@ -94,7 +94,7 @@ Value BindFiles(const validate::TypeSpec& type, absl::string_view key, const Mul
 Value FilePartValue(const FilePart& part) {
   Value f = Value::Of(Value::Kind::kFile);
   f.s = part.data;
-  f.file = part.file;
+  f.held = part.file;
   f.b = part.filename.has_value();
   f.keys.push_back(part.filename.value_or(""));
   for (const auto& [name, value] : part.headers) {
@@ -250,7 +250,7 @@ Value BindBody(const ParamSpec& p, const http::Request& request, bool fastapi_er
         p.compiled->decode_json(*root, loc, &out->errors);
     if (decoded == nullptr) return Value();
     Value v = Value::Of(Value::Kind::kCompiled);
-    v.compiled = std::move(decoded);
+    v.held = std::move(decoded);
     return v;
   }
   return validate::ValidateJson(*p.type, *root, loc, &out->errors);

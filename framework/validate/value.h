@@ -34,7 +34,7 @@ struct Value {
     kObject,
     kDict,
     kCompiled,  // a generated decoder's typed value (compiled.h)
-    kFile       // a multipart part: `s` its content (or `file` holds it), `keys` its
+    kFile       // a multipart part: `s` its content (or file() holds it), `keys` its
                 // filename (when `b`), then its header lines as name, value pairs
   };
   Kind kind = Kind::kMissing;
@@ -45,8 +45,15 @@ struct Value {
   std::vector<Value> items;       // list items; object fields; dict values; union: [chosen]
                                   // (a union keeps the chosen variant's index in `i`)
   std::vector<std::string> keys;  // dict keys
-  std::shared_ptr<const CompiledValue> compiled;
-  std::shared_ptr<const TempFile> file;  // kFile: where its content was spooled
+  // kCompiled: what the generated decoder made; kFile: where the content was spooled, if
+  // it was. One slot (a Value is built by the dozen per request: it stays small).
+  std::shared_ptr<const void> held;
+  const CompiledValue* compiled() const {
+    return kind == Kind::kCompiled ? static_cast<const CompiledValue*>(held.get()) : nullptr;
+  }
+  const TempFile* file() const {
+    return kind == Kind::kFile ? static_cast<const TempFile*>(held.get()) : nullptr;
+  }
 
   static Value Null() { return Of(Kind::kNull); }
   static Value Bool(bool v) {

@@ -1,5 +1,6 @@
 """Query, header and cookie parameter models (FastAPI's `Annotated[Model, Query()]`, and
-Header() and Cookie() alike): a pydantic model whose fields are the parameters.
+Header() and Cookie() alike), and form models (`Annotated[Model, Form()]`): a pydantic
+model whose fields are the parameters, or the form's fields.
 
 FastAPI documents each field as a parameter of its own and, per request, gathers the fields
 from the query (repeated keys as lists for sequence fields), the headers (names with
@@ -159,3 +160,56 @@ def reader(hint: Any, model: Any, source: str, convert_underscores: bool,
 
     return read_parameter_model
 
+
+
+def _is_empty_file(value: Any) -> bool:
+    """A file input the browser sent without choosing a file (FastAPI drops it)."""
+    return hasattr(value, "filename") and hasattr(value, "size") and not value.filename \
+        and not value.size
+
+
+def form_reader(hint: Any, model: Any, default: Any, has_default: bool) -> Callable[..., Any]:
+    """The dependency that reads form model `model` (the parameter's type `hint`) from the
+    request's form body as FastAPI does: each field by its aliases (repeated keys for
+    sequences; an empty string or an empty file input is absent), every other key offered to
+    the model's extra policy, the whole validated with pydantic, errors at ["body", field]; a
+    body that is no form reads as an empty one. An Optional model nothing of which was sent
+    is its default."""
+    pydantic = _pydantic._pydantic()
+    adapter: Any = pydantic.TypeAdapter(hint)
+    fields = [(_aliases(name, field, model.model_config, False), _is_sequence(field.annotation))
+              for name, field in model.model_fields.items()]
+    own = {alias for aliases, _ in fields for alias, _ in aliases}
+    extra = model.model_config.get("extra")
+
+    async def read_form_model(request: Request) -> Any:
+        form = await request.form()
+        values: dict[str, Any] = {}
+        for aliases, sequence in fields:
+            for alias, _ in aliases:
+                if sequence:
+                    value: Any = [v for v in form.getlist(alias) if not _is_empty_file(v)]
+                    if not value:
+                        continue
+                else:
+                    value = form.get(alias)
+                    if value is None or value == "" or _is_empty_file(value):
+                        continue
+                values[alias] = value
+                break
+        grouped: dict[str, list[Any]] = {}
+        for key, value in form.multi_items():
+            if key not in own:
+                grouped.setdefault(key, []).append(value)
+        values.update((k, v[0] if len(v) == 1 else v) for k, v in grouped.items())
+        if hint is not model and has_default and not (
+                own.intersection(form.keys()) or (extra in ("allow", "forbid") and form)):
+            return default
+        try:
+            return adapter.validate_python(values)
+        except pydantic.ValidationError as exc:
+            raise RequestValidationError(
+                [{**dict(e), "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+            ) from None
+
+    return read_form_model

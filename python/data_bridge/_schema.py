@@ -774,6 +774,8 @@ class _Lowering:
         if source in ("query", "header", "cookie") and (
                 model := _param_models.model_of(hint)) is not None:
             return self.param_model(hint, model, source, marker, default, has_default)
+        if source == "form" and (model := _param_models.model_of(hint)) is not None:
+            return self.form_model(hint, model, marker, default, has_default)
         t, check = self.typed(hint, marker, source)
         # A path parameter is always there: FastAPI documents no default for it.
         if has_default and source != "path" and (dj := _default_json(default)):
@@ -851,6 +853,25 @@ class _Lowering:
             self.node.params.append(len(self.op.parameters) - 1)
         read = _param_models.reader(_without_markers(hint), model, source, convert, default,
                                     has_default)
+        return ("dep", self.step(P.Depends(read, use_cache=False), read, []))
+
+    def form_model(self, hint: Any, model: Any, marker: P.Param | None, default: Any,
+                   has_default: bool) -> D.Source:
+        """A form model (`Annotated[Model, Form()]`): the operation's form body is the model
+        (documented as FastAPI documents it), read by a step (_param_models.form_reader)."""
+        if not _pydantic.available():
+            raise TypeError("a form model needs pydantic v2")
+        if self.op.HasField("body") or self.forms or self.bodies:
+            raise TypeError("a form model beside other Form() or Body() parameters is not "
+                            "supported")
+        body = self.op.body
+        t = type_of(_without_markers(hint), self.models, marker, lenient=True)
+        body.type.CopyFrom(t)
+        body.media_types.append(ir.Body.MULTIPART if _reaches(t, (ir.UPLOAD, ir.UPLOAD_BYTES))
+                                else ir.Body.FORM)
+        body.required = not has_default
+        body.name = FORM_ARG
+        read = _param_models.form_reader(_without_markers(hint), model, default, has_default)
         return ("dep", self.step(P.Depends(read, use_cache=False), read, []))
 
     def body_param(self, fn: Callable[..., Any], arg: dict[str, Any], t: ir.Type,

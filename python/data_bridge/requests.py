@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import http.cookies
 import json
-from typing import Any, AsyncIterator, Iterator, Mapping
+from typing import Any, AsyncIterator, Generator, Iterator, Mapping
 from urllib.parse import unquote
 
 from .datastructures import URL, Address, FormData, Headers, QueryParams, State
@@ -229,7 +229,7 @@ class _FormReader:
         self._request = request
         self._limits = limits
 
-    def __await__(self) -> Iterator[Any]:
+    def __await__(self) -> Generator[Any, None, FormData]:
         return self._get().__await__()
 
     async def _get(self) -> FormData:

@@ -3,7 +3,8 @@
 Cookie()) as FastAPI reads them: the fields from their source (repeated query keys as lists,
 header names with hyphens, case-insensitive), the model's extra policy over the source's
 other keys, pydantic's errors at [source, field] (the missing field's input the dict read),
-beside ordinary parameters and dependencies; and each field documented as a parameter."""
+beside ordinary parameters and dependencies; and each field documented as a parameter.
+Form models (`Annotated[Model, Form()]`) alike from the form body, documented as the body."""
 
 import types
 from typing import Annotated, Any, Literal, Optional
@@ -43,6 +44,14 @@ class StrictHeaders(BaseModel):
     x_token: str
 
 
+class LoginForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str
+    password: str = Field(min_length=3)
+    tags: list[str] = []
+    remember: bool = False
+
+
 class Cookies(BaseModel):
     session_id: str
     tracker: Optional[str] = None
@@ -76,6 +85,15 @@ def build(ns: types.SimpleNamespace) -> Any:
     async def strict_headers(headers: Annotated[StrictHeaders, Header()]):
         return headers
 
+    @app.post("/login/")
+    async def login(data: Annotated[LoginForm, ns.Form()]):
+        return data
+
+    # FastAPI documents an optional form model as a Body_ model of its own: not compared.
+    @app.post("/maybe-login/", include_in_schema=False)
+    def maybe_login(data: Annotated[Optional[LoginForm], ns.Form()] = None):
+        return {"data": data.model_dump() if data else None}
+
     @app.get("/cookies/")
     async def read_cookies(cookies: Annotated[Cookies, Cookie()]):
         return cookies
@@ -105,5 +123,17 @@ CASES = [
     ("/cookies/", {}),
 ]
 
+
+CASES += [
+    ("POST", "/login/", {"data": {"username": "a", "password": "secret", "tags": ["x", "y"]}}),
+    ("POST", "/login/", {"data": {"username": "a", "password": "se", "extra": "1"}}),
+    ("POST", "/login/", {}),
+    ("POST", "/login/", {"data": {"username": "", "password": "abc", "remember": "yes"}}),
+    ("POST", "/login/", {"json": {"username": "a"}}),
+    ("POST", "/login/", {"files": {"password": (None, b"abcd")}, "data": {"username": "u"}}),
+    ("POST", "/maybe-login/", {}),
+    ("POST", "/maybe-login/", {"data": {"username": "u", "password": "abc"}}),
+    ("POST", "/maybe-login/", {"data": {"password": "ab"}}),
+]
 
 pair, test_same_answers, test_the_document_is_fastapis = suite(build, CASES, "GET")

@@ -114,7 +114,7 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
     return obj;
   }
   if (v.kind == validate::Value::Kind::kCompiled) {
-    return BuildCompiled(*v.compiled, models_, p.compiled_models);
+    return BuildCompiled(*v.compiled(), models_, p.compiled_models);
   }
   PyObject* value = ToPython(*p.type, v, models_);
   const std::vector<py::object>& checks = endpoints_[call.endpoint->id].checks;

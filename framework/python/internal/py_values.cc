@@ -451,8 +451,8 @@ PyObject* UploadOf(const Value& v) {
     Py_XDECREF(pair);
   }
   // Content spooled to disk crosses as a descriptor of its own (make_upload owns it).
-  PyObject* data = v.file
-                       ? PyLong_FromLong(::dup(v.file->fd()))
+  PyObject* data = v.file() != nullptr
+                       ? PyLong_FromLong(::dup(v.file()->fd()))
                        : PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
   PyObject* out = filename && headers && data
                       ? PyObject_CallFunctionObjArgs(make, filename, headers, data, nullptr)
@@ -467,9 +467,10 @@ namespace {
 
 // A file part's content as bytes (File() bytes), read back when it was spooled.
 PyObject* FileBytes(const Value& v) {
-  if (!v.file) return PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
+  if (v.file() == nullptr)
+    return PyBytes_FromStringAndSize(v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
   absl::StatusOr<std::string> all;
-  Py_BEGIN_ALLOW_THREADS all = v.file->ReadAll();
+  Py_BEGIN_ALLOW_THREADS all = v.file()->ReadAll();
   Py_END_ALLOW_THREADS if (!all.ok()) {
     PyErr_SetString(PyExc_OSError, std::string(all.status().message()).c_str());
     return nullptr;
