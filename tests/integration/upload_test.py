@@ -15,7 +15,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from tests.integration.support import hello_server
+from tests.integration.support import hello_server, raw_exchange, split_responses
 
 MiB = 1024 * 1024
 SIZE = 64 * MiB  # well past max_body_bytes below, and past what memory may grow by
@@ -165,3 +165,43 @@ def test_curl_ranges(server, proto):
                          check=True, capture_output=True, timeout=60).stdout
     assert out.endswith(b"206 multipart/byteranges; boundary=" + out.rsplit(b"=", 1)[1])
     assert b"Content-Range: bytes 0-9/" in out and f"bytes {size - 10}-{size - 1}/".encode() in out
+
+
+def raw_upload(body: bytes, boundary: str = BOUNDARY) -> bytes:
+    return (f"POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+GOOD_UPLOAD = b"".join(multipart(3000))
+RAW_CASES = [
+    ("upload", raw_upload(GOOD_UPLOAD), 200, b'"size":3000'),
+    ("malformed upload", raw_upload(b"--other\r\n" + GOOD_UPLOAD), 400,
+     b'{"detail":"Invalid multipart data."}'),
+    ("no boundary", raw_upload(GOOD_UPLOAD, boundary="").replace(b"; boundary=", b""), 400,
+     b'{"detail":"Missing boundary in multipart."}'),
+    ("part without a name", raw_upload(
+        f"--{BOUNDARY}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--{BOUNDARY}--\r\n"
+        .encode()), 400, b'must be provided'),
+    ("range", b"GET /download?size=5000 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+     b"Range: bytes=10-19\r\n\r\n", 206, bytes(range(10, 20))),
+    ("range past the end", b"GET /download?size=5000 HTTP/1.1\r\nHost: t\r\n"
+     b"Connection: close\r\nRange: bytes=6000-\r\n\r\n", 416, b""),
+    ("malformed range", b"GET /download?size=5000 HTTP/1.1\r\nHost: t\r\n"
+     b"Connection: close\r\nRange: bytes=9-1\r\n\r\n", 400,
+     b"Range header: start must be less than end"),
+]
+
+
+@pytest.mark.parametrize("case", RAW_CASES, ids=[c[0] for c in RAW_CASES])
+def test_error_paths_whole_and_split_anywhere(server, case):
+    """Each request sent whole and split at every byte (long ones at their first and last
+    150 bytes and every 97th between) gets its one exact answer."""
+    name, data, status, expected = case
+    n = len(data)
+    cuts = [c for c in range(1, n) if c <= 150 or c >= n - 150 or c % 97 == 0]
+    for pieces in [[data]] + [[data[:c], data[c:]] for c in cuts]:
+        got = split_responses(raw_exchange(server.port, pieces))
+        assert len(got) == 1, (name, len(pieces[0]))
+        assert got[0][0] == status, (name, len(pieces[0]), got[0])
+        assert expected in got[0][2], (name, len(pieces[0]), got[0][2][:200])
