@@ -388,6 +388,22 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
     return handler
 
 
+def _success_schema(op: ir.Operation, status: int) -> ir.Type | None:
+    """The JSON schema a generated OpenAPI operation documents for its `status` answer (or
+    its 2XX, or default), or None: none, not JSON, a stream, or a proto operation (whose
+    messages are what they are)."""
+    if op.rpc_response:
+        return None
+    for want in (status, -2, 0):
+        for r in op.responses:
+            if r.status == want:
+                if not r.HasField("type") or r.item_schema or r.media_type not in (
+                        "", "application/json"):
+                    return None
+                return r.type
+    return None
+
+
 def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                    exception_handlers: ExceptionHandlers | None = None,
                    overrides: Any = None,
@@ -454,6 +470,8 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
         if native is not None:  # registered from the generated route table
             route.compiled_service = served.service_index(native)
             route.operation = call["operation_id"]
+            if (checked := _success_schema(op, route.status_code)) is not None:
+                route.response_type = conv.type_spec(checked)
         served.handlers.append(_serving(call, route, sync_inline, overrides, middleware))
         served.defaults.append(defaults)
     served.models = [lowered.classes[name] for name in conv.order]

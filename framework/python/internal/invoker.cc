@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "framework/http/status_line.h"
+#include "framework/json/json_reader.h"
 #include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_values.h"
 #include "framework/python/internal/request_data.h"
@@ -14,6 +15,7 @@
 #include "framework/python/json_encoder.h"
 #include "framework/server/error_response.h"
 #include "framework/validate/validation_error.h"
+#include "framework/validate/validator.h"
 
 namespace databridge::python {
 
@@ -89,6 +91,26 @@ Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list mo
       endpoints_(std::move(endpoints)),
       models_(models),
       fastapi_errors_(fastapi_errors) {}
+
+void Invoker::CheckResponse(const validate::TypeSpec& type, http::Response* r) const {
+  absl::StatusOr<simdjson::dom::element> root = json::JsonReader::ForThisThread().Parse(r->body);
+  validate::Errors errors;
+  if (root.ok()) {
+    validate::Location loc({"response"});
+    validate::ValidateJson(type, *root, loc, &errors);
+    if (errors.empty()) return;
+  }
+  std::string why = root.ok() ? validate::ErrorsJson(errors) : std::string(root.status().message());
+  PyObject* exc = PyObject_CallFunction(PyExc_ValueError, "s#", why.data(),
+                                        static_cast<Py_ssize_t>(why.size()));
+  PyObject* logged = exc ? PyObject_CallFunction(runtime_.log_exception.ptr(), "Os", exc,
+                                                 "the response, which does not match its schema")
+                         : nullptr;
+  Py_XDECREF(logged);
+  Py_XDECREF(exc);
+  PyErr_Clear();
+  *r = ServerError();
+}
 
 http::Response Invoker::ServerError() const {
   if (!fastapi_errors_) return server::ErrorResponse(500, "Internal Server Error");
@@ -377,6 +399,11 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
                      PyObject* result, const PyEndpoint& endpoint, py::handle loop,
                      PyObject* context) {
   http::Response r = ResultToResponse(result, endpoint.status_code, endpoint.json_result);
+  if (endpoint.response_type != nullptr && r.content_type == "application/json") {
+    int is_response = PyObject_IsInstance(result, runtime_.response_class.ptr());
+    if (is_response < 0) PyErr_Clear();
+    if (is_response == 0) CheckResponse(*endpoint.response_type, &r);
+  }
   if (!http::IsFinalStatus(r.status)) {
     // Never on the wire: a logged 500 (a 1xx or 600+ would leave the client waiting for
     // a final response, or not parse at all).

@@ -57,6 +57,8 @@ struct PyEndpoint {
   int status_code = 200;
   bool json_result = false;  // plan.Route.json_result
   int request_index = -1;    // the parameter that is the Request itself (-1: none)
+  // plan.Route.response_type: a JSON answer (not a Response) is checked against it.
+  validate::TypeSpecPtr response_type;
 };
 
 // Where a streaming response's body goes, on the loop of the worker that owns the
@@ -112,6 +114,9 @@ class Invoker {
                    pybind11::handle loop, PyObject** argv, size_t built);
   PyObject* BuildArgument(const server::Call& call, size_t i);
   http::Response ServerError() const;  // an unhandled exception's 500
+  // A generated operation's JSON answer against its documented schema: one that does not
+  // match becomes a logged 500 (as FastAPI's ResponseValidationError), never sent.
+  void CheckResponse(const validate::TypeSpec& type, http::Response* r) const;
   bool TakeInvalid(std::string* out);
 
   Runtime runtime_;

@@ -135,6 +135,12 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
     pe.handler = handlers[i];
     pe.status_code = route.status_code();
     pe.json_result = route.json_result();
+    if (route.has_response_type()) {
+      if (route.response_type() < 0 || route.response_type() >= static_cast<int>(types->size())) {
+        throw std::invalid_argument("serving plan: a response type that is not in the table");
+      }
+      pe.response_type = (*types)[route.response_type()];
+    }
     py::list names;
     for (const plan::Param& param : route.params()) {
       if (param.source() == plan::Param::REQUEST) pe.request_index = static_cast<int>(names.size());
