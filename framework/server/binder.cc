@@ -198,8 +198,9 @@ Value BindEmbedded(const ParamSpec& p, const simdjson::dom::element* root, BindR
 }
 
 // `fastapi_errors`: Endpoint::fastapi_errors.
-Value BindBody(const ParamSpec& p, const http::Request& request, bool fastapi_errors,
+Value BindBody(const ParamSpec& p, const http::Request& request, const Endpoint& endpoint,
                BindResult* out) {
+  const bool fastapi_errors = endpoint.fastapi_errors;
   Location loc({"body"});
   absl::string_view content_type = request.headers.Get("content-type");
   const bool form = IsFormMediaType(content_type) || IsMultipartMediaType(content_type);
@@ -213,6 +214,19 @@ Value BindBody(const ParamSpec& p, const http::Request& request, bool fastapi_er
     return Value();
   }
   if (p.accepts_form && form) return BindForm(p, content_type, request.body, streamed, out);
+  const bool json_type = content_type.empty() ? !(fastapi_errors && endpoint.strict_content_type)
+                                              : IsJsonMediaType(content_type);
+  if (fastapi_errors && p.accepts_json && !json_type &&
+      simdjson::validate_utf8(request.body.data(), request.body.size())) {
+    // FastAPI validates a body it does not read as JSON as it is: here, as its text.
+    const std::string text = json::JsonString(request.body);
+    auto root = json::JsonReader::ForThisThread().Parse(text);
+    if (root.ok()) {
+      simdjson::dom::element body = *root;
+      if (p.embedded) return BindEmbedded(p, &body, out);
+      return validate::ValidateJson(*p.type, body, loc, &out->errors);
+    }
+  }
   if (!p.accepts_json || (!content_type.empty() && !IsJsonMediaType(content_type))) {
     out->status =
         MakeError(ErrorKind::kUnsupportedMediaType,
@@ -272,7 +286,7 @@ BindResult Bind(const Endpoint& endpoint, const http::Request& request,
         out.args.emplace_back();
         continue;
       case ParamSource::kBody:
-        out.args.push_back(BindBody(p, request, endpoint.fastapi_errors, &out));
+        out.args.push_back(BindBody(p, request, endpoint, &out));
         if (!out.status.ok()) return out;
         continue;
       case ParamSource::kPath:

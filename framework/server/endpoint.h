@@ -62,6 +62,13 @@ struct Endpoint {
   // FastAPI's conventions (plan.Plan.fastapi_errors): a JSON body Python could not decode
   // at all is a 400, not a 422 json_invalid.
   bool fastapi_errors = false;
+  // plan.Plan.strict_content_type: with fastapi_errors, a body without a Content-Type is
+  // not read as JSON.
+  bool strict_content_type = false;
+  // Some parameter is checked in Python after the native validators (plan.Param.check): a
+  // request that fails natively still goes to the invoker (Call::validation_errors), which
+  // runs those checks on what did validate, so their errors join the one 422 as FastAPI's.
+  bool python_checks = false;
 };
 
 // The client's address and whether the connection is TLS, for handlers that take the

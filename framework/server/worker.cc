@@ -280,7 +280,8 @@ std::optional<http::Response> Worker::Route(Connection* connection, uint64_t seq
   if (!bound.status.ok()) {
     return ErrorResponse(HttpStatusFor(KindOf(bound.status)), bound.status.message());
   }
-  const bool to_handler = !bound.errors.empty() && ep.errors_to_handler && ep.wants_request;
+  const bool to_handler =
+      !bound.errors.empty() && ((ep.errors_to_handler && ep.wants_request) || ep.python_checks);
   if (!bound.errors.empty() && !to_handler) {
     return ValidationErrorResponse(bound.errors);
   }

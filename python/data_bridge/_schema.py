@@ -645,6 +645,7 @@ class _Node:
     params: list[int] = dataclasses.field(default_factory=list)
     forms: list[str] = dataclasses.field(default_factory=list)
     children: list[_Node] = dataclasses.field(default_factory=list)
+    solved: int = -1  # when FastAPI validates its parameters: dependencies before dependants
 
 
 def _qualname(call: Any) -> str:
@@ -679,6 +680,8 @@ class _Lowering:
         self.wants_request = False
         self.special = False  # BackgroundTasks, Response or SecurityScopes somewhere
         self.schemes: dict[str, str] = {}  # security scheme name -> its OpenAPI object
+        self.solved = 0  # callables whose parameters are lowered, in FastAPI's solving order
+        self.nodes: dict[str, _Node] = {}  # native argument -> the callable that declared it
 
     def secure(self, scheme: SecurityBase, scopes: list[str]) -> None:
         """The operation asks for `scheme` with `scopes` (merged into an earlier
@@ -707,6 +710,8 @@ class _Lowering:
         parent.children.append(self.node)
         args = self.signature(planned, D.call_hints(planned),
                               f"{len(self.steps) + 1}:{_qualname(planned)}.", own)
+        self.node.solved = self.solved
+        self.solved += 1
         self.node = parent
         self.steps.append(D.Step(planned, call, kind, args, scope, own))
         index = len(self.steps) - 1
@@ -822,6 +827,7 @@ class _Lowering:
         arg["kind"] = "param"
         arg["index"] = len(op.parameters) - 1
         self.args.append(arg)
+        self.nodes[arg["name"]] = self.node
         self.shared[key] = (arg["name"], arg["index"])
         self.node.params.append(arg["index"])
         return ("param", arg["name"])
@@ -962,6 +968,22 @@ class _Lowering:
             self.args.append(arg)
         return ("param", self.forms[key][2])
 
+    def in_solving_order(self) -> None:
+        """Orders the native arguments as FastAPI validates them, so their errors come in
+        its order: each callable's after its dependencies', and a callable's path, query,
+        header and cookie parameters in turn (the body's come after them all)."""
+        rank = {ir.Parameter.PATH: 0, ir.Parameter.QUERY: 1, ir.Parameter.HEADER: 2,
+                ir.Parameter.COOKIE: 3}
+
+        def key(item: tuple[int, dict[str, Any]]) -> tuple[int, int, int]:
+            i, arg = item
+            if arg["kind"] != "param":
+                return (self.root.solved + 1, 0, i)
+            node = self.nodes.get(arg["name"], self.root)
+            return (node.solved, rank.get(self.op.parameters[arg["index"]].location, 4), i)
+
+        self.args = [arg for _, arg in sorted(enumerate(self.args), key=key)]
+
     def document_order(self) -> list[str]:
         """Numbers the parameters in the order FastAPI lists them: the endpoint's own
         first, then each dependency's, depth first (the native order, in which their
@@ -1018,6 +1040,8 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
             raise TypeError(f"{_qualname(endpoint)}: dependencies= entries need a callable")
         lowering.step(dep, dep.dependency, [])
     own = lowering.signature(endpoint, hints, "", [])
+    lowering.root.solved = lowering.solved
+    lowering.in_solving_order()
     forms = lowering.document_order()
     if forms:
         lowering.form_body(form_model or f"Body_{_qualname(endpoint)}", forms)

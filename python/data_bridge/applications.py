@@ -181,6 +181,7 @@ class App(Router):
         # FastAPI's routes answer only the methods they declare.
         self.implicit_head = True
         self.fastapi_errors = False  # FastAPI's: Starlette's text/plain 500
+        self.strict_content_type = False  # FastAPI's: no Content-Type is no JSON
         self.run_sync_inline = run_sync_inline
         # Exception class or status code -> handler(request, exc) (data_bridge.errors).
         self.exception_handlers: dict[Any, Callable[[Any, Exception], Any]] = dict(
@@ -307,6 +308,7 @@ class App(Router):
                 _plan_native(served.plan, m)
         served.plan.no_implicit_head = not self.implicit_head
         served.plan.fastapi_errors = self.fastapi_errors
+        served.plan.strict_content_type = self.strict_content_type
         if self.openapi_url and not any(r.path == self.openapi_url for r in self.routes):
             # Starlette's routes (FastAPI adds these as such) answer HEAD beside GET.
             methods = ["GET"] if self.implicit_head else ["GET", "HEAD"]
@@ -409,6 +411,7 @@ class FastAPI(App):
         default_response_class: type[Any] = JSONResponse,
         redirect_slashes: bool = True,
         run_sync_inline: bool = False,
+        strict_content_type: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(title, version, description, openapi_url=openapi_url,
@@ -418,3 +421,4 @@ class FastAPI(App):
                          **options)
         self.implicit_head = False
         self.fastapi_errors = True
+        self.strict_content_type = strict_content_type

@@ -1,8 +1,11 @@
 #include "framework/python/internal/invoker.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -201,6 +204,10 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
 
 void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop) {
   const PyEndpoint& pe = endpoints_[call.endpoint->id];
+  if (!call.validation_errors.empty() && call.endpoint->python_checks) {
+    CheckAfterNativeErrors(call, pe, worker, loop);
+    return;
+  }
   if (!call.validation_errors.empty() || call.unrouted_status != 0) {
     InvokeWithErrors(call, pe, worker, loop);
     return;
@@ -239,6 +246,69 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
     return;
   }
   CallHandler(call, pe, worker, loop, argv, built);
+}
+
+namespace {
+
+// Where FastAPI lists an error: its location's source (path, query, header, cookie, then
+// the body), as it validates each kind of parameter in turn.
+int SourceRank(simdjson::dom::element error) {
+  std::string_view source;
+  simdjson::dom::array loc;
+  if (error["loc"].get(loc) != simdjson::SUCCESS || loc.size() == 0 ||
+      loc.at(0).get(source) != simdjson::SUCCESS) {
+    return 5;
+  }
+  for (int i = 0; const char* name : {"path", "query", "header", "cookie", "body"}) {
+    if (source == name) return i;
+    ++i;
+  }
+  return 5;
+}
+
+// The native validators' errors (a JSON list) with the Python checks' (list items), in
+// FastAPI's order of sources.
+std::string MergeErrors(absl::string_view native, absl::string_view checked) {
+  if (checked.empty()) return std::string(native);
+  std::string all =
+      absl::StrCat(native.substr(0, native.size() - 1), native.size() > 2 ? "," : "", checked, "]");
+  absl::StatusOr<simdjson::dom::element> root = json::JsonReader::ForThisThread().Parse(all);
+  simdjson::dom::array items;
+  if (!root.ok() || root->get(items) != simdjson::SUCCESS) return all;
+  std::vector<std::pair<int, std::string>> ranked;
+  for (simdjson::dom::element e : items) ranked.emplace_back(SourceRank(e), simdjson::minify(e));
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out = "[";
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += ranked[i].second;
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace
+
+// A request the native validators refused, on a route with Python checks: those checks
+// run on the parameters that did validate, and their errors join the native ones (in
+// FastAPI's order) in the 422, or for the app's handler.
+void Invoker::CheckAfterNativeErrors(server::Call& call, const PyEndpoint& pe,
+                                     server::Worker* worker, py::handle loop) {
+  std::string invalid;
+  for (size_t i = 0; i < call.args.size() && i < pe.checks.size(); ++i) {
+    if (!pe.checks[i] || call.args[i].kind == validate::Value::Kind::kMissing) continue;
+    PyObject* arg = BuildArgument(call, i);
+    if (arg == nullptr && !TakeInvalid(&invalid)) PyErr_Clear();
+    Py_XDECREF(arg);
+  }
+  call.validation_errors = MergeErrors(call.validation_errors, invalid);
+  if (call.endpoint->errors_to_handler && call.endpoint->wants_request) {
+    InvokeWithErrors(call, pe, worker, loop);
+  } else {
+    worker->Complete(call.connection, call.sequence,
+                     server::DetailResponse(422, call.validation_errors));
+  }
 }
 
 // A request that failed validation, or that no route serves, handed to the route's

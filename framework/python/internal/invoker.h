@@ -114,6 +114,8 @@ class Invoker {
                    pybind11::handle loop, PyObject** argv, size_t built);
   PyObject* BuildArgument(const server::Call& call, size_t i);
   http::Response ServerError() const;  // an unhandled exception's 500
+  void CheckAfterNativeErrors(server::Call& call, const PyEndpoint& pe, server::Worker* worker,
+                              pybind11::handle loop);
   // A generated operation's JSON answer against its documented schema: one that does not
   // match becomes a logged 500 (as FastAPI's ResponseValidationError), never sent.
   void CheckResponse(const validate::TypeSpec& type, http::Response* r) const;

@@ -131,6 +131,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
     absl::StatusOr<server::Endpoint> ep = ReadRoute(route, *types, capsules);
     ThrowIfError(ep.status());
     ep->fastapi_errors = p->fastapi_errors();
+    ep->strict_content_type = p->strict_content_type();
     PyEndpoint pe;
     pe.handler = handlers[i];
     pe.status_code = route.status_code();
@@ -163,6 +164,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
         throw std::invalid_argument("serving plan: a check that is not in the list");
       }
       pe.checks[k] = checks[param.check()];
+      ep->python_checks = true;
     }
     ThrowIfError(route_set.Add(*std::move(ep)));
     py_endpoints.push_back(std::move(pe));
