@@ -215,7 +215,8 @@ absl::Status Http1Codec::CheckRequest(const llhttp_t* p) {
   if (has_length && p->content_length > BodyLimit()) {
     return MakeError(ErrorKind::kPayloadTooLarge, "request body too large");
   }
-  if (has_length && !req.body_sink) req.body.reserve(p->content_length);
+  // With room for the JSON parser's padding, so the body is parsed where it lies.
+  if (has_length && !req.body_sink) req.body.reserve(p->content_length + http::kBodyPadding);
 
   absl::string_view expect = req.headers.Get("expect");
   if (!expect.empty() && p->http_minor >= 1 && absl::EqualsIgnoreCase(expect, "100-continue") &&

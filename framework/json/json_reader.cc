@@ -14,6 +14,14 @@ absl::StatusOr<simdjson::dom::element> JsonReader::Parse(absl::string_view text)
   return root;
 }
 
+absl::StatusOr<simdjson::dom::element> JsonReader::ParseInPlace(const std::string& text) {
+  if (text.capacity() - text.size() < kPadding) return Parse(absl::string_view(text));
+  simdjson::dom::element root;
+  auto error = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(root);
+  if (error) return absl::InvalidArgumentError(simdjson::error_message(error));
+  return root;
+}
+
 std::string JsonReader::Minify(simdjson::dom::element element) { return simdjson::minify(element); }
 
 }  // namespace databridge::json

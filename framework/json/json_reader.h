@@ -23,6 +23,10 @@ class JsonReader {
 
   // Errors are InvalidArgument with simdjson's description ("TAPE_ERROR: ...").
   absl::StatusOr<simdjson::dom::element> Parse(absl::string_view text);
+  // The same, read in place when the string's spare capacity covers simdjson's padding
+  // (kPadding: reserve it where a body is built), else copied as above.
+  absl::StatusOr<simdjson::dom::element> ParseInPlace(const std::string& text);
+  static constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
 
   static std::string Minify(simdjson::dom::element element);
 

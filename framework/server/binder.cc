@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "framework/base/error_kind.h"
+#include "framework/http/codec.h"
 #include "framework/http/url.h"
 #include "framework/json/json_escape.h"
 #include "framework/json/json_reader.h"
@@ -14,6 +15,9 @@
 #include "framework/validate/validator.h"
 
 namespace databridge::server {
+
+static_assert(http::kBodyPadding >= json::JsonReader::kPadding,
+              "request bodies must keep the JSON parser's padding");
 
 using validate::Location;
 using validate::Value;
@@ -237,7 +241,7 @@ Value BindBody(const ParamSpec& p, const http::Request& request, const Endpoint&
                                                 : "application/x-www-form-urlencoded"));
     return Value();
   }
-  auto root = json::JsonReader::ForThisThread().Parse(request.body);
+  auto root = json::JsonReader::ForThisThread().ParseInPlace(request.body);
   if (!root.ok()) {  // answered as FastAPI answers what Python's json.loads refuses
     json::PythonJsonError why = json::PythonDecodeError(request.body);
     if ((!why.utf8 || why.too_deep) && fastapi_errors) {  // no JSONDecodeError: FastAPI's 400

@@ -96,7 +96,8 @@ Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list mo
       fastapi_errors_(fastapi_errors) {}
 
 void Invoker::CheckResponse(const validate::TypeSpec& type, http::Response* r) const {
-  absl::StatusOr<simdjson::dom::element> root = json::JsonReader::ForThisThread().Parse(r->body);
+  r->body.reserve(r->body.size() + json::JsonReader::kPadding);  // parsed where it lies
+  absl::StatusOr<simdjson::dom::element> root = json::JsonReader::ForThisThread().ParseInPlace(r->body);
   validate::Errors errors;
   if (root.ok()) {
     validate::Location loc({"response"});
@@ -470,7 +471,9 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
                      PyObject* context) {
   http::Response r = ResultToResponse(result, endpoint.status_code, endpoint.json_result);
   if (endpoint.response_type != nullptr && r.content_type == "application/json") {
-    int is_response = PyObject_IsInstance(result, runtime_.response_class.ptr());
+    int is_response = PyDict_CheckExact(result) || PyList_CheckExact(result)
+                          ? 0
+                          : PyObject_IsInstance(result, runtime_.response_class.ptr());
     if (is_response < 0) PyErr_Clear();
     if (is_response == 0) CheckResponse(*endpoint.response_type, &r);
   }
