@@ -46,6 +46,9 @@ class ServerCodecCallbacks {
     (void)head;
     return nullptr;
   }
+  // A piece of a body a sink takes arrived: the request-read timeout starts again, so a
+  // streamed upload is bounded by how long it stalls, not by how long it takes.
+  virtual void OnBodyProgress() {}
   // A complete request. Return false to pause: Feed returns early and parses nothing more
   // until it is called again.
   virtual bool OnRequest(Request request) = 0;

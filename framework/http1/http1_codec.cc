@@ -265,6 +265,8 @@ int Http1Codec::OnBody(llhttp_t* p, const char* at, size_t len) {
     self->request_.body.append(at, len);
   } else if (auto s = sink->Write(absl::string_view(at, len)); !s.ok()) {
     return self->Fail(std::move(s));
+  } else {
+    self->callbacks_->OnBodyProgress();
   }
   return 0;
 }

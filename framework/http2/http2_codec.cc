@@ -483,6 +483,8 @@ int Http2Codec::OnDataChunk(nghttp2_session*, uint8_t, int32_t stream_id, const 
   } else if (absl::Status w = s->request.body_sink->Write(piece); !w.ok()) {
     self->Refuse(stream_id, s, w);
     s->request.body_sink.reset();
+  } else {
+    s->started_ms = MonotonicMs();  // a streamed upload times out when it stalls
   }
   return 0;
 }

@@ -49,6 +49,7 @@ class Http1Session : public Session, public http::ServerCodecCallbacks {
   std::shared_ptr<http::BodySink> OnBodyStart(const http::Request& head) override {
     return host_->OpenBody(head);
   }
+  void OnBodyProgress() override { request_started_ms_ = MonotonicMs(); }
 
  private:
   struct Slot {

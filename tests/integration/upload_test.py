@@ -205,3 +205,24 @@ def test_error_paths_whole_and_split_anywhere(server, case):
         assert len(got) == 1, (name, len(pieces[0]))
         assert got[0][0] == status, (name, len(pieces[0]), got[0])
         assert expected in got[0][2], (name, len(pieces[0]), got[0][2][:200])
+
+
+def test_an_upload_times_out_when_it_stalls_not_when_it_is_long():
+    body = b"".join(multipart(40000))
+    with hello_server("--request-timeout", "1", app="tests.integration.upload_app:app") as s:
+        # 2.4 s in all, never 1 s without a byte: served.
+        data = raw_upload(body)
+        step = len(data) // 8 + 1
+        pieces = [data[i:i + step] for i in range(0, len(data), step)]
+        got = split_responses(raw_exchange(s.port, pieces, pause=0.3, timeout=10))
+        assert [r[0] for r in got] == [200]
+        # Stalled past the timeout midway: 408.
+        got = split_responses(raw_exchange(s.port, [data[:500], data[500:]], pause=1.6,
+                                           timeout=10))
+        assert [r[0] for r in got] == [408]
+        # A body held in memory (not an upload) keeps the whole-request bound.
+        slow_json = (b"POST /json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 8\r\n\r\n")
+        got = split_responses(raw_exchange(s.port, [slow_json, b'{"a"', b':1', b'}   '],
+                                           pause=0.45, timeout=10))
+        assert [r[0] for r in got] == [408]
