@@ -97,7 +97,8 @@ Invoker::Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, py::list mo
 
 void Invoker::CheckResponse(const validate::TypeSpec& type, http::Response* r) const {
   r->body.reserve(r->body.size() + json::JsonReader::kPadding);  // parsed where it lies
-  absl::StatusOr<simdjson::dom::element> root = json::JsonReader::ForThisThread().ParseInPlace(r->body);
+  absl::StatusOr<simdjson::dom::element> root =
+      json::JsonReader::ForThisThread().ParseInPlace(r->body);
   validate::Errors errors;
   if (root.ok()) {
     validate::Location loc({"response"});
@@ -727,6 +728,13 @@ http::Response Invoker::ExceptionToResponse(const char* where) {
     PyObject* errors = PyObject_CallMethod(exc.ptr(), "errors", nullptr);
     std::string errors_json;
     bool ok = errors && EncodeJson(errors, &errors_json);
+    if (!ok && errors != nullptr) {  // an input only jsonable_encoder knows (an UploadFile)
+      PyErr_Clear();
+      errors_json.clear();
+      PyObject* plain = PyObject_CallOneArg(runtime_.jsonable_encoder.ptr(), errors);
+      ok = plain != nullptr && EncodeJson(plain, &errors_json);
+      Py_XDECREF(plain);
+    }
     Py_XDECREF(errors);
     if (ok) return server::DetailResponse(422, errors_json);
     PyErr_Clear();
