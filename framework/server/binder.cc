@@ -56,10 +56,6 @@ const char* SourceName(ParamSource s) {
   return "";
 }
 
-bool IsFormMediaType(absl::string_view content_type) {
-  return absl::EqualsIgnoreCase(MediaType(content_type), "application/x-www-form-urlencoded");
-}
-
 bool IsFileKind(validate::TypeKind kind) {
   return kind == validate::TypeKind::kFile || kind == validate::TypeKind::kFileBytes;
 }

@@ -93,9 +93,21 @@ class MultipartBody::Collector : public http::MultipartParser::Sink {
   size_t fields_ = 0;
 };
 
-bool IsMultipartMediaType(absl::string_view content_type) {
+namespace {
+
+bool HasMediaType(absl::string_view content_type, absl::string_view media_type) {
   absl::string_view media = content_type.substr(0, content_type.find(';'));
-  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(media), "multipart/form-data");
+  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(media), media_type);
+}
+
+}  // namespace
+
+bool IsMultipartMediaType(absl::string_view content_type) {
+  return HasMediaType(content_type, "multipart/form-data");
+}
+
+bool IsFormMediaType(absl::string_view content_type) {
+  return HasMediaType(content_type, "application/x-www-form-urlencoded");
 }
 
 MultipartBody::MultipartBody(absl::string_view content_type, const MultipartLimits& limits)

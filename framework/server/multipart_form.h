@@ -52,6 +52,8 @@ struct MultipartLimits {  // Starlette's defaults
 };
 
 bool IsMultipartMediaType(absl::string_view content_type);
+// application/x-www-form-urlencoded (parameters ignored).
+bool IsFormMediaType(absl::string_view content_type);
 
 class MultipartBody : public http::BodySink {
  public:

@@ -73,6 +73,16 @@ def _aliases(name: str, field: Any, config: Mapping[str, Any],
     return pairs
 
 
+def _extras(items: Any, known: set[str]) -> dict[str, Any]:
+    """A source's keys no field took, for the model's extra policy: a key's value, or its
+    values as a list when it is repeated (FastAPI's grouping)."""
+    grouped: dict[str, list[Any]] = {}
+    for key, value in items:
+        if key not in known:
+            grouped.setdefault(key, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in grouped.items()}
+
+
 def documented_fields(model: Any, source: str,
                       convert_underscores: bool) -> list[tuple[str, str, Any]]:
     """Each field as FastAPI documents it: (field name, parameter name, FieldInfo)."""
@@ -129,17 +139,8 @@ def reader(hint: Any, model: Any, source: str, convert_underscores: bool,
                     header_aliases[name] = key
             else:
                 processed.add(key)
-        if hasattr(params, "multi_items"):
-            items = params.multi_items()
-        elif headers:
-            items = params.items()
-        else:
-            items = list(params.items())
-        grouped: dict[str, list[Any]] = {}
-        for key, value in items:
-            if key not in processed:
-                grouped.setdefault(key, []).append(value)
-        values.update((k, v[0] if len(v) == 1 else v) for k, v in grouped.items())
+        items = params.multi_items() if hasattr(params, "multi_items") else params.items()
+        values.update(_extras(items, processed))
         given: Any = values
         if hint is not model and not (own.intersection(params) or (
                 extra in ("allow", "forbid") and values)):
@@ -197,11 +198,7 @@ def form_reader(hint: Any, model: Any, default: Any, has_default: bool) -> Calla
                         continue
                 values[alias] = value
                 break
-        grouped: dict[str, list[Any]] = {}
-        for key, value in form.multi_items():
-            if key not in own:
-                grouped.setdefault(key, []).append(value)
-        values.update((k, v[0] if len(v) == 1 else v) for k, v in grouped.items())
+        values.update(_extras(form.multi_items(), own))
         if hint is not model and has_default and not (
                 own.intersection(form.keys()) or (extra in ("allow", "forbid") and form)):
             return default

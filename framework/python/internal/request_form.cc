@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "framework/http/url.h"
 #include "framework/python/internal/py_values.h"
 #include "framework/server/binder.h"
@@ -25,12 +23,8 @@ pybind11::list FormItems(const RequestData& data, const server::MultipartLimits&
         server::ReadMultipart(content_type, request.body, limits);
     if (!whole.ok()) throw py::value_error(std::string(whole.status().message()));
     read = *std::move(whole);
-  } else {
-    absl::string_view media = content_type.substr(0, content_type.find(';'));
-    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(media),
-                               "application/x-www-form-urlencoded")) {
-      read.fields = http::ParseQuery(request.body);
-    }
+  } else if (server::IsFormMediaType(content_type)) {
+    read.fields = http::ParseQuery(request.body);
   }
   py::list items;
   size_t field = 0, file = 0;
