@@ -27,6 +27,10 @@ class JsonReader {
   // (kPadding: reserve it where a body is built), else copied as above.
   absl::StatusOr<simdjson::dom::element> ParseInPlace(const std::string& text);
   static constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+  // Into a document of the caller's, which outlives this reader's next parse (a body checked
+  // now and built later), read as ParseInPlace reads.
+  absl::StatusOr<simdjson::dom::element> ParseInto(simdjson::dom::document& document,
+                                                   const std::string& text);
 
   static std::string Minify(simdjson::dom::element element);
 

@@ -11,6 +11,7 @@
 #include "framework/json/json_reader.h"
 #include "framework/json/python_decode_error.h"
 #include "framework/server/multipart_form.h"
+#include "framework/validate/deferred_json.h"
 #include "framework/validate/scalars.h"
 #include "framework/validate/validator.h"
 
@@ -237,7 +238,15 @@ Value BindBody(const ParamSpec& p, const http::Request& request, const Endpoint&
                                                 : "application/x-www-form-urlencoded"));
     return Value();
   }
-  auto root = json::JsonReader::ForThisThread().ParseInPlace(request.body);
+  // Interpreted types are checked here and built from the document later (no Value tree):
+  // the document is the request's own.
+  const bool compiled = p.compiled != nullptr && p.compiled->decode_json != nullptr;
+  const bool deferred = !p.embedded && !compiled;
+  std::unique_ptr<simdjson::dom::document> document;
+  if (deferred) document = std::make_unique<simdjson::dom::document>();
+  json::JsonReader& reader = json::JsonReader::ForThisThread();
+  auto root =
+      deferred ? reader.ParseInto(*document, request.body) : reader.ParseInPlace(request.body);
   if (!root.ok()) {  // answered as FastAPI answers what Python's json.loads refuses
     json::PythonJsonError why = json::PythonDecodeError(request.body);
     if ((!why.utf8 || why.too_deep) && fastapi_errors) {  // no JSONDecodeError: FastAPI's 400
@@ -259,15 +268,16 @@ Value BindBody(const ParamSpec& p, const http::Request& request, const Endpoint&
     return BindEmbedded(p, null && p.type->kind == validate::TypeKind::kObject ? nullptr : &body,
                         out);
   }
-  if (p.compiled != nullptr && p.compiled->decode_json != nullptr) {
-    std::unique_ptr<validate::CompiledValue> decoded =
-        p.compiled->decode_json(*root, loc, &out->errors);
-    if (decoded == nullptr) return Value();
-    Value v = Value::Of(Value::Kind::kCompiled);
-    v.held = std::move(decoded);
-    return v;
+  std::unique_ptr<validate::CompiledValue> decoded;
+  if (compiled) {
+    decoded = p.compiled->decode_json(*root, loc, &out->errors);
+  } else if (validate::CheckJson(*p.type, *root, loc, &out->errors)) {
+    decoded = std::make_unique<validate::DeferredJson>(std::move(*document), p.type);
   }
-  return validate::ValidateJson(*p.type, *root, loc, &out->errors);
+  if (decoded == nullptr) return Value();
+  Value v = Value::Of(Value::Kind::kCompiled);
+  v.held = std::move(decoded);
+  return v;
 }
 
 }  // namespace

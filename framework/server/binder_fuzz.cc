@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "framework/json/json_reader.h"
 #include "framework/server/binder.h"
+#include "framework/validate/compiled.h"
+#include "framework/validate/validator.h"
 
 namespace databridge::server {
 namespace {
@@ -119,6 +122,90 @@ const Endpoint& TheEndpoint(bool form) {
 }  // namespace
 }  // namespace databridge::server
 
+// What the fuzz builder makes: a list's size and how many items were set.
+struct databridge::validate::BuiltObject {
+  size_t size = 0;
+  size_t set = 0;
+};
+
+namespace databridge::server {
+namespace {
+
+using validate::BuiltObject;
+
+// Builds what a deferred body holds, checking that every container is filled with built
+// items (what the Python builder relies on).
+class CountingBuilder final : public validate::Builder {
+ public:
+  using Built = validate::Built;
+  Built Null() override { return New(); }
+  Built Bool(bool) override { return New(); }
+  Built Int(int64_t) override { return New(); }
+  Built Float(double) override { return New(); }
+  Built Str(absl::string_view) override { return New(); }
+  Built Uuid(absl::string_view c) override {
+    if (c.size() != 36) std::abort();
+    return New();
+  }
+  Built EnumMember(int, int index, absl::string_view value_json) override {
+    if (index < 0 || value_json.empty()) std::abort();
+    return New();
+  }
+  Built List(size_t size) override {
+    Built b = New();
+    b->size = size;
+    return b;
+  }
+  void ListSet(Built list, size_t i, Built item) override {
+    if (list == nullptr || item == nullptr || i >= list->size) std::abort();
+    ++list->set;
+  }
+  Built Dict() override { return New(); }
+  void DictSet(Built dict, absl::string_view, Built value) override {
+    if (dict == nullptr || value == nullptr) std::abort();
+  }
+  Built Object(int, const char* const* names, Built*, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      if (names[i] == nullptr) std::abort();
+    }
+    return New();
+  }
+  Built Any(const validate::Value& v) override {
+    if (v.kind == validate::Value::Kind::kMissing) std::abort();
+    return New();
+  }
+  bool failed() const override { return false; }
+  Built Bytes(absl::string_view) override { return New(); }
+  void CheckListsFilled() const {
+    for (const auto& b : arena_) {
+      if (b->set != b->size && b->set != 0) std::abort();
+    }
+  }
+
+ private:
+  Built New() { return arena_.emplace_back(std::make_unique<BuiltObject>()).get(); }
+  std::vector<std::unique_ptr<BuiltObject>> arena_;
+};
+
+// CheckJson decides as ValidateJson does, with the same errors.
+void CheckAgrees(absl::string_view body) {
+  auto root = json::JsonReader::ForThisThread().Parse(body);
+  if (!root.ok()) return;
+  validate::Errors built_errors, checked_errors;
+  validate::Location a({"body"}), b({"body"});
+  static const TypeSpecPtr model = Model();
+  const validate::Value v = validate::ValidateJson(*model, *root, a, &built_errors);
+  const bool ok = validate::CheckJson(*model, *root, b, &checked_errors);
+  if (ok != (built_errors.empty() && v.kind != validate::Value::Kind::kMissing)) std::abort();
+  if (checked_errors.size() != built_errors.size()) std::abort();
+  for (size_t i = 0; i < built_errors.size(); ++i) {
+    if (checked_errors[i].type != built_errors[i].type) std::abort();
+  }
+}
+
+}  // namespace
+}  // namespace databridge::server
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace databridge;          // NOLINT: a fuzz entry point
   using namespace databridge::server;  // NOLINT
@@ -138,5 +225,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& e : r.errors) {
     if (e.loc.empty() || e.type.empty()) std::abort();
   }
+  for (const validate::Value& arg : r.args) {  // a JSON body checked now, built later
+    if (arg.compiled() == nullptr) continue;
+    CountingBuilder builder;
+    if (arg.compiled()->Build(builder) == nullptr) std::abort();
+    builder.CheckListsFilled();
+  }
+  CheckAgrees(parts[4]);
   return 0;
 }

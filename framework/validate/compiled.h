@@ -28,7 +28,7 @@ namespace databridge::validate {
 
 // Bumped whenever this header changes shape: a generated module built against another
 // version is refused at start-up instead of misread.
-inline constexpr uint32_t kCompiledAbi = 1;
+inline constexpr uint32_t kCompiledAbi = 2;
 
 // The binding layer's object (a PyObject in framework/python); opaque here.
 struct BuiltObject;
@@ -57,6 +57,7 @@ class Builder {
   virtual Built Object(int model, const char* const* names, Built* fields, size_t n) = 0;
   virtual Built Any(const Value& v) = 0;
   virtual bool failed() const = 0;
+  virtual Built Bytes(absl::string_view v) = 0;
 };
 
 // A decoded, validated value, ready to be built.

@@ -31,14 +31,16 @@ class Location {
  public:
   Location() = default;
   Location(std::initializer_list<absl::string_view> keys);
-  void PushKey(absl::string_view key) { parts_.push_back(Part{key, 0, false}); }
-  void PushIndex(size_t index) { parts_.push_back(Part{{}, index, true}); }
+  // In place: a Part built and copied stalls on the partial stores (store forwarding).
+  void PushKey(absl::string_view key) { parts_.emplace_back(key, 0, false); }
+  void PushIndex(size_t index) { parts_.emplace_back(absl::string_view(), index, true); }
   void Pop() { parts_.pop_back(); }
   // The path as an error keeps it (built only when an error is reported).
   std::vector<LocPart> Parts() const;
 
  private:
   struct Part {
+    Part(absl::string_view k, size_t i, bool is_i) : key(k), index(i), is_index(is_i) {}
     absl::string_view key;
     size_t index;
     bool is_index;

@@ -1,6 +1,8 @@
 #include "framework/validate/validator.h"
 
 #include <charconv>
+#include <cstring>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "framework/json/json_escape.h"
@@ -11,58 +13,157 @@ using json::JsonString;
 
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
+// A check's outcome (CheckJson): Value's kind and scalars, without its containers, and a
+// string as a view of the document. What ValidateJsonT<Verdict> returns.
+struct Verdict {
+  Value::Kind kind = Value::Kind::kMissing;
+  bool b = false;
+  int64_t i = 0;
+  double f = 0;
+  absl::string_view s;
+  static Verdict Of(Value::Kind k) {
+    Verdict v;
+    v.kind = k;
+    return v;
+  }
+  static Verdict Null() { return Of(Value::Kind::kNull); }
+  static Verdict Bool(bool x) {
+    Verdict v = Of(Value::Kind::kBool);
+    v.b = x;
+    return v;
+  }
+  static Verdict Int(int64_t x) {
+    Verdict v = Of(Value::Kind::kInt);
+    v.i = x;
+    return v;
+  }
+  static Verdict Float(double x) {
+    Verdict v = Of(Value::Kind::kFloat);
+    v.f = x;
+    return v;
+  }
+};
 
-Value IntChecked(const TypeSpec& spec, int64_t v, InputFn input, const Location& loc,
-                 Errors* errors) {
-  if (!CheckBounds(spec, static_cast<double>(v), input, loc, errors)) return Value();
-  return Value::Int(v);
-}
-
-Value FloatChecked(const TypeSpec& spec, double v, InputFn input, const Location& loc,
-                   Errors* errors) {
-  if (!CheckBounds(spec, v, input, loc, errors)) return Value();
-  return Value::Float(v);
-}
-
-Value StringChecked(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
-                    Errors* errors) {
-  if (!CheckString(spec, s, input, loc, errors)) return Value();
-  return Value::String(std::string(s));
-}
-
-// Canonical JSON of a validated scalar, to compare with TypeSpec::allowed_json.
-std::string CanonicalJson(const Value& v) {
+template <typename R>
+int AllowedIndexOf(const TypeSpec& spec, const R& v) {
+  const absl::string_view text(v.s);
+  if (v.kind == Value::Kind::kString) {  // "gold" against "\"gold\"" (no escapes in it)
+    for (size_t i = 0; i < spec.allowed_json.size(); ++i) {
+      const std::string& a = spec.allowed_json[i];
+      if (a.size() == text.size() + 2 && a.front() == '"' &&
+          absl::string_view(a).substr(1, text.size()) == text &&
+          a.find('\\') == std::string::npos) {
+        return static_cast<int>(i);
+      }
+    }
+  }
+  std::string canonical;
   switch (v.kind) {
     case Value::Kind::kString:
-      return JsonString(v.s);
+      canonical = JsonString(text);
+      break;
     case Value::Kind::kInt:
-      return std::to_string(v.i);
+      canonical = std::to_string(v.i);
+      break;
     case Value::Kind::kBool:
-      return v.b ? "true" : "false";
+      canonical = v.b ? "true" : "false";
+      break;
     case Value::Kind::kNull:
-      return "null";
+      canonical = "null";
+      break;
     case Value::Kind::kFloat: {
       char buf[32];
       auto res = std::to_chars(buf, buf + sizeof(buf), v.f);
-      return std::string(buf, res.ptr);
+      canonical.assign(buf, res.ptr);
+      break;
     }
     default:
-      return "";
+      return -1;
+  }
+  for (size_t i = 0; i < spec.allowed_json.size(); ++i) {
+    if (spec.allowed_json[i] == canonical) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+int AllowedIndex(const TypeSpec& spec, const Value& v) { return AllowedIndexOf(spec, v); }
+
+Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
+  const size_t n = spec.fields.size();
+  if (n <= kInline) {
+    at_ = inline_at_;
+    seen_ = inline_seen_;
+  } else {
+    heap_at_ = std::make_unique<simdjson::dom::element[]>(n);
+    heap_seen_ = std::make_unique<bool[]>(n);
+    at_ = heap_at_.get();
+    seen_ = heap_seen_.get();
+  }
+  std::memset(seen_, 0, n);
+  const Field* fields = spec.fields.data();
+  size_t next = 0;
+  for (auto member : object) {
+    const std::string_view key = member.key;
+    auto is = [&](size_t k) {
+      const std::string& want = fields[k].key;
+      return want.size() == key.size() && std::memcmp(want.data(), key.data(), key.size()) == 0;
+    };
+    size_t k = next;
+    if (k >= n || !is(k)) {
+      for (k = 0; k < n && !is(k); ++k) {
+      }
+    }
+    if (k == n) {
+      extra_ = true;
+      continue;
+    }
+    if (!seen_[k]) {
+      at_[k] = member.value;
+      seen_[k] = true;
+    }
+    next = k + 1;
   }
 }
 
-Value CheckAllowed(const TypeSpec& spec, Value v, InputFn input, const Location& loc,
-                   Errors* errors) {
-  if (spec.allowed_json.empty() || v.kind == Value::Kind::kMissing) return v;
-  std::string canonical = CanonicalJson(v);
-  for (const std::string& a : spec.allowed_json) {
-    if (a == canonical) return v;
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+template <typename R = Value>
+R IntChecked(const TypeSpec& spec, int64_t v, InputFn input, const Location& loc, Errors* errors) {
+  if (!CheckBounds(spec, static_cast<double>(v), input, loc, errors)) return R();
+  return R::Int(v);
+}
+
+template <typename R = Value>
+R FloatChecked(const TypeSpec& spec, double v, InputFn input, const Location& loc, Errors* errors) {
+  if (!CheckBounds(spec, v, input, loc, errors)) return R();
+  return R::Float(v);
+}
+
+template <typename R = Value>
+R StringChecked(const TypeSpec& spec, absl::string_view s, InputFn input, const Location& loc,
+                Errors* errors) {
+  if (!CheckString(spec, s, input, loc, errors)) return R();
+  if constexpr (std::is_same_v<R, Value>) {
+    return Value::String(std::string(s));
+  } else {
+    R v = R::Of(Value::Kind::kString);
+    v.s = s;
+    return v;
   }
+}
+
+template <typename R = Value>
+R CheckAllowed(const TypeSpec& spec, R v, InputFn input, const Location& loc, Errors* errors) {
+  if (spec.allowed_json.empty() || v.kind == Value::Kind::kMissing) return v;
+  if (AllowedIndexOf(spec, v) >= 0) return v;
   std::vector<absl::string_view> allowed(spec.allowed_json.begin(), spec.allowed_json.end());
   ReportNotAllowed(spec.allowed_is_enum, allowed, input, loc, errors);
-  return Value();
+  return R();
 }
 
 Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Location& loc,
@@ -150,11 +251,18 @@ Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& 
 }
 
 namespace {
-Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors* errors);
 
-Value ValidateUnion(const TypeSpec& spec, element el, InputFn input, Location& loc,
-                    Errors* errors) {
-  Value v = Value::Of(Value::Kind::kObject);
+// The JSON validators, in two modes sharing every rule: R = Value makes the Value tree
+// (ValidateJson); R = Verdict only decides (CheckJson), allocating nothing on success.
+template <typename R>
+constexpr bool kBuild = std::is_same_v<R, Value>;
+
+template <typename R>
+R ValidateJsonT(const TypeSpec& spec, element el, Location& loc, Errors* errors);
+
+template <typename R>
+R ValidateUnion(const TypeSpec& spec, element el, InputFn input, Location& loc, Errors* errors) {
+  R v = R::Of(Value::Kind::kObject);
   if (!spec.discriminator.empty()) {
     // pydantic's tagged unions: union_tag_not_found / union_tag_invalid.
     element tag;
@@ -162,29 +270,29 @@ Value ValidateUnion(const TypeSpec& spec, element el, InputFn input, Location& l
         spec.variants[0]->kind == TypeKind::kObject) {  // pydantic: the models' type error
       ReportNotObject(spec.variants[0]->title, spec.variants[0]->pydantic_model, input, loc,
                       errors);
-      return Value();
+      return R();
     }
     if (el.type() != element_type::OBJECT ||
         el.get_object().value_unsafe().at_key(spec.discriminator).get(tag) != simdjson::SUCCESS) {
       ReportTagNotFound(spec.discriminator, input, loc, errors);
-      return Value();
+      return R();
     }
     std::string tag_text = TagText(tag);
     std::string expected;
     for (const auto& [value, index] : spec.mapping) {
       if (value == tag_text) {
         loc.PushKey(value);
-        Value inner = ValidateJson(*spec.variants[index], el, loc, errors);
+        R inner = ValidateJsonT<R>(*spec.variants[index], el, loc, errors);
         loc.Pop();
-        if (inner.kind == Value::Kind::kMissing) return Value();
+        if (inner.kind == Value::Kind::kMissing) return R();
         v.i = index;
-        v.items.push_back(std::move(inner));
+        if constexpr (kBuild<R>) v.items.push_back(std::move(inner));
         return v;
       }
       absl::StrAppend(&expected, expected.empty() ? "" : ", ", "'", value, "'");
     }
     ReportTagInvalid(spec.discriminator, tag_text, expected, input, loc, errors);
-    return Value();
+    return R();
   }
   // No tag: the first variant that validates; otherwise every variant's errors, each
   // under the variant's name (as pydantic reports them).
@@ -197,41 +305,43 @@ Value ValidateUnion(const TypeSpec& spec, element el, InputFn input, Location& l
     } else {
       loc.PushKey(variant.title);
     }
-    Value inner = ValidateJson(variant, el, loc, &mine);
+    R inner = ValidateJsonT<R>(variant, el, loc, &mine);
     loc.Pop();
     if (mine.empty() && inner.kind != Value::Kind::kMissing) {
       v.i = static_cast<int64_t>(i);
-      v.items.push_back(std::move(inner));
+      if constexpr (kBuild<R>) v.items.push_back(std::move(inner));
       return v;
     }
     all.insert(all.end(), mine.begin(), mine.end());
   }
   errors->insert(errors->end(), all.begin(), all.end());
-  return Value();
+  return R();
 }
 
-Value ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& loc,
-                     Errors* errors) {
+template <typename R>
+R ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& loc, Errors* errors) {
   if (el.type() != element_type::OBJECT) {
     ReportNotObject(spec.title, spec.pydantic_model, input, loc, errors);
-    return Value();
+    return R();
   }
   simdjson::dom::object obj = el.get_object().value_unsafe();
-  Value v = Value::Of(Value::Kind::kObject);
-  v.items.reserve(spec.fields.size());
+  const Members members(spec, obj);
+  R v = R::Of(Value::Kind::kObject);
+  if constexpr (kBuild<R>) v.items.reserve(spec.fields.size());
   size_t before = errors->size();
-  for (const Field& f : spec.fields) {
+  for (size_t k = 0; k < spec.fields.size(); ++k) {
+    const Field& f = spec.fields[k];
     loc.PushKey(f.key);
-    element child;
-    if (obj.at_key(f.key).get(child) == simdjson::SUCCESS) {
-      v.items.push_back(ValidateJson(*f.type, child, loc, errors));
+    if (members.seen(k)) {
+      R item = ValidateJsonT<R>(*f.type, members.at(k), loc, errors);
+      if constexpr (kBuild<R>) v.items.push_back(std::move(item));
     } else {
       if (f.required) ReportMissing(input, loc, errors);
-      v.items.emplace_back();
+      if constexpr (kBuild<R>) v.items.emplace_back();
     }
     loc.Pop();
   }
-  if (spec.forbid_extra) {
+  if (spec.forbid_extra && members.extra()) {
     for (auto field : obj) {
       absl::string_view key(field.key.data(), field.key.size());
       bool declared = false;
@@ -243,106 +353,145 @@ Value ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& 
       }
     }
   }
-  if (errors->size() != before) return Value();
+  if (errors->size() != before) return R();
   return v;
 }
 
-}  // namespace
-
-Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
-  Value v = ValidateJsonUnchecked(spec, el, loc, errors);
-  // Optional[Status]: null is allowed beside the enumeration's values.
-  if (spec.allowed_json.empty() || (v.kind == Value::Kind::kNull && spec.nullable)) return v;
-  return CheckAllowed(
-      spec, std::move(v), [&] { return JsonInput(el); }, loc, errors);
-}
-
-namespace {
-
-Value ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
+template <typename R>
+R ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
   const element_type type = el.type();
   auto input = [&] { return JsonInput(el); };
   if (type == element_type::NULL_VALUE && (spec.nullable || spec.kind == TypeKind::kAny)) {
-    return Value::Null();
+    return R::Null();
   }
   switch (spec.kind) {
     case TypeKind::kAny:
-      return JsonAny(el);
+      if constexpr (kBuild<R>) {
+        return JsonAny(el);
+      } else if (!spec.allowed_json.empty()) {  // a literal of any type: compared as a Value
+        const Value any = JsonAny(el);
+        if (AllowedIndexOf(spec, any) >= 0) return R::Of(Value::Kind::kDict);  // compared
+        std::vector<absl::string_view> allowed(spec.allowed_json.begin(), spec.allowed_json.end());
+        ReportNotAllowed(spec.allowed_is_enum, allowed, input, loc, errors);
+        return R();
+      } else {
+        return R::Null();
+      }
     case TypeKind::kBool: {
       bool b;
-      return JsonBool(el, loc, errors, &b) ? Value::Bool(b) : Value();
+      return JsonBool(el, loc, errors, &b) ? R::Bool(b) : R();
     }
     case TypeKind::kInt: {
       int64_t i;
-      return JsonInt(el, loc, errors, &i) ? IntChecked(spec, i, input, loc, errors) : Value();
+      return JsonInt(el, loc, errors, &i) ? IntChecked<R>(spec, i, input, loc, errors) : R();
     }
     case TypeKind::kFloat: {
       double d;
-      return JsonFloat(el, loc, errors, &d) ? FloatChecked(spec, d, input, loc, errors) : Value();
+      return JsonFloat(el, loc, errors, &d) ? FloatChecked<R>(spec, d, input, loc, errors) : R();
     }
     case TypeKind::kString: {
       absl::string_view s;
-      return JsonStr(el, loc, errors, &s) ? StringChecked(spec, s, input, loc, errors) : Value();
+      return JsonStr(el, loc, errors, &s) ? StringChecked<R>(spec, s, input, loc, errors) : R();
     }
     case TypeKind::kUuid: {
       std::string canonical;
-      return JsonUuid(el, loc, errors, &canonical) ? Value::String(std::move(canonical)) : Value();
+      if (!JsonUuid(el, loc, errors, &canonical)) return R();
+      if constexpr (kBuild<R>) {
+        return Value::String(std::move(canonical));
+      } else {
+        return R::Of(Value::Kind::kString);  // never an enumeration's
+      }
     }
     case TypeKind::kList: {
       if (type != element_type::ARRAY) {
         ReportType("list_type", input, loc, errors);
-        return Value();
+        return R();
       }
-      Value v = Value::Of(Value::Kind::kList);
+      R v = R::Of(Value::Kind::kList);
       size_t before = errors->size();
       size_t i = 0;
       simdjson::dom::array array = el.get_array().value_unsafe();
       if (spec.max_length && array.size() > *spec.max_length) {  // pydantic: this error alone
         ReportItemCount(true, *spec.max_length, array.size(), input, loc, errors);
-        return Value();
+        return R();
       }
-      v.items.reserve(array.size());
+      if constexpr (kBuild<R>) v.items.reserve(array.size());
       for (element item : array) {
         loc.PushIndex(i++);
-        v.items.push_back(ValidateJson(*spec.items, item, loc, errors));
+        R built = ValidateJsonT<R>(*spec.items, item, loc, errors);
+        if constexpr (kBuild<R>) v.items.push_back(std::move(built));
         loc.Pop();
       }
       // Items' errors come alone too (pydantic counts only a list whose items are valid).
-      if (errors->size() != before || !CheckItems(spec, i, input, loc, errors)) return Value();
-      if (spec.unique_items && !CheckUniqueItems(array, input, loc, errors)) return Value();
+      if (errors->size() != before || !CheckItems(spec, i, input, loc, errors)) return R();
+      if (spec.unique_items && !CheckUniqueItems(array, input, loc, errors)) return R();
       return v;
     }
     case TypeKind::kDict: {
       if (type != element_type::OBJECT) {
         ReportType("dict_type", input, loc, errors);
-        return Value();
+        return R();
       }
-      Value v = Value::Of(Value::Kind::kDict);
+      R v = R::Of(Value::Kind::kDict);
       simdjson::dom::object object = el.get_object().value_unsafe();
       for (auto field : object) {
         loc.PushKey(absl::string_view(field.key.data(), field.key.size()));
-        v.keys.emplace_back(field.key);
-        v.items.push_back(spec.items ? ValidateJson(*spec.items, field.value, loc, errors)
-                                     : JsonAny(field.value));
+        if (spec.items) {
+          R built = ValidateJsonT<R>(*spec.items, field.value, loc, errors);
+          if constexpr (kBuild<R>) {
+            v.keys.emplace_back(field.key);
+            v.items.push_back(std::move(built));
+          }
+        } else if constexpr (kBuild<R>) {
+          v.keys.emplace_back(field.key);
+          v.items.push_back(JsonAny(field.value));
+        }
         loc.Pop();
       }
       return v;
     }
     case TypeKind::kUnion:
-      return ValidateUnion(spec, el, input, loc, errors);
+      return ValidateUnion<R>(spec, el, input, loc, errors);
     case TypeKind::kFile:
       ReportNotUpload(input, loc, errors);
-      return Value();
+      return R();
     case TypeKind::kFileBytes: {
       absl::string_view s;
-      return JsonStr(el, loc, errors, &s) ? Value::String(std::string(s)) : Value();
+      if (!JsonStr(el, loc, errors, &s)) return R();
+      if constexpr (kBuild<R>) {
+        return Value::String(std::string(s));
+      } else {
+        return R::Of(Value::Kind::kString);
+      }
     }
     case TypeKind::kObject:
-      return ValidateObject(spec, el, input, loc, errors);
+      return ValidateObject<R>(spec, el, input, loc, errors);
   }
-  return Value();
+  return R();
+}
+
+template <typename R>
+R ValidateJsonT(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
+  R v = ValidateJsonUnchecked<R>(spec, el, loc, errors);
+  // Optional[Status]: null is allowed beside the enumeration's values.
+  if (spec.allowed_json.empty() || (v.kind == Value::Kind::kNull && spec.nullable)) return v;
+  if constexpr (!kBuild<R>) {  // a literal of any type, compared already
+    if (spec.kind == TypeKind::kAny && v.kind != Value::Kind::kNull) return v;
+  }
+  return CheckAllowed<R>(
+      spec, std::move(v), [&] { return JsonInput(el); }, loc, errors);
 }
 
 }  // namespace
+
+Value ValidateJson(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
+  return ValidateJsonT<Value>(spec, el, loc, errors);
+}
+
+bool CheckJson(const TypeSpec& spec, element el, Location& loc, Errors* errors) {
+  size_t before = errors->size();
+  Verdict v = ValidateJsonT<Verdict>(spec, el, loc, errors);
+  return errors->size() == before && v.kind != Value::Kind::kMissing;
+}
 
 }  // namespace databridge::validate

@@ -11,6 +11,7 @@
 #ifndef DATABRIDGE_FRAMEWORK_VALIDATE_VALIDATOR_H_
 #define DATABRIDGE_FRAMEWORK_VALIDATE_VALIDATOR_H_
 
+#include <memory>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -33,6 +34,36 @@ Value ValidateTexts(const TypeSpec& spec, const std::vector<absl::string_view>& 
 // A JSON value.
 Value ValidateJson(const TypeSpec& spec, simdjson::dom::element element, Location& loc,
                    Errors* errors);
+
+// An object's members for a kObject spec's fields, found in one pass over the object (the
+// field after the last one matched is tried first: members usually come in declaration
+// order). The first of repeated keys wins, as in the generated decoders; `extra`: some key
+// is no field's. Slots live on the stack up to kInline fields.
+class Members {
+ public:
+  Members(const TypeSpec& spec, simdjson::dom::object object);
+  bool seen(size_t k) const { return seen_[k]; }
+  simdjson::dom::element at(size_t k) const { return at_[k]; }
+  bool extra() const { return extra_; }
+
+ private:
+  static constexpr size_t kInline = 16;
+  simdjson::dom::element inline_at_[kInline];
+  bool inline_seen_[kInline];
+  std::unique_ptr<simdjson::dom::element[]> heap_at_;
+  std::unique_ptr<bool[]> heap_seen_;
+  simdjson::dom::element* at_;
+  bool* seen_;
+  bool extra_ = false;
+};
+
+// Which of spec.allowed_json (an enumeration's or literal's values, canonical JSON) a
+// validated scalar is: its index, or -1.
+int AllowedIndex(const TypeSpec& spec, const Value& v);
+
+// The same rules and errors, deciding only: true when `element` is valid. Builds nothing
+// (deferred_json.h builds the handler's objects from the element afterwards).
+bool CheckJson(const TypeSpec& spec, simdjson::dom::element element, Location& loc, Errors* errors);
 
 }  // namespace databridge::validate
 

@@ -19,11 +19,23 @@ Value Text(const TypeSpec& spec, absl::string_view text, Errors* errors) {
   return ValidateText(spec, text, loc, errors);
 }
 
+// ValidateJson, with CheckJson asked the same: the same verdict and the same errors.
 Value Json(const TypeSpec& spec, absl::string_view text, Errors* errors) {
   auto root = json::JsonReader::ForThisThread().Parse(text);
   EXPECT_TRUE(root.ok());
   Location loc({"body"});
-  return ValidateJson(spec, *root, loc, errors);
+  Errors checked;
+  Location check_loc({"body"});
+  const bool ok = CheckJson(spec, *root, check_loc, &checked);
+  const size_t before = errors->size();
+  Value v = ValidateJson(spec, *root, loc, errors);
+  EXPECT_EQ(ok, errors->size() == before && v.kind != Value::Kind::kMissing) << text;
+  EXPECT_EQ(checked.size(), errors->size() - before) << text;
+  for (size_t i = 0; i < checked.size() && before + i < errors->size(); ++i) {
+    EXPECT_EQ(checked[i].type, (*errors)[before + i].type) << text;
+    EXPECT_EQ(LocJson(checked[i].loc), LocJson((*errors)[before + i].loc)) << text;
+  }
+  return v;
 }
 
 TEST(ValidateText, IntWithBounds) {

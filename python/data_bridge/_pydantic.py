@@ -19,6 +19,7 @@ pydantic is imported by the app, not here: nothing of it is loaded unless the ap
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -190,6 +191,10 @@ def default_json(value: Any) -> str:
         return ""
 
 
+def _unset(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("ResponseModel used before its adapter was made")
+
+
 class JSONBytes(bytes):
     """A value already serialized as JSON (a response model's pydantic serialization): the
     runtime sends these bytes as the JSON body as they are."""
@@ -216,6 +221,8 @@ class ResponseModel:
                         "exclude_none": exclude_none}
         self.to_bytes = to_bytes
         self.adapter: Any = None
+        self._validate: Callable[..., Any] = _unset
+        self._dump: Callable[..., Any] = _unset
 
     def __call__(self, value: Any) -> Any:
         if self.passthrough:
@@ -233,15 +240,23 @@ class ResponseModel:
                 raise TypeError("response_model= needs pydantic v2")
             self.adapter = pydantic.TypeAdapter(self.hint)
             self.error = pydantic.ValidationError
+            # The adapter's core validator and serializer, called as its validate_python
+            # and dump_json / dump_python(mode="json") call them, without their wrappers'
+            # per-call cost (their other arguments keep their defaults).
+            self._validate = self.adapter.validator.validate_python
+            serializer = self.adapter.serializer
+            self._dump = functools.partial(
+                serializer.to_json if self.to_bytes else serializer.to_python,
+                **self.options, **({} if self.to_bytes else {"mode": "json"}))
         try:
-            checked = self.adapter.validate_python(value, from_attributes=True)
+            checked = self._validate(value, from_attributes=True)
         except self.error as exc:
             raise ResponseValidationError(
                 [{**e, "loc": ("response",) + tuple(e["loc"])}
                  for e in exc.errors(include_url=False)], body=value) from None
         if self.to_bytes:
-            return JSONBytes(self.adapter.dump_json(checked, **self.options))
-        return self.adapter.dump_python(checked, mode="json", **self.options)
+            return JSONBytes(self._dump(checked))
+        return self._dump(checked)
 
 
 class Invalid(Exception):

@@ -105,6 +105,7 @@ class Checker final : public databridge::validate::Builder {
     return New();
   }
   bool failed() const override { return false; }
+  Built Bytes(absl::string_view) override { return New(); }
 
  private:
   Built New() { return arena_.emplace_back(std::make_unique<BuiltObject>()).get(); }

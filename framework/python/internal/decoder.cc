@@ -40,13 +40,13 @@ py::object Decoder::Decode(py::bytes data) const {
   Py_ssize_t length;
   PyBytes_AsStringAndSize(data.ptr(), &buffer, &length);
   validate::Errors errors;
-  validate::Value value;
   std::unique_ptr<validate::CompiledValue> typed;
+  absl::StatusOr<simdjson::dom::element> root;
   {
     // Small documents decode faster than a GIL hand-off; large ones let other threads run.
     std::optional<py::gil_scoped_release> release;
     if (length > 64 * 1024) release.emplace();
-    auto root = json::JsonReader::ForThisThread().Parse(
+    root = json::JsonReader::ForThisThread().Parse(
         absl::string_view(buffer, static_cast<size_t>(length)));
     validate::Location loc;
     if (!root.ok()) {
@@ -55,7 +55,7 @@ py::object Decoder::Decode(py::bytes data) const {
     } else if (compiled_.type != nullptr) {
       typed = compiled_.type->decode_json(*root, loc, &errors);
     } else {
-      value = validate::ValidateJson(*spec_, *root, loc, &errors);
+      validate::CheckJson(*spec_, *root, loc, &errors);  // built below, from the same DOM
     }
   }
   if (!errors.empty()) {
@@ -64,8 +64,8 @@ py::object Decoder::Decode(py::bytes data) const {
     PyErr_SetObject(error_class_.ptr(), error_class_(detail).ptr());
     throw py::error_already_set();
   }
-  PyObject* obj = typed != nullptr ? BuildCompiled(*typed, models_, compiled_.models)
-                                   : ToPython(*spec_, value, models_);
+  PyObject* obj = typed != nullptr ? BuildCompiled(*typed, models_, &compiled_.models)
+                                   : BuildChecked(*spec_, *root, models_);
   if (obj == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(obj);
 }

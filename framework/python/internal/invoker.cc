@@ -140,10 +140,10 @@ PyObject* Invoker::BuildArgument(const server::Call& call, size_t i) {
     Py_INCREF(obj);
     return obj;
   }
-  if (v.kind == validate::Value::Kind::kCompiled) {
-    return BuildCompiled(*v.compiled(), models_, p.compiled_models);
-  }
-  PyObject* value = ToPython(*p.type, v, models_);
+  PyObject* value = v.kind == validate::Value::Kind::kCompiled
+                        ? BuildCompiled(*v.compiled(), models_,
+                                        p.compiled != nullptr ? &p.compiled_models : nullptr)
+                        : ToPython(*p.type, v, models_);
   const std::vector<py::object>& checks = endpoints_[call.endpoint->id].checks;
   if (value == nullptr || i >= checks.size() || !checks[i]) return value;
   PyObject* checked = PyObject_CallOneArg(checks[i].ptr(), value);  // pydantic's turn

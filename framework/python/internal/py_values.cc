@@ -1,11 +1,13 @@
 #include "framework/python/internal/py_values.h"
 
+#include <structmember.h>
 #include <unistd.h>
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "framework/base/temp_file.h"
+#include "framework/validate/deferred_json.h"
 
 namespace databridge::python {
 
@@ -28,6 +30,12 @@ struct ModelTable::Plan {
   bool pydantic = false;
   std::vector<int> fills;
   PyObject* construct = nullptr;  // cls.model_construct when not direct
+  PyObject* all_set = nullptr;    // every field's name: copied when every field is given
+  // Where the instance keeps __pydantic_fields_set__, __pydantic_extra__ and
+  // __pydantic_private__ (their slots' offsets) and whether its __dict__ pointer is plain;
+  // 0 / false: set them through object.__setattr__.
+  Py_ssize_t slot_offsets[3] = {0, 0, 0};
+  bool dict_slot = false;
 
   ~Plan() {
     Py_XDECREF(value_map);
@@ -37,6 +45,7 @@ struct ModelTable::Plan {
     for (PyObject* o : factories) Py_XDECREF(o);
     Py_XDECREF(post_init);
     Py_XDECREF(construct);
+    Py_XDECREF(all_set);
   }
 };
 
@@ -133,7 +142,31 @@ void ModelTable::PlanPydantic(PyObject* cls, Plan& plan) {
     plan.fills.clear();
     plan.construct = PyObject_GetAttrString(cls, "model_construct");
   }
+  plan.all_set = PyFrozenSet_New(nullptr);
+  for (size_t k = 0; plan.all_set != nullptr && k < plan.names.size(); ++k) {
+    if (PySet_Add(plan.all_set, plan.names[k]) != 0) Py_CLEAR(plan.all_set);
+  }
+  PlanSlots(cls, plan);
   PyErr_Clear();
+}
+
+// The instance layout model_construct writes through object.__setattr__, read once: the
+// three slots are member descriptors of BaseModel (object references at fixed offsets) and
+// __dict__ is the type's dict pointer, unless the class arranged them otherwise.
+void ModelTable::PlanSlots(PyObject* cls, Plan& plan) {
+  PyTypeObject* type = reinterpret_cast<PyTypeObject*>(cls);
+  static const char* const kSlots[3] = {"__pydantic_fields_set__", "__pydantic_extra__",
+                                        "__pydantic_private__"};
+  for (int i = 0; i < 3; ++i) {
+    PyObject* name = PyUnicode_InternFromString(kSlots[i]);
+    PyObject* descr = name ? _PyType_Lookup(type, name) : nullptr;  // borrowed
+    Py_XDECREF(name);
+    if (descr == nullptr || Py_TYPE(descr) != &PyMemberDescr_Type) return;
+    const PyMemberDef* member = reinterpret_cast<PyMemberDescrObject*>(descr)->d_member;
+    if (member->type != T_OBJECT_EX || (member->flags & READONLY) != 0) return;
+    plan.slot_offsets[i] = member->offset;
+  }
+  plan.dict_slot = type->tp_dictoffset != 0 && !PyType_HasFeature(type, Py_TPFLAGS_MANAGED_DICT);
 }
 
 namespace {
@@ -178,14 +211,16 @@ bool SetSlot(PyObject* obj, Slot slot, PyObject* value) {
 // A pydantic model's instance from its validated fields (nullptr: missing), as
 // model_construct makes it: the given fields are the fields set.
 PyObject* ModelTable::MakePydantic(PyObject* cls, Plan& plan, PyObject** values, size_t n) {
-  PyObject* fields_set = PySet_New(nullptr);
+  bool all = plan.all_set != nullptr;
+  for (size_t k = 0; all && k < n; ++k) all = values[k] != nullptr;
+  PyObject* fields_set = PySet_New(all ? plan.all_set : nullptr);
   PyObject* dict = fields_set ? PyDict_New() : nullptr;
   bool ok = dict != nullptr;
   for (size_t k = 0; ok && k < n; ++k) {
     PyObject* v = values[k];
     values[k] = nullptr;
     if (v != nullptr) {
-      ok = PySet_Add(fields_set, plan.names[k]) == 0;
+      ok = all || PySet_Add(fields_set, plan.names[k]) == 0;
     } else if (!plan.direct) {
       continue;  // model_construct fills it
     } else if (plan.fills[k] == kShared) {
@@ -206,10 +241,27 @@ PyObject* ModelTable::MakePydantic(PyObject* cls, Plan& plan, PyObject** values,
     PyObject* empty = PyTuple_New(0);
     result = empty ? type->tp_new(type, empty, nullptr) : nullptr;
     Py_XDECREF(empty);
-    if (result != nullptr && !(SetSlot(result, kDict, (Py_INCREF(dict), dict)) &&
-                               SetSlot(result, kFieldsSet, (Py_INCREF(fields_set), fields_set)) &&
-                               SetSlot(result, kExtra, (Py_INCREF(Py_None), Py_None)) &&
-                               SetSlot(result, kPrivate, (Py_INCREF(Py_None), Py_None)))) {
+    if (result != nullptr && plan.dict_slot && plan.slot_offsets[0] != 0) {
+      // A fresh instance: its slots are empty, so storing is all __setattr__ would do.
+      PyObject** dict_ptr = _PyObject_GetDictPtr(result);
+      PyObject* values_in[3] = {fields_set, Py_None, Py_None};
+      for (int i = 0; i < 3; ++i) {
+        PyObject** at =
+            reinterpret_cast<PyObject**>(reinterpret_cast<char*>(result) + plan.slot_offsets[i]);
+        Py_INCREF(values_in[i]);
+        Py_XSETREF(*at, values_in[i]);
+      }
+      if (dict_ptr != nullptr) {
+        Py_INCREF(dict);
+        Py_XSETREF(*dict_ptr, dict);
+      } else if (!SetSlot(result, kDict, (Py_INCREF(dict), dict))) {
+        Py_CLEAR(result);
+      }
+    } else if (result != nullptr &&
+               !(SetSlot(result, kDict, (Py_INCREF(dict), dict)) &&
+                 SetSlot(result, kFieldsSet, (Py_INCREF(fields_set), fields_set)) &&
+                 SetSlot(result, kExtra, (Py_INCREF(Py_None), Py_None)) &&
+                 SetSlot(result, kPrivate, (Py_INCREF(Py_None), Py_None)))) {
       Py_CLEAR(result);
     }
   } else if (ok && plan.construct != nullptr) {
@@ -542,7 +594,7 @@ namespace {
 // validate::Builder over Python objects: Built is a PyObject* (new reference).
 class PyBuilder final : public validate::Builder {
  public:
-  PyBuilder(ModelTable& models, const std::vector<int>& remap) : models_(models), remap_(remap) {}
+  PyBuilder(ModelTable& models, const std::vector<int>* remap) : models_(models), remap_(remap) {}
 
   validate::Built Null() override { return Out((Py_INCREF(Py_None), Py_None)); }
   validate::Built Bool(bool v) override { return Out(PyBool_FromLong(v)); }
@@ -604,6 +656,9 @@ class PyBuilder final : public validate::Builder {
   }
   validate::Built Any(const Value& v) override { return Out(ToPythonAny(v)); }
   bool failed() const override { return failed_; }
+  validate::Built Bytes(absl::string_view v) override {
+    return Out(PyBytes_FromStringAndSize(v.data(), static_cast<Py_ssize_t>(v.size())));
+  }
 
  private:
   static PyObject* Obj(validate::Built b) { return reinterpret_cast<PyObject*>(b); }
@@ -612,26 +667,44 @@ class PyBuilder final : public validate::Builder {
     return reinterpret_cast<validate::Built>(o);
   }
   int Model(int model) const {
-    return model >= 0 && static_cast<size_t>(model) < remap_.size() ? remap_[model] : -1;
+    if (remap_ == nullptr) return model;
+    return model >= 0 && static_cast<size_t>(model) < remap_->size() ? (*remap_)[model] : -1;
   }
 
   ModelTable& models_;
-  const std::vector<int>& remap_;
+  const std::vector<int>* remap_;
   bool failed_ = false;
 };
 
 }  // namespace
 
-PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models,
-                        const std::vector<int>& remap) {
-  PyBuilder builder(models, remap);
-  PyObject* out = reinterpret_cast<PyObject*>(value.Build(builder));
+namespace {
+
+// What a builder made, or nullptr + error when any step failed.
+PyObject* Finished(const PyBuilder& builder, validate::Built built) {
+  PyObject* out = reinterpret_cast<PyObject*>(built);
   if (builder.failed()) {
     Py_XDECREF(out);
     if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "building the value failed");
     return nullptr;
   }
   return out;
+}
+
+}  // namespace
+
+PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models,
+                        const std::vector<int>* remap) {
+  PyBuilder builder(models, remap);
+  validate::Built built = value.Build(builder);
+  return Finished(builder, built);
+}
+
+PyObject* BuildChecked(const validate::TypeSpec& spec, simdjson::dom::element el,
+                       ModelTable& models) {
+  PyBuilder builder(models, nullptr);
+  validate::Built built = validate::BuildJson(spec, el, builder);
+  return Finished(builder, built);
 }
 
 }  // namespace databridge::python

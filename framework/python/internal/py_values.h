@@ -4,7 +4,8 @@
 //
 //   ModelTable models(py_list_of_classes);
 //   PyObject* obj = ToPython(*spec, value, models);   // new reference, or nullptr + error
-// BuildCompiled does the same for a generated decoder's typed value (compiled.h).
+// BuildCompiled does the same for a generated decoder's typed value (compiled.h) and for a
+// JSON body checked and built later (deferred_json.h).
 // A ModelTable caches, per class, what building an instance needs (field names, defaults,
 // an Enum's value map). Caller holds the GIL; tables are used under the GIL only.
 #ifndef DATABRIDGE_FRAMEWORK_PYTHON_INTERNAL_PY_VALUES_H_
@@ -19,6 +20,7 @@
 #include "framework/validate/compiled.h"
 #include "framework/validate/type_spec.h"
 #include "framework/validate/value.h"
+#include "simdjson.h"
 
 namespace databridge::python {
 
@@ -47,6 +49,7 @@ class ModelTable {
   Plan& PlanFor(int i, const std::vector<const char*>* field_names);
   PyObject* Make(int i, Plan& plan, PyObject** values, size_t n);
   void PlanPydantic(PyObject* cls, Plan& plan);
+  static void PlanSlots(PyObject* cls, Plan& plan);
   PyObject* MakePydantic(PyObject* cls, Plan& plan, PyObject** values, size_t n);
 
   pybind11::list keepalive_;
@@ -62,9 +65,15 @@ PyObject* ToPython(const validate::TypeSpec& spec, const validate::Value& value,
 PyObject* UploadOf(const validate::Value& v);
 
 // The objects a compiled decoder's value describes; `remap[k]` is this table's index of the
-// generated service's model k. New reference, or nullptr + error.
+// generated service's model k (nullptr: the value's model indices are this table's own, as
+// a validate::DeferredJson's are). New reference, or nullptr + error.
 PyObject* BuildCompiled(const validate::CompiledValue& value, ModelTable& models,
-                        const std::vector<int>& remap);
+                        const std::vector<int>* remap);
+
+// A JSON element that passed validate::CheckJson(spec, ...), built as `spec` says (the
+// same objects ToPython makes of ValidateJson's Value). New reference, or nullptr + error.
+PyObject* BuildChecked(const validate::TypeSpec& spec, simdjson::dom::element el,
+                       ModelTable& models);
 
 }  // namespace databridge::python
 
