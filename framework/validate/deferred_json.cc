@@ -13,34 +13,6 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-// The scalar an enumeration compares (as ValidateJson keeps it).
-Value Scalar(const TypeSpec& spec, element el, const Location& loc, Errors* scratch) {
-  switch (spec.kind) {
-    case TypeKind::kBool: {
-      bool b = false;
-      JsonBool(el, loc, scratch, &b);
-      return Value::Bool(b);
-    }
-    case TypeKind::kInt: {
-      int64_t i = 0;
-      JsonInt(el, loc, scratch, &i);
-      return Value::Int(i);
-    }
-    case TypeKind::kFloat: {
-      double d = 0;
-      JsonFloat(el, loc, scratch, &d);
-      return Value::Float(d);
-    }
-    case TypeKind::kString: {
-      absl::string_view s;
-      JsonStr(el, loc, scratch, &s);
-      return Value::String(std::string(s));
-    }
-    default:
-      return JsonAny(el);
-  }
-}
-
 // The variant of a union that `el` validates as (ValidateJson's choice).
 const TypeSpec* Variant(const TypeSpec& spec, element el) {
   if (!spec.discriminator.empty()) {
@@ -73,7 +45,7 @@ Built BuildJson(const TypeSpec& spec, element el, Builder& b) {
   const Location loc;
   Errors scratch;
   if (!spec.allowed_json.empty() && spec.model_index >= 0) {  // an Enum: its member
-    const int index = AllowedIndex(spec, Scalar(spec, el, loc, &scratch));
+    const int index = AllowedIndex(spec, el);
     if (index < 0) return b.Null();
     return b.EnumMember(spec.model_index, index, spec.allowed_json[index]);
   }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <new>
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
@@ -90,13 +91,40 @@ int AllowedIndexOf(const TypeSpec& spec, const R& v) {
 
 int AllowedIndex(const TypeSpec& spec, const Value& v) { return AllowedIndexOf(spec, v); }
 
+int AllowedIndex(const TypeSpec& spec, simdjson::dom::element el) {
+  const Location loc;
+  Errors scratch;  // a checked element: its coercion reports nothing
+  Verdict v;
+  switch (spec.kind) {
+    case TypeKind::kBool:
+      v = Verdict::Of(Value::Kind::kBool);
+      JsonBool(el, loc, &scratch, &v.b);
+      break;
+    case TypeKind::kInt:
+      v = Verdict::Of(Value::Kind::kInt);
+      JsonInt(el, loc, &scratch, &v.i);
+      break;
+    case TypeKind::kFloat:
+      v = Verdict::Of(Value::Kind::kFloat);
+      JsonFloat(el, loc, &scratch, &v.f);
+      break;
+    case TypeKind::kString:
+      v = Verdict::Of(Value::Kind::kString);
+      JsonStr(el, loc, &scratch, &v.s);
+      break;
+    default:
+      return AllowedIndexOf(spec, JsonAny(el));
+  }
+  return AllowedIndexOf(spec, v);
+}
+
 Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
   const size_t n = spec.fields.size();
   if (n <= kInline) {
     at_ = inline_at_;
     seen_ = inline_seen_;
   } else {
-    heap_at_ = std::make_unique<simdjson::dom::element[]>(n);
+    heap_at_ = std::make_unique<Slot[]>(n);
     heap_seen_ = std::make_unique<bool[]>(n);
     at_ = heap_at_.get();
     seen_ = heap_seen_.get();
@@ -106,9 +134,19 @@ Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
   size_t next = 0;
   for (auto member : object) {
     const std::string_view key = member.key;
+    // The first 8 bytes compared as one word: a key's text in simdjson's string buffer and
+    // a std::string's (16-byte inline buffer, or at least 9 bytes) can both be read that far.
+    uint64_t head;
+    std::memcpy(&head, key.data(), sizeof(head));
+    const uint64_t mask = key.size() >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * key.size())) - 1;
+    head &= mask;
     auto is = [&](size_t k) {
       const std::string& want = fields[k].key;
-      return want.size() == key.size() && std::memcmp(want.data(), key.data(), key.size()) == 0;
+      if (want.size() != key.size()) return false;
+      uint64_t want_head;
+      std::memcpy(&want_head, want.data(), sizeof(want_head));
+      return (want_head & mask) == head &&
+             (key.size() <= 8 || std::memcmp(want.data() + 8, key.data() + 8, key.size() - 8) == 0);
     };
     size_t k = next;
     if (k >= n || !is(k)) {
@@ -120,7 +158,7 @@ Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
       continue;
     }
     if (!seen_[k]) {
-      at_[k] = member.value;
+      new (&at_[k].element) simdjson::dom::element(member.value);
       seen_[k] = true;
     }
     next = k + 1;

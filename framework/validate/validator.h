@@ -43,16 +43,21 @@ class Members {
  public:
   Members(const TypeSpec& spec, simdjson::dom::object object);
   bool seen(size_t k) const { return seen_[k]; }
-  simdjson::dom::element at(size_t k) const { return at_[k]; }
+  simdjson::dom::element at(size_t k) const { return at_[k].element; }  // where seen(k)
   bool extra() const { return extra_; }
 
  private:
+  // Written only where a member is found (no zeroing of the unused ones).
+  union Slot {
+    Slot() {}
+    simdjson::dom::element element;
+  };
   static constexpr size_t kInline = 16;
-  simdjson::dom::element inline_at_[kInline];
+  Slot inline_at_[kInline];
   bool inline_seen_[kInline];
-  std::unique_ptr<simdjson::dom::element[]> heap_at_;
+  std::unique_ptr<Slot[]> heap_at_;
   std::unique_ptr<bool[]> heap_seen_;
-  simdjson::dom::element* at_;
+  Slot* at_;
   bool* seen_;
   bool extra_ = false;
 };
@@ -60,6 +65,9 @@ class Members {
 // Which of spec.allowed_json (an enumeration's or literal's values, canonical JSON) a
 // validated scalar is: its index, or -1.
 int AllowedIndex(const TypeSpec& spec, const Value& v);
+// The same for a JSON element that passed CheckJson against `spec` (its lax coercion
+// applied: "2" is 2 for an int enumeration).
+int AllowedIndex(const TypeSpec& spec, simdjson::dom::element el);
 
 // The same rules and errors, deciding only: true when `element` is valid. Builds nothing
 // (deferred_json.h builds the handler's objects from the element afterwards).
