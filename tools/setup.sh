@@ -13,6 +13,10 @@
 #   compat  the compatibility environment .tools/compat-venv (pinned by
 #           tools/compat-requirements.txt: FastAPI, Starlette, pydantic, httpx) over the system
 #           Python's packages, for tests held to FastAPI's behaviour (pytest_test venv=)
+#   tutorials  FastAPI's own tutorial apps (docs_src) and their tests (tests/test_tutorial)
+#           from the sdist on PyPI of the FastAPI compat pins (pinned sha256 below) into
+#           .tools/fastapi-src, and .tools/tutorials-venv (tools/tutorials-requirements.txt:
+#           the compat pins and the tests' own helpers) to run them (tests/tutorials)
 #   schemathesis  schemathesis (pinned by tools/schemathesis-requirements.txt) in
 #           .tools/schemathesis-venv, for the examples' schema-conformance test
 #   fuzz    atheris (libFuzzer for Python, pinned below) in .tools/fuzz-venv, over the
@@ -190,7 +194,9 @@ pinned_venv() {
   shift 3
   local stamp="$venv/.requirements.sha256"
   local want log
-  want=$(sha256sum "$req" | cut -d' ' -f1)
+  # The file and those it includes (-r other.txt, beside it).
+  want=$(cat "$req" $(sed -n 's/^-r  *//p' "$req" | sed "s|^|$(dirname "$req")/|") |
+    sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   echo "setup: creating the $what $venv" >&2
   rm -rf "$venv"
@@ -208,6 +214,36 @@ pinned_venv() {
 compat() {
   pinned_venv "$root/.tools/compat-venv" "$root/tools/compat-requirements.txt" \
     "compatibility environment" --system-site-packages
+}
+
+FASTAPI_SDIST=fastapi==0.163.2
+FASTAPI_SDIST_SHA256=e605c4c9b94be78b43aa8239a62ccf7b6684346cdc9e053633feab0ab21b87c7
+
+tutorials() {
+  pinned_venv "$root/.tools/tutorials-venv" "$root/tools/tutorials-requirements.txt" \
+    "tutorials environment" --system-site-packages
+  local dir="$root/.tools/fastapi-src" stamp="$root/.tools/fastapi-src.stamp"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$FASTAPI_SDIST" ] && [ -d "$dir/docs_src" ]; then
+    return 0
+  fi
+  echo "setup: fetching FastAPI's tutorials and their tests from the $FASTAPI_SDIST sdist" >&2
+  local venv="$root/.tools/pyvenv" tmp sdist
+  [ -x "$venv/bin/pip" ] || /usr/bin/python3 -m venv "$venv"
+  tmp=$(mktemp -d)
+  "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --no-binary :all: \
+    -d "$tmp" "$FASTAPI_SDIST"
+  sdist=$(ls "$tmp"/*.tar.gz)
+  if ! echo "$FASTAPI_SDIST_SHA256  $sdist" | sha256sum -c --quiet -; then
+    echo "setup: $sdist does not have the pinned sha256" >&2
+    rm -rf "$tmp"
+    return 1
+  fi
+  tar xzf "$sdist" -C "$tmp" --wildcards '*/docs_src/*' '*/tests/*' '*/LICENSE'
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp -r "$tmp"/fastapi-*/docs_src "$tmp"/fastapi-*/tests "$tmp"/fastapi-*/LICENSE "$dir/"
+  rm -rf "$tmp"
+  echo "$FASTAPI_SDIST" >"$stamp"
 }
 
 schemathesis() {
@@ -229,8 +265,8 @@ bench() {
 }
 
 case "${1:-}" in
-  debian) debian; go_tools; protos; llhttp; docs_ui; compat; schemathesis ;;
-  fuzz) debian; go_tools; protos; llhttp; docs_ui; compat; schemathesis; fuzz ;;
-  bench) debian; go_tools; protos; llhttp; docs_ui; compat; schemathesis; bench ;;
+  debian) debian; go_tools; protos; llhttp; docs_ui; compat; tutorials; schemathesis ;;
+  fuzz) debian; go_tools; protos; llhttp; docs_ui; compat; tutorials; schemathesis; fuzz ;;
+  bench) debian; go_tools; protos; llhttp; docs_ui; compat; tutorials; schemathesis; bench ;;
   *) echo "usage: $0 debian|fuzz|bench" >&2; exit 2 ;;
 esac
