@@ -58,6 +58,8 @@ class Builder {
   virtual Built Any(const Value& v) = 0;
   virtual bool failed() const = 0;
   virtual Built Bytes(absl::string_view v) = 0;
+  // `list` (from List) as the container TypeSpec::Sequence `kind` names (a set, ...).
+  virtual Built AsSequence(Built list, int kind) = 0;
 };
 
 // A decoded, validated value, ready to be built.

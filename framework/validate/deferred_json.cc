@@ -87,7 +87,8 @@ Built BuildJson(const TypeSpec& spec, element el, Builder& b) {
       Built list = b.List(array.size());
       size_t i = 0;
       for (element item : array) b.ListSet(list, i++, BuildJson(*spec.items, item, b));
-      return list;
+      if (spec.sequence == TypeSpec::Sequence::kList) return list;
+      return b.AsSequence(list, static_cast<int>(spec.sequence));
     }
     case TypeKind::kDict: {
       Built dict = b.Dict();

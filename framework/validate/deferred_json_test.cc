@@ -44,6 +44,9 @@ class TextBuilder final : public Builder {
   Built Any(const Value& v) override { return Make(absl::StrCat("Any(", int(v.kind), ")")); }
   bool failed() const override { return false; }
   Built Bytes(absl::string_view v) override { return Make(absl::StrCat("b", v)); }
+  Built AsSequence(Built list, int kind) override {
+    return Make(absl::StrCat("seq", kind, "(", Take(list), ")"));
+  }
 
   static std::string Take(Built b) {
     std::unique_ptr<std::string> s(reinterpret_cast<std::string*>(b));
@@ -123,6 +126,13 @@ TEST(DeferredJson, BuildsTheUnionVariantThatValidates) {
   pet->discriminator = "kind";
   pet->mapping = {{"dog", 0}, {"cat", 1}};
   EXPECT_EQ(Built(pet, R"({"kind":"cat"})"), R"(Model#1{kind="cat"})");
+}
+
+TEST(DeferredJson, SetsAndTuplesAreBuiltAsTheirContainer) {
+  auto tags = Spec(TypeKind::kList);
+  tags->items = Spec(TypeKind::kString);
+  tags->sequence = TypeSpec::Sequence::kSet;
+  EXPECT_EQ(Built(tags, R"(["a","a"])"), R"(seq1([2:"a","a"))");
 }
 
 TEST(DeferredJson, DictsAndAny) {

@@ -62,7 +62,11 @@ struct TypeSpec {
   StringFormat format = StringFormat::kNone;  // strings
   std::optional<Bound> multiple_of;           // numbers
   bool unique_items = false;                  // lists
-  bool forbid_extra = false;                  // objects: undeclared keys are errors
+  // kList: the Python container built (as databridge.ir.Sequence): list, set, frozenset,
+  // tuple. Validation is the same.
+  enum class Sequence { kList = 0, kSet = 1, kFrozenSet = 2, kTuple = 3 };
+  Sequence sequence = Sequence::kList;
+  bool forbid_extra = false;    // objects: undeclared keys are errors
   bool pydantic_model = false;  // objects: a pydantic model ("model_attributes_type" errors)
   TypeSpecPtr items;            // kList, kDict
   std::vector<Field> fields;    // kObject

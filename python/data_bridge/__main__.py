@@ -27,6 +27,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--graceful-timeout", type=float, default=None)
     parser.add_argument("--ssl-certfile", default=None, help="PEM certificate chain: serve TLS")
     parser.add_argument("--ssl-keyfile", default=None, help="PEM private key for --ssl-certfile")
+    parser.add_argument("--root-path", default=None,
+                        help="the ASGI root_path of every request: the path prefix a proxy "
+                             "in front of the server strips (uvicorn's --root-path)")
     parser.add_argument("--grpc-port", type=int, default=None,
                         help="also serve the app's proto services over gRPC on this port")
     parser.add_argument("--grpc-max-message-bytes", type=int, default=None,
@@ -43,7 +46,7 @@ def run_app(app: Any, args: argparse.Namespace) -> None:
             max_upload_bytes=args.max_upload_bytes,
             request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
             graceful_timeout=args.graceful_timeout, ssl_certfile=args.ssl_certfile,
-            ssl_keyfile=args.ssl_keyfile, grpc_port=args.grpc_port,
+            ssl_keyfile=args.ssl_keyfile, root_path=args.root_path, grpc_port=args.grpc_port,
             grpc_max_receive_message_bytes=args.grpc_max_message_bytes,
             grpc_max_send_message_bytes=args.grpc_max_message_bytes)
     except (TypeError, ValueError) as e:

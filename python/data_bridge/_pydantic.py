@@ -179,6 +179,21 @@ def metadata_constraints(meta: Any) -> dict[str, Any] | None:
     raise Unlowerable(f"Annotated metadata {meta!r}")
 
 
+def schema_lengths(tp: Any) -> dict[str, int]:
+    """minLength / maxLength of pydantic's JSON schema for `tp` (as min_length and
+    max_length); empty without pydantic v2 or when it has none."""
+    pydantic = _pydantic()  # the app's types are pydantic's only when it imported pydantic
+    if pydantic is None:
+        return {}
+    try:
+        schema = pydantic.TypeAdapter(tp).json_schema()
+    except Exception:  # noqa: BLE001 - a type pydantic cannot describe: no lengths
+        return {}
+    return {ours: schema[theirs] for theirs, ours in (("minLength", "min_length"),
+                                                      ("maxLength", "max_length"))
+            if isinstance(schema.get(theirs), int)}
+
+
 def default_json(value: Any) -> str:
     """A default as pydantic's schema writes it (Decimal as its text, dates in ISO form),
     as JSON text; empty without pydantic or for a value it cannot write."""

@@ -160,6 +160,8 @@ def _is_model_class(tp: Any) -> bool:
 
 
 _SEQUENCES = (list, tuple, set, frozenset, collections.deque)
+# The Python container an array is built as.
+_SEQUENCE_KINDS: dict[Any, int] = {set: ir.SET, frozenset: ir.FROZENSET, tuple: ir.TUPLE}
 
 
 _SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes})
@@ -264,8 +266,12 @@ def _documented(tp: Any, t: ir.Type) -> None:
     scalar = _DOCUMENTED.get(f"{getattr(tp, '__module__', '')}.{getattr(tp, '__qualname__', '')}")
     if scalar is None:
         t.any = True
-    else:
-        t.scalar = scalar
+        return
+    t.scalar = scalar
+    # The lengths pydantic's schema gives the type (a URL's 1 to 2083 characters).
+    lengths = _pydantic.schema_lengths(tp)
+    for key, value in lengths.items():
+        setattr(t.constraints, key, value)
 
 
 def _literal(values: tuple[Any, ...], t: ir.Type) -> None:
@@ -361,6 +367,7 @@ def _type_of(tp: Any, models: Models, marker: P.Param | None,
         else:
             t.array.CopyFrom(type_of(args[0], models, lenient=lenient)
                              if args and args[0] is not Ellipsis else ir.Type(any=True))
+        t.sequence = _SEQUENCE_KINDS.get(origin or tp, ir.LIST)
     elif tp is dict or origin is dict or (
         origin is not None and getattr(origin, "__name__", "") == "Mapping"
     ):
@@ -1164,7 +1171,8 @@ def analyse_route(route: Any, models: Models,
         name = str(getattr(route, "name", None) or getattr(endpoint, "__name__", ""))
         first = ir.Operation(
             path=route.path, summary=route.summary or name.replace("_", " ").title(),
-            tags=route.tags,
+            # An Enum tag is its value (FastAPI's `tags=[Tags.items]`).
+            tags=[t.value if isinstance(t, enum.Enum) else t for t in route.tags],
             description=(description if description is not None
                          else inspect.cleandoc(endpoint.__doc__ or "")),
             deprecated=getattr(route, "deprecated", False),

@@ -114,6 +114,7 @@ class TypeSpecs:
             i = self._add()
             self.types[i].kind = _T.LIST if kind == "array" else _T.DICT
             self.types[i].items = items
+            self.types[i].sequence = t.sequence
         else:
             i = self._add()
             if kind == "scalar" and not t.constraints.literal:

@@ -25,6 +25,7 @@ from .datastructures import State
 from .errors import ExceptionHandlers
 from .exception_handlers import http_exception_handler, request_validation_exception_handler
 from .exceptions import FastAPIDeprecationWarning, HTTPException, RequestValidationError
+from .lifespan import current_root_path
 from .middleware import Middleware
 from .middleware.base import BaseHTTPMiddleware, is_http_middleware
 from .middleware.cors import CORSMiddleware
@@ -49,8 +50,8 @@ def _document(app: App) -> Callable[..., Response]:
 
     def openapi_json() -> Response:
         document = app.openapi()
-        if app.root_path and app.root_path_in_servers:
-            root = app.root_path.rstrip("/")
+        if app.root_path_in_servers:
+            root = current_root_path().rstrip("/")
             if root and root not in {s.get("url") for s in document.get("servers", [])}:
                 document = {**document,
                             "servers": [{"url": root}] + document.get("servers", [])}

@@ -23,7 +23,7 @@ import inspect
 from typing import Any, AsyncIterator, Callable, Mapping
 
 __all__ = ["DefaultLifespan", "as_lifespan_context", "current_app", "current_state", "merge",
-           "publish_app"]
+           "current_root_path", "publish_app"]
 
 # Lifespan: app -> async context manager yielding None or the state mapping.
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
@@ -48,9 +48,22 @@ def current_app() -> Any:
     return _app.get()
 
 
-def publish_app(app: Any) -> None:
-    """Makes `app` the calling thread's (before its loop runs, outside any task)."""
+# The server's root_path (uvicorn's --root-path: the prefix a proxy in front strips).
+_root_path: contextvars.ContextVar[str] = contextvars.ContextVar("data_bridge_root_path",
+                                                                 default="")
+
+
+def current_root_path() -> str:
+    """The ASGI root_path of this call's requests: the app's own root_path when it has one
+    (FastAPI sets it over the server's), else the server's."""
+    return getattr(_app.get(), "root_path", "") or _root_path.get()
+
+
+def publish_app(app: Any, root_path: str = "") -> None:
+    """Makes `app`, served under `root_path`, the calling thread's (before its loop runs,
+    outside any task)."""
     _app.set(app)
+    _root_path.set(root_path)
 
 
 class DefaultLifespan:

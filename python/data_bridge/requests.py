@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from .datastructures import URL, Address, FormData, Headers, QueryParams, State
 from .exceptions import HTTPException
-from .lifespan import current_app, current_state
+from .lifespan import current_app, current_root_path, current_state
 
 __all__ = ["HTTPConnection", "Headers", "QueryParams", "Request", "URL"]
 
@@ -47,7 +47,7 @@ class HTTPConnection(Mapping[str, Any]):
 
 class Request(HTTPConnection):
     __slots__ = ("_data", "_headers", "_query", "_body", "_path_params", "_state", "_cookies",
-                 "_form")
+                 "_form", "_scope")
 
     def __init__(self, data: Any) -> None:
         self._data = data
@@ -58,6 +58,7 @@ class Request(HTTPConnection):
         self._path_params: dict[str, str] | None = None
         self._state: State | None = None
         self._cookies: dict[str, str] | None = None
+        self._scope: dict[str, Any] | None = None
 
     @property
     def method(self) -> str:
@@ -87,9 +88,28 @@ class Request(HTTPConnection):
         return current_app()
 
     @property
+    def scope(self) -> dict[str, Any]:
+        """The request as an ASGI HTTP connection scope (Starlette's request.scope), made
+        on first use: type, asgi, http_version, method, scheme, path, raw_path,
+        query_string, root_path, headers (lower-case names, bytes), client, server (None:
+        not known here), path_params, app and state. A copy: changing it changes nothing
+        the request answers."""
+        if self._scope is None:
+            raw = self._data.raw_path
+            self._scope = {
+                "type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"},
+                "http_version": self._data.http_version, "method": self.method,
+                "scheme": self._data.scheme, "path": self.path, "raw_path": raw,
+                "query_string": self._data.query_string, "root_path": current_root_path(),
+                "headers": list(self.headers.raw), "client": self._data.client,
+                "server": None, "path_params": self.path_params, "app": self.app,
+                "state": self.state._state}
+        return self._scope
+
+    @property
     def base_url(self) -> URL:
         """The URL of the app's root (its root_path, then "/"), as Starlette's."""
-        root = getattr(self.app, "root_path", "") or ""
+        root = current_root_path()
         host = self.headers.get("host")
         scope = {"scheme": self._data.scheme, "path": root if root.endswith("/") else root + "/",
                  "query_string": b"",
@@ -190,10 +210,13 @@ class Request(HTTPConnection):
             yield body
         yield b""
 
-    # Mapping access, the earlier system's dictionary shape.
+    # Mapping access: the earlier system's dictionary shape for these keys, the scope's
+    # (Starlette's request[key]) for the others.
     _KEYS = ("method", "path", "path_params", "query_params", "headers", "body")
 
     def __getitem__(self, key: str) -> Any:
+        if key not in self._KEYS:
+            return self.scope[key]
         if key == "method":
             return self.method
         if key == "path":
@@ -209,10 +232,10 @@ class Request(HTTPConnection):
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._KEYS)
+        return iter(dict.fromkeys((*self._KEYS, *self.scope)))
 
     def __len__(self) -> int:
-        return len(self._KEYS)
+        return len(dict.fromkeys((*self._KEYS, *self.scope)))
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.path}>"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import warnings
 from typing import Any, Callable, Sequence, TypeVar
 
 import data_bridge.ir_pb2 as ir
@@ -22,6 +23,11 @@ from ._runtime_spec import original_route_handler
 from .datastructures import URL
 from .exceptions import FastAPIError
 from .generated import GeneratedRoutes
+
+_ON_EVENT_DEPRECATED = (
+    "on_event is deprecated, use lifespan event handlers instead.\n\n"
+    "Read more about it in the [FastAPI docs for Lifespan Events]"
+    "(https://fastapi.tiangolo.com/advanced/events/).")
 from .openapi.utils import documented_path
 from .requests import Request
 from .responses import Response
@@ -354,7 +360,10 @@ class Router:
             raise ValueError(f"event_type must be 'startup' or 'shutdown', not {event_type!r}")
 
     def on_event(self, event_type: str) -> Callable[[F], F]:
-        """@app.on_event("startup") / ("shutdown"): FastAPI's older form of lifespan."""
+        """@app.on_event("startup") / ("shutdown"): FastAPI's older form of lifespan,
+        deprecated there (a DeprecationWarning, as FastAPI gives)."""
+        warnings.warn(_ON_EVENT_DEPRECATED, DeprecationWarning, stacklevel=2)
+
         def decorator(func: F) -> F:
             self.add_event_handler(event_type, func)
             return func

@@ -68,7 +68,8 @@ class Server:
         self._starting = self.settings.threads
         http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc, lifespan=lifespan,
                                      started=self._thread_started,
-                                     startup_failed=self._startup_failed, app=self.app),
+                                     startup_failed=self._startup_failed, app=self.app,
+                                     root_path=self.settings.root_path),
                    self._drain_grpc)
         if self._grpc is not None:
             self._grpc.shutdown(0)  # after a drain: nothing left; otherwise stop at once

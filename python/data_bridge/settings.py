@@ -77,6 +77,10 @@ class ServerSettings:
     graceful_timeout: float = 10.0  # seconds requests in flight get at shutdown
     ssl_certfile: Optional[str] = None  # with ssl_keyfile: TLS, ALPN h2 and http/1.1
     ssl_keyfile: Optional[str] = None
+    # The ASGI root_path of every request (uvicorn's --root-path): the prefix a proxy in
+    # front strips, in request.scope, base_url and url_for, and first among the servers of
+    # /openapi.json.
+    root_path: str = ""
     http1: HTTP1Settings = field(default_factory=HTTP1Settings)
     http2: HTTP2Settings = field(default_factory=HTTP2Settings)
     grpc: GRPCSettings = field(default_factory=GRPCSettings)
@@ -113,11 +117,12 @@ class ServerSettings:
 
     def to_proto(self, listen_fds: tuple[int, ...] = ()) -> Any:
         """The settings.proto message the runtime reads: its fields are the dataclasses'
-        (workers stays here: the supervisor's), None is "" and a gRPC port None is off."""
+        (workers stays here: the supervisor's; root_path too: the request layer's), None is
+        "" and a gRPC port None is off."""
         grpc = dataclasses.asdict(self.grpc)
         grpc.update(enabled=self.grpc.port is not None, port=self.grpc.port or 0)
         top = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-               if f.name not in _GROUPS and f.name != "workers"}
+               if f.name not in _GROUPS and f.name not in ("workers", "root_path")}
         return pb.ServerSettings(
             **{k: "" if v is None else v for k, v in top.items()},
             listen_fds=list(listen_fds),

@@ -12,8 +12,9 @@ URL a client of Starlette's TestClient would; the user agent is "testclient". Wi
 `with`, the server starts on the first request and stops at close(). With
 raise_server_exceptions (the default), an exception a handler did not handle during a
 request is raised from that request, after its 500 answer, as Starlette's TestClient does; a request returns once the
-background tasks it started have run (their exceptions raised the same way). Not yet: root_path, the
-client address, websocket_connect, the lifespan (they come with those features).
+background tasks it started have run (their exceptions raised the same way). `root_path` is
+the served requests' root_path (the server's root_path setting). Not yet: the client
+address, websocket_connect.
 """
 
 from __future__ import annotations
@@ -67,12 +68,14 @@ class TestClient(httpx.Client):
         app: App,
         base_url: str = "http://testserver",
         raise_server_exceptions: bool = True,
+        root_path: str = "",
         cookies: Any = None,
         headers: dict[str, str] | None = None,
         follow_redirects: bool = True,
     ) -> None:
         self.app = app
         self.raise_server_exceptions = raise_server_exceptions
+        self.root_path = root_path
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -88,8 +91,9 @@ class TestClient(httpx.Client):
     def _start(self) -> int:
         with self._lock:
             if self._server is None:
-                settings = ServerSettings.from_options("TestClient", self.app.settings,
-                                                       host="127.0.0.1", port=0, threads=1)
+                settings = ServerSettings.from_options(
+                    "TestClient", self.app.settings, host="127.0.0.1", port=0, threads=1,
+                    root_path=self.root_path or None)
                 # The lifespan runs only inside `with`, as with Starlette's TestClient.
                 server = Server(self.app, settings, lifespan=self._entered)
                 server.start()

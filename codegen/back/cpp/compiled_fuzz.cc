@@ -106,6 +106,10 @@ class Checker final : public databridge::validate::Builder {
   }
   bool failed() const override { return false; }
   Built Bytes(absl::string_view) override { return New(); }
+  Built AsSequence(Built list, int kind) override {
+    Check(list != nullptr && kind >= 0 && kind <= 3);
+    return list;
+  }
 
  private:
   Built New() { return arena_.emplace_back(std::make_unique<BuiltObject>()).get(); }

@@ -82,6 +82,9 @@ absl::Status Fill(const plan::TypeSpec& m, const std::vector<std::shared_ptr<Typ
   spec->model_index = m.has_model() ? m.model() : -1;
   spec->format = kFormats[m.format()];
   spec->unique_items = m.unique_items();
+  if (m.sequence() >= 0 && m.sequence() <= 3) {
+    spec->sequence = static_cast<validate::TypeSpec::Sequence>(m.sequence());
+  }
   spec->forbid_extra = m.forbid_extra();
   spec->pydantic_model = m.pydantic_model();
   spec->allowed_is_enum = m.enum_class();

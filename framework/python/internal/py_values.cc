@@ -469,6 +469,21 @@ PyObject* Scalar(const Value& v) {
   }
 }
 
+// A built list as the container a hint named (set, frozenset, tuple); new reference.
+PyObject* Sequenced(PyObject* list, validate::TypeSpec::Sequence kind) {
+  switch (kind) {
+    case validate::TypeSpec::Sequence::kSet:
+      return PySet_New(list);
+    case validate::TypeSpec::Sequence::kFrozenSet:
+      return PyFrozenSet_New(list);
+    case validate::TypeSpec::Sequence::kTuple:
+      return PyList_AsTuple(list);
+    default:
+      Py_INCREF(list);
+      return list;
+  }
+}
+
 PyObject* ToPythonAny(const Value& v) {
   if (v.kind == Value::Kind::kList) return ListOf(nullptr, v, nullptr);
   if (v.kind == Value::Kind::kDict) return DictOf(nullptr, v, nullptr);
@@ -544,8 +559,13 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& m
       if (cls == nullptr) return nullptr;
       return PyObject_CallFunction(cls, "s#", v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
     }
-    case TypeKind::kList:
-      return ListOf(spec.items.get(), v, &models);
+    case TypeKind::kList: {
+      PyObject* list = ListOf(spec.items.get(), v, &models);
+      if (list == nullptr || spec.sequence == validate::TypeSpec::Sequence::kList) return list;
+      PyObject* out = Sequenced(list, spec.sequence);
+      Py_DECREF(list);
+      return out;
+    }
     case TypeKind::kDict:
       return DictOf(spec.items.get(), v, &models);
     case TypeKind::kObject: {
@@ -658,6 +678,12 @@ class PyBuilder final : public validate::Builder {
   bool failed() const override { return failed_; }
   validate::Built Bytes(absl::string_view v) override {
     return Out(PyBytes_FromStringAndSize(v.data(), static_cast<Py_ssize_t>(v.size())));
+  }
+  validate::Built AsSequence(validate::Built list, int kind) override {
+    if (list == nullptr) return nullptr;
+    PyObject* out = Sequenced(Obj(list), static_cast<validate::TypeSpec::Sequence>(kind));
+    Py_DECREF(Obj(list));
+    return Out(out);
   }
 
  private:

@@ -19,6 +19,7 @@ import os
 from typing import Any, Callable
 
 from ..encoders import jsonable_encoder
+from ..lifespan import current_root_path
 from ..responses import HTMLResponse, Response
 
 __all__ = [
@@ -170,17 +171,17 @@ def _asset_route(name: str) -> Callable[[], Response]:
 def docs_pages(app: Any) -> list[tuple[str, Callable[[], Response]]]:
     """(path, handler) of what an app with an OpenAPI document serves beside it, as
     FastAPI's setup adds them: the assets, Swagger UI at docs_url (with its OAuth2
-    redirect page) and ReDoc at redoc_url, each page pointing at root_path + openapi_url."""
-    root = (app.root_path or "").rstrip("/")
+    redirect page) and ReDoc at redoc_url, each page pointing at root_path + openapi_url
+    (the request's root_path, as FastAPI reads it from the scope)."""
     pages: list[tuple[str, Callable[[], Response]]] = [
         (f"{ASSETS_PATH}/{name}", _asset_route(name)) for name in _ASSETS]
-    openapi_url = root + app.openapi_url
     if app.docs_url:
         redirect = app.swagger_ui_oauth2_redirect_url
 
         def swagger_ui_html() -> Response:
+            root = current_root_path().rstrip("/")
             return get_swagger_ui_html(
-                openapi_url=openapi_url, title=f"{app.title} - Swagger UI",
+                openapi_url=root + app.openapi_url, title=f"{app.title} - Swagger UI",
                 swagger_js_url=root + ASSETS_PATH + "/swagger-ui-bundle.js",
                 swagger_css_url=root + ASSETS_PATH + "/swagger-ui.css",
                 swagger_favicon_url=root + ASSETS_PATH + "/favicon-32x32.png",
@@ -193,8 +194,9 @@ def docs_pages(app: Any) -> list[tuple[str, Callable[[], Response]]]:
             pages.append((redirect, get_swagger_ui_oauth2_redirect_html))
     if app.redoc_url:
         def redoc_html() -> Response:
+            root = current_root_path().rstrip("/")
             return get_redoc_html(
-                openapi_url=openapi_url, title=f"{app.title} - ReDoc",
+                openapi_url=root + app.openapi_url, title=f"{app.title} - ReDoc",
                 redoc_js_url=root + ASSETS_PATH + "/redoc.standalone.js",
                 redoc_favicon_url=root + ASSETS_PATH + "/favicon-32x32.png")
 

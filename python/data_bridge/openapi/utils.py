@@ -111,8 +111,8 @@ def schema_of(t: ir.Type, names: Mapping[str, str] = {}) -> dict[str, Any]:
         s["max" + sized] = c.max_length
     if c.pattern:
         s["pattern"] = c.pattern
-    if c.unique_items:
-        s["uniqueItems"] = True
+    if c.unique_items or (kind == "array" and t.sequence in (ir.SET, ir.FROZENSET)):
+        s["uniqueItems"] = True  # a set: documented as pydantic does, not enforced
     if c.enum_json:
         s["enum"] = [json.loads(v) for v in c.enum_json]
     if c.const_json:
