@@ -14,6 +14,7 @@ per request: these models are not lowered into the native validators.
 
 from __future__ import annotations
 
+import types
 import typing
 from typing import Any, Callable, Mapping, Union
 
@@ -28,7 +29,7 @@ def _strip(hint: Any) -> Any:
     """The hint without Annotated and Optional."""
     while typing.get_origin(hint) is typing.Annotated:
         hint = typing.get_args(hint)[0]
-    if typing.get_origin(hint) is Union:
+    if typing.get_origin(hint) in (Union, types.UnionType):  # Optional[M] and M | None
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         if len(args) == 1:
             return _strip(args[0])

@@ -50,8 +50,13 @@ _live: set["asyncio.Task[Any]"] = set()
 
 
 def parse_errors(text: str) -> Any:
-    """A native 422's error list, for an app's RequestValidationError handler."""
-    return json.loads(text)
+    """A native 422's error list, for an app's RequestValidationError handler: each
+    error's loc a tuple, as pydantic gives it (an app may format it)."""
+    errors = json.loads(text)
+    for error in errors:
+        if isinstance(error, dict) and isinstance(error.get("loc"), list):
+            error["loc"] = tuple(error["loc"])
+    return errors
 
 
 def make_request(data: Any) -> Request:

@@ -850,7 +850,8 @@ class _Lowering:
             annotated = typing.Annotated[(field.annotation, *field.metadata)] \
                 if field.metadata else field.annotation
             t = type_of(annotated, self.models, None, lenient=True)
-            required = field.is_required()
+            # A model with a default (an optional one) needs none of its fields.
+            required = field.is_required() and not has_default
             if not required and field.default_factory is None and (
                     dj := _default_json(field.default)):
                 t.default_json = dj

@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 SOURCE = ROOT / ".tools" / "fastapi-src"
@@ -67,7 +69,7 @@ def _passed(tree: Path) -> set[str]:
     return set(_PASSED.findall(run.stdout))
 
 
-def test_fastapi_tutorials_pass_moved_to_data_bridge() -> None:
+def test_fastapi_tutorials_pass_moved_to_data_bridge(pytestconfig: pytest.Config) -> None:
     assert (SOURCE / "docs_src").is_dir(), f"{SOURCE} is missing: run ./bazelw (setup)"
     with tempfile.TemporaryDirectory() as tmp:
         theirs_tree, ours_tree = Path(tmp, "fastapi"), Path(tmp, "data_bridge")
@@ -82,7 +84,8 @@ def test_fastapi_tutorials_pass_moved_to_data_bridge() -> None:
     newly = sorted(ours - expected)
     if newly:
         report += "passing now, not yet in passing.txt:\n  " + "\n  ".join(newly) + "\n"
-    os.write(2, report.encode())  # past pytest's capture, into the test log
+    # Past pytest's capture, into the test log.
+    pytestconfig.pluginmanager.get_plugin("terminalreporter").write_line(report)
     assert theirs, "no tutorial test passed against FastAPI: the environment is broken"
     lost = sorted(expected - ours)
     assert not lost, f"{len(lost)} tutorial tests no longer pass:\n  " + "\n  ".join(lost)
