@@ -19,6 +19,7 @@ import typing
 from typing import Any, Callable, Mapping, Union
 
 from . import _pydantic
+from .datastructures import FormData
 from .exceptions import RequestValidationError
 from .requests import Request
 
@@ -170,24 +171,48 @@ def _is_empty_file(value: Any) -> bool:
         and not value.size
 
 
-def form_reader(hint: Any, model: Any, default: Any, has_default: bool) -> Callable[..., Any]:
-    """The dependency that reads form model `model` (the parameter's type `hint`) from the
-    request's form body as FastAPI does: each field by its aliases (repeated keys for
-    sequences; an empty string or an empty file input is absent), every other key offered to
-    the model's extra policy, the whole validated with pydantic, errors at ["body", field]; a
-    body that is no form reads as an empty one. An Optional model nothing of which was sent
-    is its default."""
-    pydantic = _pydantic._pydantic()
-    adapter: Any = pydantic.TypeAdapter(hint)
-    fields = [(_aliases(name, field, model.model_config, False), _is_sequence(field.annotation))
-              for name, field in model.model_fields.items()]
-    own = {alias for aliases, _ in fields for alias, _ in aliases}
-    extra = model.model_config.get("extra")
+def form_aliases(model: Any) -> list[tuple[str, str]]:
+    """The (validation alias, form key) pairs a form model's fields are read by."""
+    return [pair for name, field in model.model_fields.items()
+            for pair in _aliases(name, field, model.model_config, False)]
 
-    async def read_form_model(request: Request) -> Any:
-        form = await request.form()
+
+def form_union_models(hint: Any) -> list[Any]:
+    """The pydantic models of a form parameter that is a union of several (through
+    Annotated and Optional: `Person | Company | None`), as FastAPI reads such a union from
+    the form; empty for anything else."""
+    base = hint
+    while typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    if typing.get_origin(base) not in (Union, types.UnionType):
+        return []
+    models = []
+    for arg in typing.get_args(base):
+        if arg is type(None):
+            continue
+        while typing.get_origin(arg) is typing.Annotated:
+            arg = typing.get_args(arg)[0]
+        if model_of(arg) is None or arg is not model_of(arg):
+            return []
+        models.append(arg)
+    return models if len(models) > 1 else []
+
+
+class _FormModel:
+    """How one model's values are taken from a form (FastAPI's extraction): each field by
+    its aliases (repeated keys for sequences; an empty string or an empty file input is
+    absent), every other key offered to the model's extra policy."""
+
+    def __init__(self, model: Any) -> None:
+        self.fields = [(_aliases(name, field, model.model_config, False),
+                        _is_sequence(field.annotation))
+                       for name, field in model.model_fields.items()]
+        self.own = {alias for aliases, _ in self.fields for alias, _ in aliases}
+        self.extra = model.model_config.get("extra")
+
+    def values(self, form: Any) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for aliases, sequence in fields:
+        for aliases, sequence in self.fields:
             for alias, _ in aliases:
                 if sequence:
                     value: Any = [v for v in form.getlist(alias) if not _is_empty_file(v)]
@@ -199,10 +224,59 @@ def form_reader(hint: Any, model: Any, default: Any, has_default: bool) -> Calla
                         continue
                 values[alias] = value
                 break
-        values.update(_extras(form.multi_items(), own))
-        if hint is not model and has_default and not (
-                own.intersection(form.keys()) or (extra in ("allow", "forbid") and form)):
+        values.update(_extras(form.multi_items(), self.own))
+        return values
+
+    def supplied(self, form: Any) -> bool:
+        """Whether the form sends any of the model's fields (or, for a model that takes or
+        refuses other keys, anything)."""
+        return bool(self.own.intersection(form.keys()) or (
+            self.extra in ("allow", "forbid") and form))
+
+
+def form_reader(hint: Any, models: list[Any], discriminator: str | None, default: Any,
+                has_default: bool) -> Callable[..., Any]:
+    """The dependency that reads a form model (the parameter's type `hint`) from the
+    request's whole form body as FastAPI does (_FormModel), validated with pydantic, errors
+    at ["body", ...]; a body that is no form reads as an empty one. An Optional model
+    nothing of which was sent is its default. A union of models (`models`, more than one)
+    gets every key of the form, each variant taking its own fields from them (FastAPI's
+    normalising validator per variant), the variant chosen by pydantic (by `discriminator`
+    when given)."""
+    pydantic = _pydantic._pydantic()
+    readers = [_FormModel(m) for m in models]
+    if len(models) == 1:
+        adapter: Any = pydantic.TypeAdapter(hint)
+    else:
+        def normalised(model: Any, reader: _FormModel) -> Any:
+            def normalise(value: Any) -> Any:
+                if not isinstance(value, dict):
+                    return value
+                items = [(k, item) for k, v in value.items()
+                         for item in (v if isinstance(v, list) else [v])]
+                return reader.values(FormData(items))
+            return typing.Annotated[model, pydantic.BeforeValidator(normalise)]
+
+        union: Any = Union[tuple(normalised(m, r) for m, r in zip(models, readers))]
+        if discriminator:
+            union = typing.Annotated[union, pydantic.Field(discriminator=discriminator)]
+        adapter = pydantic.TypeAdapter(union)
+    optional = hint is not models[0] and has_default
+
+    async def read_form_model(request: Request) -> Any:
+        form = await request.form()
+        if optional and not any(r.supplied(form) for r in readers):
             return default
+        if len(models) == 1:
+            values = readers[0].values(form)
+        else:  # every key, repeated ones as lists
+            values = {}
+            for key, value in form.multi_items():
+                if key in values:
+                    held = values[key]
+                    values[key] = [*held, value] if isinstance(held, list) else [held, value]
+                else:
+                    values[key] = value
         try:
             return adapter.validate_python(values)
         except pydantic.ValidationError as exc:

@@ -679,6 +679,9 @@ class _Lowering:
         self.node = self.root
         # Form() fields by key: their type and whether required, and the arg reading each.
         self.forms: dict[str, tuple[ir.Type, bool, str]] = {}
+        # Form models (Annotated[Model, Form()]): each as the form body's schema documents
+        # it, and whether it is required.
+        self.form_models: list[tuple[ir.Type, bool, bool]] = []  # type, required, one model
         # Body() parameters by key: their arg, type, marker, required and embed.
         self.bodies: dict[str, dict[str, Any]] = {}
         self.steps: list[D.Step] = []
@@ -786,8 +789,11 @@ class _Lowering:
         if source in ("query", "header", "cookie") and (
                 model := _param_models.model_of(hint)) is not None:
             return self.param_model(hint, model, source, marker, default, has_default)
-        if source == "form" and (model := _param_models.model_of(hint)) is not None:
-            return self.form_model(hint, model, marker, default, has_default)
+        if source == "form" and (
+                (model := _param_models.model_of(hint)) is not None
+                or (union := _param_models.form_union_models(hint))):
+            return self.form_model(name, hint, [model] if model is not None else union,
+                                   marker, default, has_default)
         t, check = self.typed(hint, marker, source)
         # A path parameter is always there: FastAPI documents no default for it.
         if has_default and source != "path" and (dj := _default_json(default)):
@@ -869,24 +875,68 @@ class _Lowering:
                                     has_default)
         return ("dep", self.step(P.Depends(read, use_cache=False), read, []))
 
-    def form_model(self, hint: Any, model: Any, marker: P.Param | None, default: Any,
-                   has_default: bool) -> D.Source:
-        """A form model (`Annotated[Model, Form()]`): the operation's form body is the model
-        (documented as FastAPI documents it), read by a step (_param_models.form_reader)."""
+    def form_model(self, name: str, hint: Any, models: list[Any], marker: P.Param | None,
+                   default: Any, has_default: bool) -> D.Source:
+        """A form model (`Annotated[Model, Form()]`): read from the whole form by a step
+        (_param_models.form_reader), beside other form models and Form() fields as FastAPI
+        reads them; documented as the form body itself when it is alone, else among its
+        body model's allOf (form_models_body)."""
         if not _pydantic.available():
             raise TypeError("a form model needs pydantic v2")
-        if self.op.HasField("body") or self.forms or self.bodies:
-            raise TypeError("a form model beside other Form() or Body() parameters is not "
-                            "supported")
-        body = self.op.body
-        t = type_of(_without_markers(hint), self.models, marker, lenient=True)
-        body.type.CopyFrom(t)
-        body.media_types.append(ir.Body.MULTIPART if _reaches(t, (ir.UPLOAD, ir.UPLOAD_BYTES))
-                                else ir.Body.FORM)
-        body.required = not has_default
-        body.name = FORM_ARG
-        read = _param_models.form_reader(_without_markers(hint), model, default, has_default)
+        if self.bodies:
+            raise TypeError("a form model beside Body() parameters is not supported")
+        discriminator = getattr(marker, "discriminator", None) if marker is not None else None
+        if len(models) == 1:
+            t = type_of(models[0], self.models, marker, lenient=True)
+        else:  # a union: oneOf the models (by the discriminator when given), titled
+            t = type_of(typing.Union[tuple(models)], self.models, marker, lenient=True)
+            t.title = title_of(name)
+        if has_default:  # FastAPI's optional form model: none of its fields, or the model
+            names = sorted({alias for m in models
+                            for alias, _ in _param_models.form_aliases(m)})
+            absent = ir.Type(any=True, extra_json=json.dumps(
+                {"not": {"anyOf": [{"required": [n]} for n in names]}}))
+            one = ir.Type(title=title_of(name))
+            t.ClearField("title")
+            one.union.types.add().CopyFrom(t)
+            doc = ir.Type()
+            doc.union.types.add().CopyFrom(absent)
+            doc.union.types.add().CopyFrom(one)
+            t = doc
+        self.form_models.append((t, not has_default, len(models) == 1))
+        read = _param_models.form_reader(_without_markers(hint), models, discriminator,
+                                         default, has_default)
         return ("dep", self.step(P.Depends(read, use_cache=False), read, []))
+
+    def form_models_body(self, name: str) -> None:
+        """The form body's documentation when it has form models: the one model alone is
+        the body; with others or with Form() fields, the body's model (form_body's, made
+        here when there are no fields) lists them in allOf."""
+        if not self.form_models:
+            return
+        body = self.op.body
+        if len(self.form_models) == 1 and not self.forms and self.form_models[0][2]:
+            t, required, _ = self.form_models[0]
+            body.type.CopyFrom(t)
+            body.media_types.append(ir.Body.MULTIPART if _reaches(t, (ir.UPLOAD, ir.UPLOAD_BYTES))
+                                    else ir.Body.FORM)
+            body.required = required
+            body.name = FORM_ARG
+            return
+        if not self.forms:
+            if name not in self.models.classes:
+                self.models.service.models.add(name=name).object.allow_additional = True
+                self.models.classes[name] = None
+            body.type.model = name
+            body.media_types.append(ir.Body.FORM)
+            body.name = FORM_ARG
+        model = next(m for m in self.models.service.models if m.name == name)
+        if not model.object.all_of:  # analysed before (another plan of the route): as then
+            model.object.all_of.extend(t for t, _, _ in self.form_models)
+        if any(_reaches(t, (ir.UPLOAD, ir.UPLOAD_BYTES)) for t, _, _ in self.form_models):
+            del body.media_types[:]
+            body.media_types.append(ir.Body.MULTIPART)
+        body.required = body.required or any(required for _, required, _ in self.form_models)
 
     def body_param(self, fn: Callable[..., Any], arg: dict[str, Any], t: ir.Type,
                    marker: P.Param | None, check: Any) -> D.Source:
@@ -1053,6 +1103,7 @@ def lower_operation(op: ir.Operation, path: str, endpoint: Callable[..., Any],
     forms = lowering.document_order()
     if forms:
         lowering.form_body(form_model or f"Body_{_qualname(endpoint)}", forms)
+    lowering.form_models_body(form_model or f"Body_{_qualname(endpoint)}")
     lowering.body(form_model or f"Body_{_qualname(endpoint)}")
     if not lowering.steps and not lowering.special:
         return lowering.args, None, lowering.schemes

@@ -233,6 +233,8 @@ def model_refs(m: ir.Model) -> set[str]:
             type_refs(f.type, out)
         if m.object.HasField("additional"):
             type_refs(m.object.additional, out)
+        for t in m.object.all_of:
+            type_refs(t, out)
     elif which == "union":
         for v in m.union.variants:
             type_refs(v, out)

@@ -41,8 +41,10 @@ class Param:
         deprecated: bool | str | None = None,
         include_in_schema: bool = True,
         json_schema_extra: dict[str, Any] | None = None,
+        discriminator: str | None = None,
     ) -> None:
-        """FastAPI's arguments of the same names. The constraints are checked natively;
+        """FastAPI's arguments of the same names. The constraints are checked natively
+        (discriminator: the property naming a union's model);
         title, description, examples (and the older example, openapi_examples),
         deprecated, include_in_schema and json_schema_extra document the parameter."""
         if regex is not None:
@@ -61,6 +63,7 @@ class Param:
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
         self.json_schema_extra = json_schema_extra
+        self.discriminator = discriminator
 
     @property
     def required(self) -> bool:
@@ -77,6 +80,7 @@ class Param:
                 ("min_length", self.min_length),
                 ("max_length", self.max_length),
                 ("pattern", self.pattern),
+                ("discriminator", self.discriminator),
             )
             if v is not None
         }

@@ -182,7 +182,10 @@ def model_schema(m: ir.Model, names: Mapping[str, str] = {}) -> dict[str, Any]:
             if f.description:
                 p["description"] = f.description
             props[f.json_name] = p
-        s["properties"] = props
+        if props or not m.object.all_of:  # a form body of form models alone: allOf only
+            s["properties"] = props
+        if m.object.all_of:
+            s["allOf"] = [schema_of(t, names) for t in m.object.all_of]
         required = [f.json_name for f in m.object.fields if f.required]
         if required:
             s["required"] = required
