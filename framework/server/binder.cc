@@ -280,6 +280,23 @@ Value BindBody(const ParamSpec& p, const http::Request& request, const Endpoint&
   return v;
 }
 
+// Which parameters the errors are about: a body parameter by ["body", ...], any other by
+// [source, key].
+void MarkFailed(const Endpoint& endpoint, BindResult* out) {
+  out->failed.assign(endpoint.params.size(), false);
+  for (const validate::ValidationError& e : out->errors) {
+    if (e.loc.empty() || e.loc[0].is_index) continue;
+    for (size_t i = 0; i < endpoint.params.size(); ++i) {
+      const ParamSpec& p = endpoint.params[i];
+      if (p.source == ParamSource::kRequest || e.loc[0].key != SourceName(p.source)) continue;
+      if (p.source == ParamSource::kBody ||
+          (e.loc.size() > 1 && !e.loc[1].is_index && e.loc[1].key == p.key)) {
+        out->failed[i] = true;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 BindResult Bind(const Endpoint& endpoint, const http::Request& request,
@@ -342,6 +359,7 @@ BindResult Bind(const Endpoint& endpoint, const http::Request& request,
                            ? p.compiled->decode_texts(texts, loc, &out.errors)
                            : validate::ValidateTexts(*p.type, texts, loc, &out.errors));
   }
+  if (!out.errors.empty()) MarkFailed(endpoint, &out);
   return out;
 }
 

@@ -23,6 +23,7 @@ struct BindResult {
   absl::Status status;      // non-validation client errors (415), with ErrorKind
   validate::Errors errors;  // 422 when non-empty
   std::vector<validate::Value> args;
+  std::vector<bool> failed;  // per parameter, with errors: some are at its location
 };
 
 BindResult Bind(const Endpoint& endpoint, const http::Request& request,

@@ -89,8 +89,10 @@ struct Call {
   Peer peer;
   std::vector<std::pair<std::string, std::string>> path_params;
   // Endpoint::errors_to_handler: the request failed validation; these are the errors (a
-  // JSON array, the 422's "detail") and `args` is not to be used.
+  // JSON array, the 422's "detail"), and `args` holds only the parameters not in `failed`
+  // (FastAPI still solves the dependencies whose own parameters are valid).
   std::string validation_errors;
+  std::vector<bool> failed;  // per parameter: its binding reported errors
   // For the unrouted endpoint: the status the request would get (404, 405) and, for
   // 405, the Allow value.
   int unrouted_status = 0;

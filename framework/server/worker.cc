@@ -290,7 +290,10 @@ std::optional<http::Response> Worker::Route(Connection* connection, uint64_t seq
   call.sequence = sequence;
   call.endpoint = &ep;
   call.args = std::move(bound.args);
-  if (to_handler) call.validation_errors = validate::ErrorsJson(bound.errors);
+  if (to_handler) {
+    call.validation_errors = validate::ErrorsJson(bound.errors);
+    call.failed = std::move(bound.failed);
+  }
   if (ep.wants_request) {
     call.path_params = std::move(m.params);
     AddPeer(*connection, &call.peer);

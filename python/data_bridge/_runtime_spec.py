@@ -110,10 +110,13 @@ def message_plan(models: Iterable[ir.Model], name: str) -> tuple[bytes, int]:
 def _answered_with(handler: Callable[..., Any], cls: type[Any],
                    status_code: int) -> Callable[..., Any]:
     """`handler` with what it returns made a `cls` response unless it is a Response, as
-    FastAPI's response_class= does (the value through jsonable_encoder first)."""
+    FastAPI's response_class= does (the value through jsonable_encoder first; a generator
+    endpoint's generator is the response's content as it is, streamed raw)."""
     def answer(value: Any) -> Any:
         if isinstance(value, Response):
             return value
+        if inspect.isgenerator(value) or inspect.isasyncgen(value):
+            return cls(content=value, status_code=status_code)
         return cls(jsonable_encoder(value), status_code=status_code)
 
     if inspect.iscoroutinefunction(handler):
@@ -235,6 +238,37 @@ async def _validation_error(errors: Any, request: Any) -> RequestValidationError
     return RequestValidationError(errors, body=_body_of(await request.body()))
 
 
+def _solves_first(call: dict[str, Any]) -> bool:
+    """Whether a request that fails validation still has dependencies to solve first (as
+    FastAPI solves those whose own parameters are valid)."""
+    graph = call.get("graph")
+    return graph is not None and bool(graph.steps)
+
+
+def _dependencies_first(handler: Callable[..., Any], injected: bool,
+                        request_name: str) -> Callable[..., Any]:
+    """`handler` (a route without exception handlers) with a request that failed
+    validation (Route.errors_to_handler) solved as FastAPI solves it: its valid
+    dependencies first (Solver.solve_invalid), then its RequestValidationError."""
+    async def first(**kwargs: Any) -> Any:
+        request = kwargs.pop(request_name) if injected else kwargs[request_name]
+        errors = kwargs.pop(ERRORS_ARG, None)
+        if errors is not None:
+            solve_invalid = getattr(handler, "solve_invalid", None)  # a Solver's
+            if solve_invalid is not None:
+                try:
+                    await solve_invalid(list(errors), kwargs)
+                except RequestValidationError as exc:
+                    raise RequestValidationError(
+                        exc.errors(), body=_body_of(await request.body())) from None
+            raise await _validation_error(errors, request)
+        result = handler(**kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+    return first
+
+
 def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
              injected: bool, request_name: str, routed: bool = False) -> Callable[..., Any]:
     """`handler` with what it raises answered by the app's exception handlers (errors.py);
@@ -246,7 +280,8 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
         errors = None if routed else kwargs.pop(ERRORS_ARG, None)
         try:
             if errors is not None:  # the request failed validation (Route.errors_to_handler)
-                raise await _validation_error(errors, request)
+                return await _dependencies_first(handler, False, request_name)(
+                    **{**kwargs, request_name: request, ERRORS_ARG: errors})
             result = handler(**kwargs)
             if inspect.isawaitable(result):
                 result = await result
@@ -382,6 +417,8 @@ def _serving(call: dict[str, Any], route: Any, sync_inline: bool,
     if handlers:
         handler = _guarded(handler, handlers, own is None, own or REQUEST_ARG,
                            routed=route_handler is not None)
+    elif _solves_first(call) and route_handler is None:
+        handler = _dependencies_first(handler, own is None, own or REQUEST_ARG)
     if middleware:
         handler = _within(middleware, handler, own or REQUEST_ARG, route.json_result,
                           route.status_code)
@@ -417,11 +454,16 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
         native = call.get("native")
         defaults: list[tuple[int, Any]] = []
         args = list(call["args"])
-        if exception_handlers and not any(a["kind"] == "request" for a in args):
+        solves_first = _solves_first(call) and call.get("route_handler") is None
+        if (exception_handlers or solves_first) and not any(a["kind"] == "request"
+                                                            for a in args):
             args.append({"name": REQUEST_ARG, "kind": "request"})  # for the handlers
+        # A request that fails validation goes to Python when the app answers it or when
+        # the route has dependencies FastAPI would still solve first (Solver.solve_invalid).
+        route.errors_to_handler = solves_first
         if exception_handlers:
             call = dict(call, exception_handlers=exception_handlers)
-            route.errors_to_handler = exception_handlers.handles_validation()
+            route.errors_to_handler = solves_first or exception_handlers.handles_validation()
         # A Form() parameter is a field of the form body (the "form" arg), an embedded
         # Body() one a key of the JSON body, not a parameter of its own: Python takes it
         # out of the body (_form_fields).

@@ -37,7 +37,7 @@ from typing import Any, Callable
 from .background import BackgroundTask, BackgroundTasks
 from ._pydantic import JSONBytes
 from .encoders import jsonable_encoder
-from .exceptions import FastAPIError
+from .exceptions import FastAPIError, RequestValidationError
 from .responses import JSONResponse, PlainTextResponse, Response
 from .params import Depends
 from .requests import HTTPConnection, Request
@@ -161,6 +161,54 @@ class Solver:
         self.overrides = overrides  # the app: its dependency_overrides, read per request
         self.planned_override = any(s.call is not s.original for s in graph.steps)
         self._lazy: dict[Any, Step] = {}  # (override, step id) -> the step it makes
+
+    async def solve_invalid(self, errors: list[Any], kwargs: dict[str, Any]) -> None:
+        """A request whose parameters failed validation, as FastAPI's solve_dependencies
+        treats it: each dependency whose own parameters (and dependencies) are all valid is
+        still called, in order, and may raise (an auth dependency's 401 comes before the
+        422); one that raises RequestValidationError adds its errors. Then the errors are
+        raised (the endpoint is not called). `kwargs`: the parameters that did bind."""
+        graph = self.graph
+        ok = [False] * len(graph.steps)
+        values: list[Any] = [None] * len(graph.steps)
+        request = kwargs.get(graph.request) if graph.request else None
+        stack = contextlib.AsyncExitStack()
+        overrides = getattr(self.overrides, "dependency_overrides", None)
+        try:
+            for i, step in enumerate(graph.steps):
+                if any((source[0] == "param" and source[1] not in kwargs)
+                       or (source[0] == "dep" and not ok[source[1]])
+                       for _, source in step.args):
+                    continue
+                if overrides or self.planned_override:
+                    current = (overrides or {}).get(step.original, step.original)
+                    if current is not step.call:
+                        step = self._overridden(current, step)
+                kw = {name: (kwargs[source[1]] if source[0] == "param" else
+                             values[source[1]] if source[0] == "dep" else
+                             request if source[0] == "request" else None)
+                      for name, source in step.args}
+                if any(source[0] not in ("param", "dep", "request") for _, source in step.args):
+                    continue  # BackgroundTasks, Response, SecurityScopes: not for a 422
+                try:
+                    if step.kind == "async":
+                        values[i] = await step.call(**kw)
+                    elif step.kind == "sync":
+                        values[i] = (step.call(**kw) if self.inline
+                                     else await asyncio.to_thread(step.call, **kw))
+                    elif step.kind == "agen":
+                        values[i] = await stack.enter_async_context(
+                            contextlib.asynccontextmanager(step.call)(**kw))
+                    else:
+                        values[i] = await _enter_sync(
+                            stack, contextlib.contextmanager(step.call)(**kw), self.inline)
+                except RequestValidationError as exc:
+                    errors.extend(exc.errors())
+                    continue
+                ok[i] = True
+        finally:
+            await stack.aclose()
+        raise RequestValidationError(errors)
 
     async def __call__(self, **kwargs: Any) -> Any:
         graph = self.graph

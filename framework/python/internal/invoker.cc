@@ -197,10 +197,33 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
                               static_cast<Py_ssize_t>(call.validation_errors.size())));
     if (!errors) return nullptr;
   }
-  py::tuple names =
-      py::make_tuple(py::handle(PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index)), py::str(what));
-  PyObject* argv[3] = {nullptr, request.ptr(), errors.ptr()};
-  return PyObject_Vectorcall(pe.handler.ptr(), argv + 1, PY_VECTORCALL_ARGUMENTS_OFFSET,
+  // The parameters that did bind (not in call.failed): a route's dependencies whose own
+  // parameters are among them are still solved, as FastAPI solves them.
+  std::vector<py::object> values = {request, errors};
+  std::vector<py::handle> keys = {PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index),
+                                  py::str(what).release()};
+  py::object what_name = py::reinterpret_steal<py::object>(keys[1].ptr());
+  if (call.unrouted_status == 0) {
+    for (size_t i = 0; i < call.endpoint->params.size(); ++i) {
+      if (static_cast<int>(i) == request_index || (i < call.failed.size() && call.failed[i])) {
+        continue;
+      }
+      PyObject* value = BuildArgument(call, i);
+      if (value == nullptr) {  // a check that refuses it: it failed too
+        PyErr_Clear();
+        continue;
+      }
+      values.push_back(py::reinterpret_steal<py::object>(value));
+      keys.push_back(PyTuple_GET_ITEM(pe.kwnames.ptr(), i));
+    }
+  }
+  py::tuple names(keys.size());
+  std::vector<PyObject*> argv(values.size() + 1, nullptr);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    names[k] = py::reinterpret_borrow<py::object>(keys[k]);
+    argv[k + 1] = values[k].ptr();
+  }
+  return PyObject_Vectorcall(pe.handler.ptr(), argv.data() + 1, PY_VECTORCALL_ARGUMENTS_OFFSET,
                              names.ptr());
 }
 
