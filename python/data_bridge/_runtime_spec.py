@@ -447,8 +447,12 @@ def runtime_routes(lowered: Lowered, sync_inline: bool = True,
                    middleware: list[Callable[..., Any]] | None = None) -> ServedRoutes:
     served = ServedRoutes(plan.Plan(), [])
     conv = _specs(lowered, served.plan.types)
+    seen: set[tuple[str, str]] = set()
     for call in lowered.plans:
         op = lowered.service.operations[call["operation"]]
+        if (op.method, op.path) in seen:  # a later route of the same method and path never
+            continue  # matches (Starlette takes the first); FastAPI keeps both, so do we
+        seen.add((op.method, op.path))
         route = served.plan.routes.add(method=op.method, path=op.path,
                                        status_code=call["status_code"])
         native = call.get("native")

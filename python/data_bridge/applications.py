@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, MutableMapping, Sequence, TypeVar
 
 from data_bridge.openapi.docs import docs_pages
 from data_bridge.openapi.utils import to_openapi
@@ -21,6 +21,7 @@ from data_bridge.openapi.utils import to_openapi
 from . import _core, _runtime
 from ._core import encode_json
 from ._runtime_spec import runtime_routes
+from .asgi import AsgiBridge
 from .datastructures import State
 from .errors import ExceptionHandlers
 from .exception_handlers import http_exception_handler, request_validation_exception_handler
@@ -325,6 +326,16 @@ class App(Router):
         plan, handlers, defaults, checks, services, models = served.core_args()
         return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
                             defaults, checks, services, _runtime, models)
+
+    async def __call__(self, scope: MutableMapping[str, Any],
+                       receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+                       send: Callable[[MutableMapping[str, Any]], Awaitable[None]]) -> None:
+        """The app as an ASGI 3 application (data_bridge.asgi: forwarded to its own native
+        server in this process), for httpx.ASGITransport in tests and for ASGI servers."""
+        bridge = self.__dict__.get("_asgi_bridge")
+        if bridge is None:
+            bridge = self.__dict__.setdefault("_asgi_bridge", AsgiBridge(self))
+        await bridge(scope, receive, send)
 
     def run(
         self,

@@ -109,3 +109,12 @@ class Server:
                 return
             self._drained = True
         self._grpc.shutdown(self.settings.graceful_timeout)
+
+
+def shut_down(server: Server, thread: threading.Thread | None) -> None:
+    """Stops `server`, served by `thread`, and waits for it (what an in-process server
+    registers to run when its owner is collected or at interpreter exit, before the
+    runtime goes away under the server's thread)."""
+    server.shutdown()
+    if thread is not None:
+        thread.join(timeout=30)

@@ -27,7 +27,7 @@ import httpx
 
 from . import _runtime
 from .applications import App
-from .server import Server
+from .server import Server, shut_down
 from .settings import ServerSettings
 
 __all__ = ["TestClient"]
@@ -52,12 +52,6 @@ class _Forward(httpx.BaseTransport):
 
     def close(self) -> None:
         self._http.close()
-
-
-def _shut_down(server: Server, thread: threading.Thread | None) -> None:
-    server.shutdown()
-    if thread is not None:
-        thread.join(timeout=30)
 
 
 class TestClient(httpx.Client):
@@ -112,7 +106,7 @@ class TestClient(httpx.Client):
                 # A client never closed (a module-level one, as tests often have) stops its
                 # server when it is collected or at interpreter exit, before the runtime
                 # goes away under the server's thread.
-                self._finalizer = weakref.finalize(self, _shut_down, server, self._thread)
+                self._finalizer = weakref.finalize(self, shut_down, server, self._thread)
             return self._server.port
 
     def _stop(self) -> None:
@@ -126,7 +120,7 @@ class TestClient(httpx.Client):
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
-        _shut_down(server, thread)
+        shut_down(server, thread)
 
     def _heard(self, exc: BaseException) -> None:
         if self._in_flight:
