@@ -69,9 +69,19 @@ class ServedRoutes:
         self.defaults.append([])
 
     def add_route(self, method: str, path: str, handler: Callable[..., Any],
-                  status_code: int = 200) -> None:
-        """A route without parameters (the OpenAPI document)."""
-        self.plan.routes.add(method=method, path=path, status_code=status_code)
+                  status_code: int = 200,
+                  middleware: list[Callable[..., Any]] | None = None) -> None:
+        """A route without parameters (the OpenAPI document, the docs pages), inside the
+        app's HTTP middleware when it has some (as Starlette's app-wide middleware)."""
+        route = self.plan.routes.add(method=method, path=path, status_code=status_code)
+        if middleware:
+            route.params.add(name=REQUEST_ARG, source=plan.Param.REQUEST, key=REQUEST_ARG,
+                             required=True)
+            page = handler
+
+            def without_request(**kwargs: Any) -> Any:
+                return page()
+            handler = _within(middleware, without_request, REQUEST_ARG, False, status_code)
         self.handlers.append(handler)
         self.defaults.append([])
 

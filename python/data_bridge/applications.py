@@ -322,7 +322,8 @@ class App(Router):
             for path, page in pages:
                 if path not in taken:
                     for method in methods:
-                        served.add_route(method, path, page)
+                        served.add_route(method, path, page,
+                                         middleware=[m.dispatch_func for m in around])
         plan, handlers, defaults, checks, services, models = served.core_args()
         return _core.Server(settings.to_proto(listen_fds).SerializeToString(), plan, handlers,
                             defaults, checks, services, _runtime, models)
