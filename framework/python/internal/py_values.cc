@@ -32,10 +32,11 @@ struct ModelTable::Plan {
   PyObject* construct = nullptr;  // cls.model_construct when not direct
   PyObject* all_set = nullptr;    // every field's name: copied when every field is given
   // Where the instance keeps __pydantic_fields_set__, __pydantic_extra__ and
-  // __pydantic_private__ (their slots' offsets) and whether its __dict__ pointer is plain;
-  // 0 / false: set them through object.__setattr__.
+  // __pydantic_private__ (their slots' offsets), when all three are plain member slots and
+  // its __dict__ pointer is plain too (`direct_slots`); else they are set through
+  // object.__setattr__.
   Py_ssize_t slot_offsets[3] = {0, 0, 0};
-  bool dict_slot = false;
+  bool direct_slots = false;
 
   ~Plan() {
     Py_XDECREF(value_map);
@@ -157,6 +158,7 @@ void ModelTable::PlanSlots(PyObject* cls, Plan& plan) {
   PyTypeObject* type = reinterpret_cast<PyTypeObject*>(cls);
   static const char* const kSlots[3] = {"__pydantic_fields_set__", "__pydantic_extra__",
                                         "__pydantic_private__"};
+  plan.direct_slots = false;
   for (int i = 0; i < 3; ++i) {
     PyObject* name = PyUnicode_InternFromString(kSlots[i]);
     PyObject* descr = name ? _PyType_Lookup(type, name) : nullptr;  // borrowed
@@ -166,7 +168,7 @@ void ModelTable::PlanSlots(PyObject* cls, Plan& plan) {
     if (member->type != T_OBJECT_EX || (member->flags & READONLY) != 0) return;
     plan.slot_offsets[i] = member->offset;
   }
-  plan.dict_slot = type->tp_dictoffset != 0 && !PyType_HasFeature(type, Py_TPFLAGS_MANAGED_DICT);
+  plan.direct_slots = type->tp_dictoffset != 0 && !PyType_HasFeature(type, Py_TPFLAGS_MANAGED_DICT);
 }
 
 namespace {
@@ -241,7 +243,7 @@ PyObject* ModelTable::MakePydantic(PyObject* cls, Plan& plan, PyObject** values,
     PyObject* empty = PyTuple_New(0);
     result = empty ? type->tp_new(type, empty, nullptr) : nullptr;
     Py_XDECREF(empty);
-    if (result != nullptr && plan.dict_slot && plan.slot_offsets[0] != 0) {
+    if (result != nullptr && plan.direct_slots) {
       // A fresh instance: its slots are empty, so storing is all __setattr__ would do.
       PyObject** dict_ptr = _PyObject_GetDictPtr(result);
       PyObject* values_in[3] = {fields_set, Py_None, Py_None};
