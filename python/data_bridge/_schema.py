@@ -460,6 +460,9 @@ def _pydantic_model(cls: Any, models: Models) -> str:
     config = cls.model_config
     model.object.allow_additional = config.get("extra") != "forbid"
     model.object.pydantic_model = True
+    extra = config.get("json_schema_extra")
+    if isinstance(extra, dict):  # merged over the model's schema, as pydantic does
+        model.extra_json = json.dumps(extra)
     reason = _pydantic.python_reason(cls)
     for field in _pydantic.fields(cls):
         reason = reason or field.reason
@@ -1225,8 +1228,9 @@ def analyse_route(route: Any, models: Models,
             path=route.path, summary=route.summary or name.replace("_", " ").title(),
             # An Enum tag is its value (FastAPI's `tags=[Tags.items]`).
             tags=[t.value if isinstance(t, enum.Enum) else t for t in route.tags],
+            # A docstring ends, for the document, at a form feed (FastAPI's cut).
             description=(description if description is not None
-                         else inspect.cleandoc(endpoint.__doc__ or "")),
+                         else inspect.cleandoc(endpoint.__doc__ or "").split("\f")[0].strip()),
             deprecated=getattr(route, "deprecated", False),
             hidden=not getattr(route, "include_in_schema", True))
         args, graph, schemes = lower_operation(

@@ -193,6 +193,8 @@ def model_schema(m: ir.Model, names: Mapping[str, str] = {}) -> dict[str, Any]:
             s["additionalProperties"] = False
         elif m.object.HasField("additional"):
             s["additionalProperties"] = schema_of(m.object.additional, names)
+    if m.extra_json:
+        s.update(json.loads(m.extra_json))
     return s
 
 
