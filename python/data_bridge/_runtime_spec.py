@@ -14,7 +14,7 @@ import contextvars
 import inspect
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NoReturn
 
 import data_bridge.ir_pb2 as ir
 import data_bridge.plan_pb2 as plan
@@ -255,23 +255,30 @@ def _solves_first(call: dict[str, Any]) -> bool:
     return graph is not None and bool(graph.steps)
 
 
+async def _invalid(handler: Callable[..., Any], errors: Any, kwargs: dict[str, Any],
+                   request: Any) -> NoReturn:
+    """Raises the RequestValidationError of a request that failed validation
+    (Route.errors_to_handler), after solving what FastAPI still solves for it: when
+    `handler` is a Solver, the dependencies whose own parameters (in `kwargs`) are valid
+    (Solver.solve_invalid), whose raising comes first and whose errors join."""
+    solve_invalid = getattr(handler, "solve_invalid", None)
+    if solve_invalid is not None:
+        try:
+            await solve_invalid(list(errors), kwargs)
+        except RequestValidationError as exc:
+            errors = exc.errors()
+    raise await _validation_error(errors, request)
+
+
 def _dependencies_first(handler: Callable[..., Any], injected: bool,
                         request_name: str) -> Callable[..., Any]:
     """`handler` (a route without exception handlers) with a request that failed
-    validation (Route.errors_to_handler) solved as FastAPI solves it: its valid
-    dependencies first (Solver.solve_invalid), then its RequestValidationError."""
+    validation solved as FastAPI solves it (_invalid)."""
     async def first(**kwargs: Any) -> Any:
         request = kwargs.pop(request_name) if injected else kwargs[request_name]
         errors = kwargs.pop(ERRORS_ARG, None)
         if errors is not None:
-            solve_invalid = getattr(handler, "solve_invalid", None)  # a Solver's
-            if solve_invalid is not None:
-                try:
-                    await solve_invalid(list(errors), kwargs)
-                except RequestValidationError as exc:
-                    raise RequestValidationError(
-                        exc.errors(), body=_body_of(await request.body())) from None
-            raise await _validation_error(errors, request)
+            await _invalid(handler, errors, kwargs, request)
         result = handler(**kwargs)
         if inspect.isawaitable(result):
             result = await result
@@ -290,8 +297,7 @@ def _guarded(handler: Callable[..., Any], handlers: ExceptionHandlers,
         errors = None if routed else kwargs.pop(ERRORS_ARG, None)
         try:
             if errors is not None:  # the request failed validation (Route.errors_to_handler)
-                return await _dependencies_first(handler, False, request_name)(
-                    **{**kwargs, request_name: request, ERRORS_ARG: errors})
+                await _invalid(handler, errors, kwargs, request)
             result = handler(**kwargs)
             if inspect.isawaitable(result):
                 result = await result

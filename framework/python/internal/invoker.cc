@@ -199,10 +199,9 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
   }
   // The parameters that did bind (not in call.failed): a route's dependencies whose own
   // parameters are among them are still solved, as FastAPI solves them.
+  const py::str what_name(what);
   std::vector<py::object> values = {request, errors};
-  std::vector<py::handle> keys = {PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index),
-                                  py::str(what).release()};
-  py::object what_name = py::reinterpret_steal<py::object>(keys[1].ptr());
+  std::vector<py::handle> keys = {PyTuple_GET_ITEM(pe.kwnames.ptr(), request_index), what_name};
   if (call.unrouted_status == 0) {
     for (size_t i = 0; i < call.endpoint->params.size(); ++i) {
       if (static_cast<int>(i) == request_index || (i < call.failed.size() && call.failed[i])) {
