@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import json
 import logging
 import threading
@@ -36,16 +37,15 @@ __all__ = [
     "log_exception",
     "make_request",
     "parse_errors",
-    "resume",
     "run_background",
     "run_worker",
     "in_thread",
-    "spawn",
+    "TaskHost",
 ]
 
 logger = logging.getLogger("data_bridge")
 
-# Strong references to running handler tasks (the loop keeps only weak ones).
+# Strong references to running background tasks (the loop keeps only weak ones).
 _live: set["asyncio.Task[Any]"] = set()
 
 
@@ -113,54 +113,100 @@ class _Resume:
 
     The coroutine yielded `pending` (the future it waits on, or None for a bare yield);
     yielding it again hands it to the Task, which wakes us when it is done. Values and
-    exceptions (cancellation included) are forwarded to the coroutine.
+    exceptions (cancellation included) are forwarded to the coroutine, each step run in
+    the call's own `context`; `error`, when given, is thrown in first.
     """
 
-    __slots__ = ("coro", "pending")
+    __slots__ = ("coro", "pending", "context", "error")
 
-    def __init__(self, coro: Any, pending: Any) -> None:
+    def __init__(self, coro: Any, pending: Any, context: contextvars.Context,
+                 error: BaseException | None = None) -> None:
         self.coro = coro
         self.pending = pending
+        self.context = context
+        self.error = error
 
     def __await__(self) -> Generator[Any, None, Any]:
-        coro, value = self.coro, self.pending
-        self.pending = None
-        while True:
+        coro, run = self.coro, self.context.run
+        value, error = self.pending, self.error
+        self.pending = self.error = None
+        if error is None:
             try:
                 yield value
             except BaseException as exc:  # noqa: BLE001 - forwarded, not handled
-                try:
-                    value = coro.throw(exc)
-                except StopIteration as stop:
-                    return stop.value
-            else:
-                try:
-                    value = coro.send(None)
-                except StopIteration as stop:
-                    return stop.value
+                error = exc
+        while True:
+            try:
+                value = run(coro.send, None) if error is None else run(coro.throw, error)
+            except StopIteration as stop:
+                return stop.value
+            error = None
+            try:
+                yield value
+            except BaseException as exc:  # noqa: BLE001 - forwarded, not handled
+                error = exc
 
 
-async def _continue(coro: Any, pending: Any) -> Any:
-    return await _Resume(coro, pending)
+async def _hosted(slot: "asyncio.Future[Any]") -> Any:
+    """The body of a TaskHost's spare Task: it waits to be handed a coroutine whose first
+    step already ran as this Task, and runs the rest. A spare adopted before its own first
+    step (the usual case under load) finds the slot filled and never waits."""
+    try:
+        coro, pending, context = await slot
+    except asyncio.CancelledError as exc:
+        if slot.cancelled():  # cancelled while spare: nothing was handed over
+            raise
+        # Cancelled in the turn between the first step and this one (an asyncio.timeout
+        # entered in the first step ran out): the coroutine gets the cancellation.
+        coro, pending, context = slot.result()
+        if isinstance(pending, asyncio.Future):
+            pending.cancel()
+        return await _Resume(coro, None, context, exc)
+    return await _Resume(coro, pending, context)
 
 
-def resume(coro: Any, pending: Any) -> _Resume:
-    """Awaitable continuing `coro`, already stepped once (it yielded `pending`)."""
-    return _Resume(coro, pending)
+class TaskHost:
+    """One loop's spare Task: the native runner (framework/python/internal/
+    coroutine_runner.h) makes it the loop's running Task while it steps a handler's
+    coroutine the first time, so asyncio.current_task() is a real Task from the first
+    line (asyncio.timeout, TaskGroup and AnyIO need one). A handler that finishes in that
+    step leaves the spare as it was, for the next; one that suspends is adopted: the
+    spare runs the rest of it and a new spare is made. The native side keeps an adopted
+    Task referenced until it is done (the loop holds Tasks only weakly)."""
+
+    __slots__ = ("loop", "task", "slot")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.renew()
+
+    def renew(self) -> None:
+        self.slot: asyncio.Future[Any] = self.loop.create_future()
+        self.task: asyncio.Task[Any] = self.loop.create_task(_hosted(self.slot))
+
+    def adopt(self, coro: Any, pending: Any, context: contextvars.Context,
+              on_done: Callable[["asyncio.Task[Any]"], None]) -> "asyncio.Task[Any]":
+        """The coroutine whose first step ran as the spare, continued by it."""
+        task, slot = self.task, self.slot
+        self.renew()
+        if slot.done():  # the handler cancelled its own Task in its first step
+            task = self.spawn(coro, pending, context, on_done)
+            task.cancel()
+            return task
+        slot.set_result((coro, pending, context))
+        task.add_done_callback(on_done)
+        return task
+
+    def spawn(self, coro: Any, pending: Any, context: contextvars.Context,
+              on_done: Callable[["asyncio.Task[Any]"], None]) -> "asyncio.Task[Any]":
+        """The coroutine, stepped once outside the spare, continued by a new Task."""
+        task = self.loop.create_task(_continue(coro, pending, context))
+        task.add_done_callback(on_done)
+        return task
 
 
-def spawn(
-    loop: asyncio.AbstractEventLoop,
-    coro: Any,
-    pending: Any,
-    context: Any,
-    on_done: Callable[["asyncio.Task[Any]"], None],
-) -> "asyncio.Task[Any]":
-    task = loop.create_task(_continue(coro, pending), context=context)
-    _live.add(task)
-    task.add_done_callback(on_done)
-    task.add_done_callback(_live.discard)
-    return task
+async def _continue(coro: Any, pending: Any, context: contextvars.Context) -> Any:
+    return await _Resume(coro, pending, context)
 
 
 async def in_thread(iterable: Any) -> Any:

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from . import _core
-from ._runtime import log_exception, spawn
+from ._runtime import log_exception
 from .rpc_context import ServicerContext, status_code_number
 from .settings import ServerSettings
 
 __all__ = ["AbortError", "GrpcContext", "GrpcMethod", "Metadatum", "RequestStream",
-           "log_exception", "spawn", "start_grpc"]
+           "log_exception", "start_grpc"]
 
 # framework/grpc's CallKind.
 UNARY, CLIENT_STREAMING, SERVER_STREAMING, BIDI_STREAMING = range(4)

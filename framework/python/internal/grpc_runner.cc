@@ -158,9 +158,9 @@ void GrpcShard::Publish() {
   worker_->Wake();
 }
 
-void GrpcShard::Attach(server::Worker* worker, py::object loop) {
-  loop_ = std::move(loop);
-  call_soon_ = loop_.attr("call_soon");
+void GrpcShard::Attach(server::Worker* worker, std::shared_ptr<TaskHost> host) {
+  host_ = std::move(host);
+  call_soon_ = host_->loop().attr("call_soon");
   flush_ = py::cast(this, py::return_value_policy::reference).attr("flush");
   std::lock_guard<std::mutex> lock(mu_);
   worker_ = worker;
@@ -177,7 +177,7 @@ void GrpcShard::Detach() {
   }
   call_soon_ = py::object();
   flush_ = py::object();
-  loop_ = py::object();
+  host_.reset();
   calls_.clear();
 }
 
@@ -288,7 +288,7 @@ void GrpcShard::Start(const std::shared_ptr<rpc::GrpcCall>& call, const std::str
   PyObject* arg;
   if (streaming_requests) {
     arg = PyObject_CallFunctionObjArgs(runtime_->requests_class.ptr(), call_obj.ptr(),
-                                       method.request_class.ptr(), loop_.ptr(), nullptr);
+                                       method.request_class.ptr(), host_->loop().ptr(), nullptr);
     if (arg == nullptr) {
       Fail(state);
       return;
@@ -350,7 +350,7 @@ void GrpcShard::Start(const std::shared_ptr<rpc::GrpcCall>& call, const std::str
   // A coroutine (or an awaitable's iterator): a unary answer, or (streaming) one that returns the
   // responses' iterable.
   py::object task =
-      RunCoroutine(runtime_->spawn, result, state->ctxvars.ptr(), loop_,
+      RunCoroutine(*host_, result, state->ctxvars.ptr(),
                    [this, state, streaming_responses](Outcome outcome, PyObject* value) {
                      state->task = py::object();
                      if (streaming_responses && outcome == Outcome::kReturned) {
@@ -426,7 +426,7 @@ bool GrpcShard::Serialize(const GrpcCallState& state, PyObject* message, std::st
 void GrpcShard::StartStream(const std::shared_ptr<GrpcCallState>& state, PyObject* iterable) {
   if (state->over) return;
   // A plain iterable (a sync generator, a list) is stepped on this thread.
-  state->pump = StreamPump::Start(iterable, state->ctxvars, loop_, runtime_->spawn,
+  state->pump = StreamPump::Start(iterable, state->ctxvars, *host_,
                                   std::make_unique<GrpcStreamSink>(this, state));
 }
 

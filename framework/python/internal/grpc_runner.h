@@ -50,7 +50,6 @@ struct GrpcRuntime {
   pybind11::object context_class;    // GrpcContext(call)
   pybind11::object requests_class;   // RequestStream(call, request_class, loop)
   pybind11::object abort_error;      // AbortError: code, details, status_details, trailing
-  pybind11::object spawn;            // data_bridge._runtime.spawn
   pybind11::object log_exception;    // data_bridge._runtime.log_exception
   pybind11::object cancelled_error;  // asyncio.CancelledError
 };
@@ -75,7 +74,7 @@ class GrpcShard final : public LoopGuest {
   void Post(rpc::CallEvent event);
   void Publish();
   // GIL held, on the loop's thread.
-  void Attach(server::Worker* worker, pybind11::object loop);
+  void Attach(server::Worker* worker, std::shared_ptr<TaskHost> host);
   void Detach();
   bool attached() const { return worker_ != nullptr; }
   // After Python queued an operation on one of this shard's calls (GIL held).
@@ -113,7 +112,7 @@ class GrpcShard final : public LoopGuest {
   bool announced_ = false;                // the worker was woken for incoming_
 
   // The loop thread's, GIL held.
-  pybind11::object loop_;
+  std::shared_ptr<TaskHost> host_;  // the loop's
   pybind11::object call_soon_;
   pybind11::object flush_;  // this shard's bound flush
   absl::flat_hash_map<const rpc::GrpcCall*, std::shared_ptr<GrpcCallState>> calls_;

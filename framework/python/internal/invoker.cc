@@ -226,14 +226,14 @@ PyObject* Invoker::CallWithErrors(const server::Call& call, const PyEndpoint& pe
                              names.ptr());
 }
 
-void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop) {
+void Invoker::Invoke(server::Call& call, server::Worker* worker, TaskHost& host) {
   const PyEndpoint& pe = endpoints_[call.endpoint->id];
   if (!call.validation_errors.empty() && call.endpoint->python_checks) {
-    CheckAfterNativeErrors(call, pe, worker, loop);
+    CheckAfterNativeErrors(call, pe, worker, host);
     return;
   }
   if (!call.validation_errors.empty() || call.unrouted_status != 0) {
-    InvokeWithErrors(call, pe, worker, loop);
+    InvokeWithErrors(call, pe, worker, host);
     return;
   }
   const size_t n = call.endpoint->params.size();
@@ -262,14 +262,14 @@ void Invoker::Invoke(server::Call& call, server::Worker* worker, py::handle loop
     if (built < n) ExceptionToResponse("argument");  // a later argument failed: logged
     if (call.endpoint->errors_to_handler) {
       call.validation_errors = absl::StrCat("[", invalid, "]");
-      InvokeWithErrors(call, pe, worker, loop);
+      InvokeWithErrors(call, pe, worker, host);
     } else {
       worker->Complete(call.connection, call.sequence,
                        server::DetailResponse(422, absl::StrCat("[", invalid, "]")));
     }
     return;
   }
-  CallHandler(call, pe, worker, loop, argv, built);
+  CallHandler(call, pe, worker, host, argv, built);
 }
 
 namespace {
@@ -318,7 +318,7 @@ std::string MergeErrors(absl::string_view native, absl::string_view checked) {
 // run on the parameters that did validate, and their errors join the native ones (in
 // FastAPI's order) in the 422, or for the app's handler.
 void Invoker::CheckAfterNativeErrors(server::Call& call, const PyEndpoint& pe,
-                                     server::Worker* worker, py::handle loop) {
+                                     server::Worker* worker, TaskHost& host) {
   std::string invalid;
   for (size_t i = 0; i < call.args.size() && i < pe.checks.size(); ++i) {
     if (!pe.checks[i] || call.args[i].kind == validate::Value::Kind::kMissing) continue;
@@ -328,7 +328,7 @@ void Invoker::CheckAfterNativeErrors(server::Call& call, const PyEndpoint& pe,
   }
   call.validation_errors = MergeErrors(call.validation_errors, invalid);
   if (call.endpoint->errors_to_handler && call.endpoint->wants_request) {
-    InvokeWithErrors(call, pe, worker, loop);
+    InvokeWithErrors(call, pe, worker, host);
   } else {
     worker->Complete(call.connection, call.sequence,
                      server::DetailResponse(422, call.validation_errors));
@@ -338,15 +338,15 @@ void Invoker::CheckAfterNativeErrors(server::Call& call, const PyEndpoint& pe,
 // A request that failed validation, or that no route serves, handed to the route's
 // (wrapped) handler.
 void Invoker::InvokeWithErrors(server::Call& call, const PyEndpoint& pe, server::Worker* worker,
-                               py::handle loop) {
+                               TaskHost& host) {
   {
     PyObject* result = CallWithErrors(call, pe);
     if (result == nullptr) {
       worker->Complete(call.connection, call.sequence, ExceptionToResponse("handler"));
     } else if (PyCoro_CheckExact(result)) {
-      Step(result, call, worker, loop);
+      Step(result, call, worker, host);
     } else {
-      Answer(worker, call.connection, call.sequence, result, pe, loop);
+      Answer(worker, call.connection, call.sequence, result, pe, host);
       Py_DECREF(result);
     }
   }
@@ -355,7 +355,7 @@ void Invoker::InvokeWithErrors(server::Call& call, const PyEndpoint& pe, server:
 // Calls the handler with the `built` arguments in argv[1..] (references stolen); `built`
 // short of the parameters: building the next one failed (the exception pending).
 void Invoker::CallHandler(const server::Call& call, const PyEndpoint& pe, server::Worker* worker,
-                          py::handle loop, PyObject** argv, size_t built) {
+                          TaskHost& host, PyObject** argv, size_t built) {
   const size_t n = call.endpoint->params.size();
   PyObject* result = nullptr;
   if (built == n) {
@@ -387,10 +387,10 @@ void Invoker::CallHandler(const server::Call& call, const PyEndpoint& pe, server
     return;
   }
   if (PyCoro_CheckExact(result)) {
-    Step(result, call, worker, loop);
+    Step(result, call, worker, host);
     return;
   }
-  Answer(worker, call.connection, call.sequence, result, pe, loop);
+  Answer(worker, call.connection, call.sequence, result, pe, host);
   Py_DECREF(result);
 }
 
@@ -490,7 +490,7 @@ void ResolveWritable(const std::vector<server::Worker::Writable>& writable) {
 }
 
 void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t sequence,
-                     PyObject* result, const PyEndpoint& endpoint, py::handle loop,
+                     PyObject* result, const PyEndpoint& endpoint, TaskHost& host,
                      PyObject* context) {
   http::Response r = ResultToResponse(result, endpoint.status_code, endpoint.json_result);
   if (endpoint.response_type != nullptr && r.content_type == "application/json") {
@@ -554,7 +554,7 @@ void Invoker::Answer(server::Worker* worker, uint64_t connection, uint64_t seque
       return;
     }
   }
-  StreamPump::Start(body_obj.ptr(), ctx, loop, runtime_.spawn,
+  StreamPump::Start(body_obj.ptr(), ctx, host,
                     std::make_unique<BodySink>(
                         BodyWriter{worker, connection, sequence, std::move(r)}, charset_text,
                         runtime_.log_exception, std::move(background), runtime_.run_background));
@@ -589,7 +589,7 @@ void BodyWriter::Abort() {
 }
 
 void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* worker,
-                   py::handle loop) {
+                   TaskHost& host) {
   // Each request runs in its own copy of the context (contextvars do not leak between
   // requests).
   PyObject* context = NewCallContext();
@@ -603,19 +603,20 @@ void Invoker::Step(PyObject* coro, const server::Call& call, server::Worker* wor
   const uint64_t connection = call.connection, sequence = call.sequence;
   // Finished in the first step: PyWorker::Drain flushes; from a Task: flush here.
   stepping_ = true;
-  RunCoroutine(
-      runtime_.spawn, coro, context, loop,
-      [this, worker, connection, sequence, endpoint, ctx,
-       loop_ref = py::reinterpret_borrow<py::object>(loop)](Outcome outcome, PyObject* value) {
-        if (outcome == Outcome::kCancelled) {  // shutdown past its grace period
-          worker->Complete(connection, sequence, server::ErrorResponse(503, "Service Unavailable"));
-        } else if (outcome == Outcome::kRaised) {
-          worker->Complete(connection, sequence, ExceptionToResponse("handler"));
-        } else {
-          Answer(worker, connection, sequence, value, *endpoint, loop_ref, ctx.ptr());
-        }
-        if (!stepping_) worker->Flush();
-      });
+  // The host outlives the Task: the loop's Tasks end before its worker lets go of it.
+  RunCoroutine(host, coro, context,
+               [this, worker, connection, sequence, endpoint, ctx, hostp = &host](Outcome outcome,
+                                                                                  PyObject* value) {
+                 if (outcome == Outcome::kCancelled) {  // shutdown past its grace period
+                   worker->Complete(connection, sequence,
+                                    server::ErrorResponse(503, "Service Unavailable"));
+                 } else if (outcome == Outcome::kRaised) {
+                   worker->Complete(connection, sequence, ExceptionToResponse("handler"));
+                 } else {
+                   Answer(worker, connection, sequence, value, *endpoint, *hostp, ctx.ptr());
+                 }
+                 if (!stepping_) worker->Flush();
+               });
   stepping_ = false;
 }
 

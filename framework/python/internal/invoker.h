@@ -4,7 +4,7 @@
 // thread's loop and answers through Worker::Complete when it finishes.
 //
 //   Invoker invoker(runtime, std::move(endpoints), models);
-//   invoker.Invoke(call, &worker, loop);      // GIL held
+//   invoker.Invoke(call, &worker, host);      // GIL held; host: the loop's TaskHost
 // Exceptions: HTTPException -> its status and {"detail": ...}; RequestValidationError ->
 // 422; anything else -> 500 with a generic body, traceback logged (never sent).
 // A StreamingResponse's body goes out through the StreamPump (stream_pump.h), piece by
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "framework/http/message.h"
+#include "framework/python/internal/coroutine_runner.h"
 #include "framework/python/internal/py_values.h"
 #include "framework/server/endpoint.h"
 #include "framework/server/worker.h"
@@ -37,7 +38,7 @@ struct Runtime {
   pybind11::object http_exception_class;    // data_bridge.exceptions.HTTPException
   pybind11::object validation_error_class;  // data_bridge.exceptions.RequestValidationError
   pybind11::object make_request;            // (RequestData) -> data_bridge.requests.Request
-  pybind11::object spawn;                   // (loop, coro, pending, context, on_done) -> Task
+  pybind11::object task_host_class;         // data_bridge._runtime.TaskHost
   pybind11::object log_exception;           // (exc, where) -> None
   pybind11::object jsonable_encoder;        // data_bridge.encoders.jsonable_encoder
   pybind11::object run_background;          // (tasks) -> None: a Task on this loop
@@ -89,15 +90,17 @@ class Invoker {
   Invoker(Runtime runtime, std::vector<PyEndpoint> endpoints, pybind11::list models,
           bool fastapi_errors = false);
 
-  void Invoke(server::Call& call, server::Worker* worker, pybind11::handle loop);
+  void Invoke(server::Call& call, server::Worker* worker, TaskHost& host);
+  // What each loop's TaskHost is made with (data_bridge._runtime.TaskHost).
+  pybind11::handle task_host_class() const { return runtime_.task_host_class; }
 
   // A handler's return value as a Response (GIL held), by the App's rule or, with
   // json_result, FastAPI's (PyEndpoint::json_result). Encoding failures answer 500.
   http::Response ResultToResponse(PyObject* result, int status_code, bool json_result);
   // Answers a request with a handler's return value (GIL held); a StreamingResponse's body
-  // follows through a StreamPump on `loop`, in `context` (null: a fresh copy).
+  // follows through a StreamPump on `host`'s loop, in `context` (null: a fresh copy).
   void Answer(server::Worker* worker, uint64_t connection, uint64_t sequence, PyObject* result,
-              const PyEndpoint& endpoint, pybind11::handle loop, PyObject* context = nullptr);
+              const PyEndpoint& endpoint, TaskHost& host, PyObject* context = nullptr);
   // The pending Python exception as a Response (GIL held); clears it.
   http::Response ExceptionToResponse(const char* where);
   // `value` as a JSON body: natively, or for what the native encoder does not know (bytes,
@@ -105,17 +108,16 @@ class Invoker {
   http::Response JsonResponse(PyObject* value, int status_code);
 
  private:
-  void Step(PyObject* coro, const server::Call& call, server::Worker* worker,
-            pybind11::handle loop);
+  void Step(PyObject* coro, const server::Call& call, server::Worker* worker, TaskHost& host);
   PyObject* CallWithErrors(const server::Call& call, const PyEndpoint& pe);
   void InvokeWithErrors(server::Call& call, const PyEndpoint& pe, server::Worker* worker,
-                        pybind11::handle loop);
+                        TaskHost& host);
   void CallHandler(const server::Call& call, const PyEndpoint& pe, server::Worker* worker,
-                   pybind11::handle loop, PyObject** argv, size_t built);
+                   TaskHost& host, PyObject** argv, size_t built);
   PyObject* BuildArgument(const server::Call& call, size_t i);
   http::Response ServerError() const;  // an unhandled exception's 500
   void CheckAfterNativeErrors(server::Call& call, const PyEndpoint& pe, server::Worker* worker,
-                              pybind11::handle loop);
+                              TaskHost& host);
   // A generated operation's JSON answer against its documented schema: one that does not
   // match becomes a logged 500 (as FastAPI's ResponseValidationError), never sent.
   void CheckResponse(const validate::TypeSpec& type, http::Response* r) const;

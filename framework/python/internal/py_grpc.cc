@@ -61,10 +61,9 @@ PyGrpcServer::PyGrpcServer(const py::bytes& settings, py::list methods, int loop
     methods_.push_back(GrpcMethodPy{spec.path, spec.kind, t[3], t[4], t[5]});
     specs.push_back(std::move(spec));
   }
-  runtime_ = GrpcRuntime{
-      runtime.attr("GrpcContext"),   runtime.attr("RequestStream"),
-      runtime.attr("AbortError"),    runtime.attr("spawn"),
-      runtime.attr("log_exception"), py::module_::import("asyncio").attr("CancelledError")};
+  runtime_ = GrpcRuntime{runtime.attr("GrpcContext"), runtime.attr("RequestStream"),
+                         runtime.attr("AbortError"), runtime.attr("log_exception"),
+                         py::module_::import("asyncio").attr("CancelledError")};
   server_ = std::make_unique<rpc::GrpcServer>(std::move(c), std::move(specs), this);
   for (int i = 0; i < std::max(loops, 1); ++i) {
     shards_.push_back(std::make_unique<GrpcShard>(server_.get(), i, &methods_, &runtime_));
@@ -95,7 +94,7 @@ void PyGrpcServer::Attach(PyWorker& worker) {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& shard : shards_) {
     if (shard->attached()) continue;
-    shard->Attach(worker.worker(), worker.loop());
+    shard->Attach(worker.worker(), worker.host());
     worker.SetGuest(shard.get());
     if (batch_scheduling_) SetBatchScheduling(true);
     return;

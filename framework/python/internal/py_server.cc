@@ -16,6 +16,14 @@ namespace databridge::python {
 
 namespace py = pybind11;
 
+void PyWorker::Attach(py::object loop) {
+  if (loop.is_none()) {
+    host_.reset();
+  } else {
+    host_ = TaskHost::Create(std::move(loop), invoker_->task_host_class());
+  }
+}
+
 void PyWorker::Drain() {
   {
     py::gil_scoped_release release;
@@ -26,7 +34,7 @@ void PyWorker::Drain() {
     ResolveWritable(writable_);
     writable_.clear();
   }
-  for (server::Call& call : calls_) invoker_->Invoke(call, worker_, loop_);
+  for (server::Call& call : calls_) invoker_->Invoke(call, worker_, *host_);
   calls_.clear();
   LoopGuest* guest = guest_;
   if (guest != nullptr) guest->RunReady();
@@ -40,9 +48,9 @@ void PyWorker::Drain() {
     ResolveWritable(writable_);
     writable_.clear();
   }
-  if (worker_->finished() && loop_) {
-    loop_.attr("remove_reader")(worker_->fd());
-    loop_.attr("stop")();
+  if (worker_->finished() && host_) {
+    host_->loop().attr("remove_reader")(worker_->fd());
+    host_->loop().attr("stop")();
   }
 }
 
@@ -172,7 +180,7 @@ PyServer::PyServer(const py::bytes& settings, const py::bytes& plan, py::list ha
   Runtime rt{runtime.attr("Response"),       runtime.attr("StreamingResponse"),
              runtime.attr("FileResponse"),   runtime.attr("in_thread"),
              runtime.attr("HTTPException"),  runtime.attr("RequestValidationError"),
-             runtime.attr("make_request"),   runtime.attr("spawn"),
+             runtime.attr("make_request"),   runtime.attr("TaskHost"),
              runtime.attr("log_exception"),  runtime.attr("jsonable_encoder"),
              runtime.attr("run_background"), runtime.attr("parse_errors"),
              runtime.attr("Invalid"),        runtime.attr("JSONBytes")};

@@ -36,10 +36,11 @@ class PyWorker {
  public:
   PyWorker(server::Worker* worker, Invoker* invoker) : worker_(worker), invoker_(invoker) {}
   int fileno() const { return worker_->fd(); }
-  void Attach(pybind11::object loop) { loop_ = std::move(loop); }
+  // The loop that runs this worker (None: none any more), GIL held on its thread.
+  void Attach(pybind11::object loop);
   void Drain();
   server::Worker* worker() const { return worker_; }
-  const pybind11::object& loop() const { return loop_; }
+  const std::shared_ptr<TaskHost>& host() const { return host_; }
   LoopGuest* guest() const { return guest_; }
   void SetGuest(LoopGuest* guest) { guest_ = guest; }
 
@@ -47,7 +48,7 @@ class PyWorker {
   server::Worker* worker_;
   Invoker* invoker_;
   LoopGuest* guest_ = nullptr;
-  pybind11::object loop_;
+  std::shared_ptr<TaskHost> host_;  // the attached loop's
   std::vector<server::Call> calls_;
   std::vector<server::Worker::Writable> writable_;
 };

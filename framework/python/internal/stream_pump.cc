@@ -6,17 +6,14 @@ namespace databridge::python {
 
 namespace py = pybind11;
 
-StreamPump::StreamPump(py::handle context, py::handle loop, py::handle spawn,
-                       std::unique_ptr<Sink> sink)
+StreamPump::StreamPump(py::handle context, TaskHost& host, std::unique_ptr<Sink> sink)
     : context_(py::reinterpret_borrow<py::object>(context)),
-      loop_(py::reinterpret_borrow<py::object>(loop)),
-      spawn_(py::reinterpret_borrow<py::object>(spawn)),
+      host_(host.shared_from_this()),
       sink_(std::move(sink)) {}
 
 std::shared_ptr<StreamPump> StreamPump::Start(PyObject* iterable, py::handle context,
-                                              py::handle loop, py::handle spawn,
-                                              std::unique_ptr<Sink> sink) {
-  std::shared_ptr<StreamPump> pump(new StreamPump(context, loop, spawn, std::move(sink)));
+                                              TaskHost& host, std::unique_ptr<Sink> sink) {
+  std::shared_ptr<StreamPump> pump(new StreamPump(context, host, std::move(sink)));
   PyTypeObject* type = Py_TYPE(iterable);
   if (type->tp_as_async != nullptr && type->tp_as_async->am_aiter != nullptr) {
     pump->iterator_ = py::reinterpret_steal<py::object>(type->tp_as_async->am_aiter(iterable));
@@ -67,7 +64,7 @@ void StreamPump::Run() {
     // pump alive; once it is a Task, suspended_ does until the Task is done.
     StreamPump* pump = this;
     py::object task =
-        RunCoroutine(spawn_, step, context_.ptr(), loop_, [pump](Outcome outcome, PyObject* item) {
+        RunCoroutine(*host_, step, context_.ptr(), [pump](Outcome outcome, PyObject* item) {
           if (pump->stepping_) {  // finished in its first step: Run goes on
             pump->step_more_ = pump->Took(outcome, item);
             return;
@@ -164,7 +161,7 @@ void StreamPump::Close() {
   }
   // aclose(): runs the generator's finally blocks, perhaps awaiting on the way.
   py::object owner = iterator_;
-  RunCoroutine(spawn_, result, context_.ptr(), loop_, [owner](Outcome outcome, PyObject*) {
+  RunCoroutine(*host_, result, context_.ptr(), [owner](Outcome outcome, PyObject*) {
     if (outcome == Outcome::kRaised) PyErr_WriteUnraisable(owner.ptr());
   });
 }

@@ -6,7 +6,7 @@
 // the consumer lags, the pump waits for Resume (the worker's writable report for HTTP, the
 // call's kWritable for gRPC): backpressure is an event, never a poll.
 //
-//   auto pump = StreamPump::Start(iterator, context, loop, spawn, std::move(sink));
+//   auto pump = StreamPump::Start(iterator, context, host, std::move(sink));
 //   pump->Resume();   // the consumer caught up (after Sink::Put or Suspending said kWait)
 //   pump->Cancel();   // the consumer went away: the iterator is closed (its finally runs)
 // Plain (sync) iterators are stepped on the loop's thread; the HTTP side wraps them to run
@@ -47,11 +47,10 @@ class StreamPump : public std::enable_shared_from_this<StreamPump> {
     virtual void Cancelled() = 0;
   };
 
-  // Borrows `iterable`, `context` (the contextvars.Context each step runs in), `loop` and
-  // `spawn` (data_bridge._runtime.spawn). An iterable that cannot be iterated fails at once.
+  // Borrows `iterable` and `context` (the contextvars.Context each step runs in); steps
+  // run on `host`'s loop. An iterable that cannot be iterated fails at once.
   static std::shared_ptr<StreamPump> Start(PyObject* iterable, pybind11::handle context,
-                                           pybind11::handle loop, pybind11::handle spawn,
-                                           std::unique_ptr<Sink> sink);
+                                           TaskHost& host, std::unique_ptr<Sink> sink);
 
   void Resume();
   void Cancel();
@@ -59,8 +58,7 @@ class StreamPump : public std::enable_shared_from_this<StreamPump> {
   Sink& sink() { return *sink_; }
 
  private:
-  StreamPump(pybind11::handle context, pybind11::handle loop, pybind11::handle spawn,
-             std::unique_ptr<Sink> sink);
+  StreamPump(pybind11::handle context, TaskHost& host, std::unique_ptr<Sink> sink);
   void Run();
   // An item or the end from a step; false: stop stepping (waiting, or done).
   bool Took(Outcome outcome, PyObject* item);
@@ -70,8 +68,7 @@ class StreamPump : public std::enable_shared_from_this<StreamPump> {
   pybind11::object iterator_;
   bool async_ = false;
   pybind11::object context_;
-  pybind11::object loop_;
-  pybind11::object spawn_;
+  std::shared_ptr<TaskHost> host_;
   std::unique_ptr<Sink> sink_;
   pybind11::object task_;                  // the Task of a suspended step
   std::shared_ptr<StreamPump> suspended_;  // this, while task_ runs (its callback needs it)
