@@ -84,7 +84,10 @@ TypeSpecPtr Model() {
                   {"pet", "pet", pet, false},
                   {"either", "either", either, false},
                   {"files", "files", files, false},
-                  {"blob", "blob", Spec(TypeKind::kFileBytes), false}};
+                  {"blob", "blob", Spec(TypeKind::kFileBytes), false},
+                  {"at", "at", Spec(TypeKind::kDateTime), false},
+                  {"day", "day", Spec(TypeKind::kDate), false},
+                  {"clock", "clock", Spec(TypeKind::kTime), false}};
   return item;
 }
 
@@ -107,6 +110,8 @@ const Endpoint& TheEndpoint(bool form) {
       e->params.push_back({"tag", ParamSource::kQuery, "tag", tag, false});
       auto flag = Spec(TypeKind::kBool);
       e->params.push_back({"flag", ParamSource::kQuery, "flag", flag, false});
+      e->params.push_back(
+          {"since", ParamSource::kQuery, "since", Spec(TypeKind::kDateTime), false});
       e->params.push_back(
           {"x_token", ParamSource::kHeader, "x-token", Spec(TypeKind::kFloat), false});
       ParamSpec body{"item", ParamSource::kBody, "item", Model(), true};
@@ -179,6 +184,13 @@ class CountingBuilder final : public validate::Builder {
   Built AsSequence(Built list, int kind) override {
     if (list == nullptr || kind < 0 || kind > 3) std::abort();
     return list;
+  }
+  Built Temporal(validate::TypeKind, const validate::Temporal& t) override {
+    if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 || t.hour > 23 || t.minute > 59 ||
+        t.second > 59 || t.microsecond < 0 || t.microsecond > 999999) {
+      std::abort();
+    }
+    return New();
   }
   void CheckListsFilled() const {
     for (const auto& b : arena_) {

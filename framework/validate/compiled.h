@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "framework/validate/temporal.h"
+#include "framework/validate/type_spec.h"
 #include "framework/validate/validation_error.h"
 #include "framework/validate/value.h"
 #include "simdjson.h"
@@ -28,7 +30,7 @@ namespace databridge::validate {
 
 // Bumped whenever this header changes shape: a generated module built against another
 // version is refused at start-up instead of misread.
-inline constexpr uint32_t kCompiledAbi = 2;
+inline constexpr uint32_t kCompiledAbi = 3;
 
 // The binding layer's object (a PyObject in framework/python); opaque here.
 struct BuiltObject;
@@ -60,6 +62,8 @@ class Builder {
   virtual Built Bytes(absl::string_view v) = 0;
   // `list` (from List) as the container TypeSpec::Sequence `kind` names (a set, ...).
   virtual Built AsSequence(Built list, int kind) = 0;
+  // A datetime, date or time (kind: TypeKind::kDateTime, kDate or kTime).
+  virtual Built Temporal(TypeKind kind, const validate::Temporal& t) = 0;
 };
 
 // A decoded, validated value, ready to be built.

@@ -82,6 +82,13 @@ Built BuildJson(const TypeSpec& spec, element el, Builder& b) {
       JsonStr(el, loc, &scratch, &v);
       return b.Bytes(v);
     }
+    case TypeKind::kDateTime:
+    case TypeKind::kDate:
+    case TypeKind::kTime: {
+      Temporal t;
+      JsonTemporal(spec.kind, el, loc, &scratch, &t);
+      return b.Temporal(spec.kind, t);
+    }
     case TypeKind::kList: {
       simdjson::dom::array array = el.get_array().value_unsafe();
       Built list = b.List(array.size());

@@ -47,6 +47,11 @@ class TextBuilder final : public Builder {
   Built AsSequence(Built list, int kind) override {
     return Make(absl::StrCat("seq", kind, "(", Take(list), ")"));
   }
+  Built Temporal(TypeKind kind, const validate::Temporal& t) override {
+    return Make(absl::StrCat("t", int(kind), ":", t.year, "-", t.month, "-", t.day, "T", t.hour,
+                             ":", t.minute, ":", t.second, ".", t.microsecond,
+                             t.has_offset ? absl::StrCat("@", t.offset_seconds) : ""));
+  }
 
   static std::string Take(Built b) {
     std::unique_ptr<std::string> s(reinterpret_cast<std::string*>(b));

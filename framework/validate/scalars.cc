@@ -333,6 +333,74 @@ bool JsonUuid(element el, const Location& loc, Errors* errors, std::string* out)
   return false;
 }
 
+namespace {
+
+TemporalKind TemporalOf(TypeKind kind) {
+  return kind == TypeKind::kDate   ? TemporalKind::kDate
+         : kind == TypeKind::kTime ? TemporalKind::kTime
+                                   : TemporalKind::kDateTime;
+}
+
+bool ReportTemporal(const TemporalFailure& why, InputFn input, const Location& loc,
+                    Errors* errors) {
+  AddError(
+      loc, why.type, why.message, input(), errors,
+      why.error.empty() ? std::string() : absl::StrCat("{\"error\":", JsonString(why.error), "}"));
+  return false;
+}
+
+}  // namespace
+
+bool JsonTemporal(TypeKind kind, element el, const Location& loc, Errors* errors, Temporal* out) {
+  const TemporalKind k = TemporalOf(kind);
+  TemporalFailure why;
+  bool ok;
+  switch (el.type()) {
+    case element_type::STRING:
+      ok = TemporalFromText(k, JsonText(el), out, &why);
+      break;
+    case element_type::INT64:
+      ok = TemporalFromInt(k, el.get_int64().value_unsafe(), out, &why);
+      break;
+    case element_type::DOUBLE:
+      ok = TemporalFromFloat(k, el.get_double().value_unsafe(), out, &why);
+      break;
+    case element_type::UINT64:  // past int64: a time's "too large", no timestamp at all
+      if (k == TemporalKind::kTime) {
+        ok = TemporalFromFloat(k, static_cast<double>(el.get_uint64().value_unsafe()), out, &why);
+        break;
+      }
+      [[fallthrough]];
+    default:
+      ok = false;
+      why = TemporalTypeError(k);
+  }
+  return ok || ReportTemporal(
+                   why, [&] { return JsonInput(el); }, loc, errors);
+}
+
+bool TextTemporal(TypeKind kind, absl::string_view text, const Location& loc, Errors* errors,
+                  Temporal* out) {
+  TemporalFailure why;
+  return TemporalFromText(TemporalOf(kind), text, out, &why) ||
+         ReportTemporal(
+             why, [&] { return TextInput(text); }, loc, errors);
+}
+
+bool ValueTemporal(TypeKind kind, const Value& v, Temporal* out) {
+  TemporalFailure why;
+  switch (v.kind) {
+    case Value::Kind::kString:
+      return TemporalFromText(TemporalOf(kind), v.s, out, &why);
+    case Value::Kind::kInt:
+      return TemporalFromInt(TemporalOf(kind), v.i, out, &why);
+    case Value::Kind::kFloat:
+      return TemporalFromFloat(TemporalOf(kind), v.f, out, &why);
+    default:
+      return false;
+  }
+}
+
 Value JsonAny(element el) {
   switch (el.type()) {
     case element_type::NULL_VALUE:

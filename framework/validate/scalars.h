@@ -19,6 +19,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "framework/validate/temporal.h"
 #include "framework/validate/type_spec.h"
 #include "framework/validate/validation_error.h"
 #include "framework/validate/value.h"
@@ -48,6 +49,10 @@ bool JsonStr(simdjson::dom::element el, const Location& loc, Errors* errors,
 bool JsonUuid(simdjson::dom::element el, const Location& loc, Errors* errors, std::string* out);
 // Any JSON value, kept as a Value tree (dict keys in document order).
 Value JsonAny(simdjson::dom::element el);
+// datetime, date or time (a kDateTime, kDate or kTime spec's kind) from a JSON string or
+// number, as pydantic reads it (temporal.h).
+bool JsonTemporal(TypeKind kind, simdjson::dom::element el, const Location& loc, Errors* errors,
+                  Temporal* out);
 
 // Text scalars (path segments, query values, headers, form fields). TextUtf8 first: URL
 // and header text is raw bytes.
@@ -56,6 +61,10 @@ bool TextBool(absl::string_view text, const Location& loc, Errors* errors, bool*
 bool TextInt(absl::string_view text, const Location& loc, Errors* errors, int64_t* out);
 bool TextFloat(absl::string_view text, const Location& loc, Errors* errors, double* out);
 bool TextUuid(absl::string_view text, const Location& loc, Errors* errors, std::string* out);
+bool TextTemporal(TypeKind kind, absl::string_view text, const Location& loc, Errors* errors,
+                  Temporal* out);
+// A Value that JsonTemporal or TextTemporal accepted (its text or number) parsed again.
+bool ValueTemporal(TypeKind kind, const Value& v, Temporal* out);
 
 // A value already of the spec's type against the spec's constraints (bounds, multiple_of;
 // lengths, format, pattern; item counts), every violation reported; false if any. The

@@ -31,6 +31,11 @@ enum class TypeKind {
   kUnion,      // one of `variants` (oneOf/anyOf), chosen by `discriminator` when set
   kFile,       // a file part of a multipart body (an UploadFile)
   kFileBytes,  // a multipart part's content, as bytes
+  // datetime.datetime, date and time under pydantic's lax rules (temporal.h): RFC 3339
+  // text and unix timestamps.
+  kDateTime,
+  kDate,
+  kTime,
 };
 
 // String formats with a checked syntax (JSON Schema "format", proto rules).

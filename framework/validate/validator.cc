@@ -229,6 +229,13 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
       if (!TextUuid(text, loc, errors, &canonical)) return Value();
       return Value::String(std::move(canonical));
     }
+    case TypeKind::kDateTime:
+    case TypeKind::kDate:
+    case TypeKind::kTime: {  // kept as text: the binding parses it again to build
+      Temporal t;
+      if (!TextTemporal(spec.kind, text, loc, errors, &t)) return Value();
+      return Value::String(std::string(text));
+    }
     case TypeKind::kList: {
       Value v = Value::Of(Value::Kind::kList);
       loc.PushIndex(0);
@@ -436,6 +443,20 @@ R ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors*
       if (!JsonUuid(el, loc, errors, &canonical)) return R();
       if constexpr (kBuild<R>) {
         return Value::String(std::move(canonical));
+      } else {
+        return R::Of(Value::Kind::kString);  // never an enumeration's
+      }
+    }
+    case TypeKind::kDateTime:
+    case TypeKind::kDate:
+    case TypeKind::kTime: {  // kept as its text or number: the binding parses it again
+      Temporal t;
+      if (!JsonTemporal(spec.kind, el, loc, errors, &t)) return R();
+      if constexpr (kBuild<R>) {
+        if (type == element_type::STRING) return Value::String(std::string(JsonText(el)));
+        if (type == element_type::INT64) return Value::Int(el.get_int64().value_unsafe());
+        if (type == element_type::DOUBLE) return Value::Float(el.get_double().value_unsafe());
+        return Value::Float(static_cast<double>(el.get_uint64().value_unsafe()));
       } else {
         return R::Of(Value::Kind::kString);  // never an enumeration's
       }

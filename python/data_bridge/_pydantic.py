@@ -8,11 +8,12 @@ leave to pydantic, and how the runtime builds instances without validating twice
 
 A model is validated natively when its validation is only what the native validators do:
 types they know, constraints (gt/ge/lt/le/multiple_of, lengths, pattern), aliases, defaults
-and default factories, Literal, discriminated unions, extra="forbid". Anything else (field
-or model validators, strict mode, validation aliases that are paths or choices, str_*
-options, types such as datetime or Decimal) makes pydantic validate the value that reaches
-the model, as a whole, with FastAPI's locations: never skipped. Native instances are built
-as `model_construct` builds them (construction()).
+and default factories, Literal, discriminated unions, extra="forbid", datetime, date and
+time. Anything else (field or model validators, strict mode, validation aliases that are
+paths or choices, str_* options, types such as timedelta or Decimal, bounds on dates) makes
+pydantic validate the value that reaches the model, as a whole, with FastAPI's locations:
+never skipped. Native instances are built as `model_construct` builds them
+(construction()).
 
 pydantic is imported by the app, not here: nothing of it is loaded unless the app did.
 """

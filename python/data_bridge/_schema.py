@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import collections.abc
 import dataclasses
+import datetime
 import decimal
 import enum
 import http.client
@@ -164,7 +165,10 @@ _SEQUENCES = (list, tuple, set, frozenset, collections.deque)
 _SEQUENCE_KINDS: dict[Any, int] = {set: ir.SET, frozenset: ir.FROZENSET, tuple: ir.TUPLE}
 
 
-_SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes})
+_SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes, datetime.datetime,
+                           datetime.date, datetime.time})
+# Parsed natively as pydantic parses them (framework/validate/temporal.h).
+_TEMPORAL = {datetime.datetime: ir.DATE_TIME, datetime.date: ir.DATE, datetime.time: ir.TIME}
 
 
 def _is_upload(tp: Any) -> bool:
@@ -343,6 +347,10 @@ def _type_of(tp: Any, models: Models, marker: P.Param | None,
         t.scalar = ir.STRING
     elif tp is uuid.UUID:
         t.scalar = ir.UUID
+    elif isinstance(tp, type) and tp in _TEMPORAL:
+        t.scalar, t.parsed = _TEMPORAL[tp], True
+        if constraints.keys() - {"discriminator"} and not lenient:
+            raise Unlowerable(f"bounds on {tp.__name__}")
     elif isinstance(tp, type) and issubclass(tp, UploadFile):
         t.scalar = ir.UPLOAD
     elif tp is bytes and marker is not None and marker.source == "form":

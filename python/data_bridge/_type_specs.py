@@ -28,6 +28,8 @@ _SCALARS = {
     ir.EMAIL: _T.STR, ir.URI: _T.STR, ir.DURATION: _T.STR, ir.TIME: _T.STR,
     ir.UPLOAD: _T.FILE, ir.UPLOAD_BYTES: _T.FILE_BYTES,
 }
+# Parsed into Python's datetime, date, time (ir.Type.parsed).
+_PARSED = {ir.DATE_TIME: _T.DATETIME_VALUE, ir.DATE: _T.DATE_VALUE, ir.TIME: _T.TIME_VALUE}
 _FORMATS = {ir.DATE: _T.DATE, ir.DATE_TIME: _T.DATE_TIME, ir.EMAIL: _T.EMAIL, ir.URI: _T.URI,
             ir.BYTES: _T.BASE64}
 
@@ -117,7 +119,9 @@ class TypeSpecs:
             self.types[i].sequence = t.sequence
         else:
             i = self._add()
-            if kind == "scalar" and not t.constraints.literal:
+            if kind == "scalar" and t.parsed and t.scalar in _PARSED:
+                self.types[i].kind = _PARSED[t.scalar]
+            elif kind == "scalar" and not t.constraints.literal:
                 self.types[i].kind = _SCALARS[t.scalar]
                 self.types[i].format = _FORMATS.get(t.scalar, _T.NO_FORMAT)
         spec = self.types[i]

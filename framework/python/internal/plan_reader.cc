@@ -15,9 +15,9 @@ using validate::TypeSpec;
 namespace {
 
 constexpr TypeKind kKinds[] = {
-    TypeKind::kAny,    TypeKind::kBool,  TypeKind::kInt,  TypeKind::kFloat,
-    TypeKind::kString, TypeKind::kUuid,  TypeKind::kList, TypeKind::kObject,
-    TypeKind::kDict,   TypeKind::kUnion, TypeKind::kFile, TypeKind::kFileBytes,
+    TypeKind::kAny,  TypeKind::kBool,      TypeKind::kInt,      TypeKind::kFloat, TypeKind::kString,
+    TypeKind::kUuid, TypeKind::kList,      TypeKind::kObject,   TypeKind::kDict,  TypeKind::kUnion,
+    TypeKind::kFile, TypeKind::kFileBytes, TypeKind::kDateTime, TypeKind::kDate,  TypeKind::kTime,
 };
 static_assert(std::size(kKinds) == plan::TypeSpec::Kind_ARRAYSIZE);
 

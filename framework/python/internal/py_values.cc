@@ -1,13 +1,16 @@
 #include "framework/python/internal/py_values.h"
 
+#include <datetime.h>
 #include <structmember.h>
 #include <unistd.h>
 
 #include <string>
+#include <unordered_map>
 
 #include "absl/status/statusor.h"
 #include "framework/base/temp_file.h"
 #include "framework/validate/deferred_json.h"
+#include "framework/validate/scalars.h"
 
 namespace databridge::python {
 
@@ -417,6 +420,51 @@ PyObject* UuidClass() {
 
 PyObject* ToPythonAny(const Value& v);
 
+// The tzinfo of an aware value: pydantic_core's TzInfo, as pydantic gives it, when
+// pydantic_core is installed; else datetime.timezone. One per offset, kept (GIL held).
+PyObject* TzInfoOf(int offset_seconds) {
+  static std::unordered_map<int, PyObject*>* const cache = new std::unordered_map<int, PyObject*>();
+  auto it = cache->find(offset_seconds);
+  if (it != cache->end()) return Py_NewRef(it->second);
+  static PyObject* const pydantic_tz = [] {
+    PyObject* m = PyImport_ImportModule("pydantic_core");
+    PyObject* c = m ? PyObject_GetAttrString(m, "TzInfo") : nullptr;
+    Py_XDECREF(m);
+    if (c == nullptr) PyErr_Clear();
+    return c;
+  }();
+  PyObject* tz;
+  if (pydantic_tz != nullptr) {
+    tz = PyObject_CallFunction(pydantic_tz, "i", offset_seconds);
+  } else {
+    PyObject* delta = PyDelta_FromDSU(0, offset_seconds, 0);
+    tz = delta ? PyTimeZone_FromOffset(delta) : nullptr;
+    Py_XDECREF(delta);
+  }
+  if (tz == nullptr) return nullptr;
+  cache->emplace(offset_seconds, Py_NewRef(tz));
+  return tz;
+}
+
+// A parsed datetime, date or time as Python's.
+PyObject* TemporalToPython(TypeKind kind, const validate::Temporal& t) {
+  if (PyDateTimeAPI == nullptr) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == nullptr) return nullptr;
+  }
+  if (kind == TypeKind::kDate) return PyDate_FromDate(t.year, t.month, t.day);
+  PyObject* tz = t.has_offset ? TzInfoOf(t.offset_seconds) : Py_NewRef(Py_None);
+  if (tz == nullptr) return nullptr;
+  PyObject* out = kind == TypeKind::kTime
+                      ? PyDateTimeAPI->Time_FromTime(t.hour, t.minute, t.second, t.microsecond, tz,
+                                                     PyDateTimeAPI->TimeType)
+                      : PyDateTimeAPI->DateTime_FromDateAndTime(t.year, t.month, t.day, t.hour,
+                                                                t.minute, t.second, t.microsecond,
+                                                                tz, PyDateTimeAPI->DateTimeType);
+  Py_DECREF(tz);
+  return out;
+}
+
 PyObject* ListOf(const validate::TypeSpec* item_spec, const Value& v, ModelTable* models) {
   PyObject* list = PyList_New(static_cast<Py_ssize_t>(v.items.size()));
   if (list == nullptr) return nullptr;
@@ -561,6 +609,16 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& m
       if (cls == nullptr) return nullptr;
       return PyObject_CallFunction(cls, "s#", v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
     }
+    case TypeKind::kDateTime:
+    case TypeKind::kDate:
+    case TypeKind::kTime: {
+      validate::Temporal t;
+      if (!validate::ValueTemporal(spec.kind, v, &t)) {
+        PyErr_SetString(PyExc_ValueError, "not a validated datetime, date or time");
+        return nullptr;
+      }
+      return TemporalToPython(spec.kind, t);
+    }
     case TypeKind::kList: {
       PyObject* list = ListOf(spec.items.get(), v, &models);
       if (list == nullptr || spec.sequence == validate::TypeSpec::Sequence::kList) return list;
@@ -680,6 +738,9 @@ class PyBuilder final : public validate::Builder {
   bool failed() const override { return failed_; }
   validate::Built Bytes(absl::string_view v) override {
     return Out(PyBytes_FromStringAndSize(v.data(), static_cast<Py_ssize_t>(v.size())));
+  }
+  validate::Built Temporal(TypeKind kind, const validate::Temporal& t) override {
+    return Out(TemporalToPython(kind, t));
   }
   validate::Built AsSequence(validate::Built list, int kind) override {
     if (list == nullptr) return nullptr;
