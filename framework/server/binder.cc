@@ -159,6 +159,12 @@ Value BindForm(const ParamSpec& p, absl::string_view content_type, absl::string_
     for (const auto& [key, value] : pairs) {
       if (key == f.key) texts.push_back(value);
     }
+    if (texts.empty() && !f.alt_key.empty()) {  // read by name too (validate_by_name)
+      for (const auto& [key, value] : pairs) {
+        if (key == f.alt_key) texts.push_back(value);
+      }
+      if (!texts.empty()) loc = Location({"body", f.alt_key});
+    }
     if (texts.empty()) {
       if (f.required) validate::AddError(loc, "missing", "Field required", "null", &out->errors);
       v.items.emplace_back();

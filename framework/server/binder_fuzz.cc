@@ -63,7 +63,7 @@ TypeSpecPtr Model() {
   dog->title = "Dog";
   dog->forbid_extra = true;
   dog->fields = {{"kind", "kind", Spec(TypeKind::kString), true},
-                 {"bark", "bark", Spec(TypeKind::kBool), false}};
+                 {"bark", "bark", Spec(TypeKind::kBool), false, "woof"}};
   auto pet = Spec(TypeKind::kUnion);
   pet->variants = {cat, dog};
   pet->discriminator = "kind";
@@ -80,14 +80,15 @@ TypeSpecPtr Model() {
                   {"status", "status", status, false},
                   {"when", "when", when, false},
                   {"email", "email", email, false},
-                  {"counts", "counts", counts, false},
+                  {"counts", "counts", counts, false, "count_map"},
                   {"pet", "pet", pet, false},
                   {"either", "either", either, false},
                   {"files", "files", files, false},
                   {"blob", "blob", Spec(TypeKind::kFileBytes), false},
                   {"at", "at", Spec(TypeKind::kDateTime), false},
                   {"day", "day", Spec(TypeKind::kDate), false},
-                  {"clock", "clock", Spec(TypeKind::kTime), false}};
+                  {"clock", "clock", Spec(TypeKind::kTime), false},
+                  {"lasting", "lasting", Spec(TypeKind::kTimeDelta), false}};
   return item;
 }
 

@@ -84,7 +84,8 @@ Built BuildJson(const TypeSpec& spec, element el, Builder& b) {
     }
     case TypeKind::kDateTime:
     case TypeKind::kDate:
-    case TypeKind::kTime: {
+    case TypeKind::kTime:
+    case TypeKind::kTimeDelta: {
       Temporal t;
       JsonTemporal(spec.kind, el, loc, &scratch, &t);
       return b.Temporal(spec.kind, t);

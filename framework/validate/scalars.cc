@@ -336,9 +336,16 @@ bool JsonUuid(element el, const Location& loc, Errors* errors, std::string* out)
 namespace {
 
 TemporalKind TemporalOf(TypeKind kind) {
-  return kind == TypeKind::kDate   ? TemporalKind::kDate
-         : kind == TypeKind::kTime ? TemporalKind::kTime
-                                   : TemporalKind::kDateTime;
+  switch (kind) {
+    case TypeKind::kDate:
+      return TemporalKind::kDate;
+    case TypeKind::kTime:
+      return TemporalKind::kTime;
+    case TypeKind::kTimeDelta:
+      return TemporalKind::kTimeDelta;
+    default:
+      return TemporalKind::kDateTime;
+  }
 }
 
 bool ReportTemporal(const TemporalFailure& why, InputFn input, const Location& loc,
@@ -365,9 +372,12 @@ bool JsonTemporal(TypeKind kind, element el, const Location& loc, Errors* errors
     case element_type::DOUBLE:
       ok = TemporalFromFloat(k, el.get_double().value_unsafe(), out, &why);
       break;
-    case element_type::UINT64:  // past int64: a time's "too large", no timestamp at all
-      if (k == TemporalKind::kTime) {
-        ok = TemporalFromFloat(k, static_cast<double>(el.get_uint64().value_unsafe()), out, &why);
+    case element_type::UINT64:  // past int64: too large for any of them
+      ok = TemporalFromFloat(k, static_cast<double>(el.get_uint64().value_unsafe()), out, &why);
+      break;
+    case element_type::BOOL:  // Python's bool is an int: seconds, for a timedelta only
+      if (k == TemporalKind::kTimeDelta) {
+        ok = TemporalFromInt(k, el.get_bool().value_unsafe() ? 1 : 0, out, &why);
         break;
       }
       [[fallthrough]];

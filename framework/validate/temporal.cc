@@ -1,7 +1,9 @@
 #include "framework/validate/temporal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -41,6 +43,15 @@ enum class Err {
   kTimeTooLarge,
   kTimeNegative,
   kYearZero,
+  kDurationNumber,
+  kDurationTRepeated,
+  kDurationFraction,
+  kDurationTimeUnit,
+  kDurationDateUnit,
+  kDurationDays,
+  kDurationValueTooLarge,
+  kDurationDaysTooLarge,
+  kDurationHoursTooLarge,
 };
 
 const char* Message(Err e) {
@@ -103,6 +114,24 @@ const char* Message(Err e) {
       return "time in seconds should be positive";
     case Err::kYearZero:
       return "year 0 is out of range";
+    case Err::kDurationNumber:
+      return "invalid digit in duration";
+    case Err::kDurationTRepeated:
+      return "`t` character repeated in duration";
+    case Err::kDurationFraction:
+      return "quantity fraction invalid in duration";
+    case Err::kDurationTimeUnit:
+      return "quantity invalid in time part of duration";
+    case Err::kDurationDateUnit:
+      return "quantity invalid in date part of duration";
+    case Err::kDurationDays:
+      return "\"day\" identifier in duration not correctly formatted";
+    case Err::kDurationValueTooLarge:
+      return "a numeric value in the duration is too large";
+    case Err::kDurationDaysTooLarge:
+      return "durations may not exceed 999,999,999 days";
+    case Err::kDurationHoursTooLarge:
+      return "durations may not exceed 999,999,999 hours";
   }
   return "";
 }
@@ -160,14 +189,15 @@ Err DateExact(absl::string_view s, Temporal* t) {
   return e;
 }
 
-// HH:MM[:SS[.ffffff]] from `at`; *end: where it stops.
-Err TimePartial(absl::string_view s, size_t at, Temporal* t, size_t* end) {
+// HH:MM[:SS[.ffffff]] from `at`; *end: where it stops. A duration's hours are not a time
+// of day's (`of_day` false: any two digits).
+Err TimePartial(absl::string_view s, size_t at, Temporal* t, size_t* end, bool of_day = true) {
   if (s.size() - at < 5) return Err::kTooShort;
   int hour, minute;
   if (!TwoDigits(s, at, &hour)) return Err::kHour;
   if (s[at + 2] != ':') return Err::kTimeSep;
   if (!TwoDigits(s, at + 3, &minute)) return Err::kMinute;
-  if (hour > 23) return Err::kHourRange;
+  if (of_day && hour > 23) return Err::kHourRange;
   if (minute > 59) return Err::kMinuteRange;
   t->hour = hour;
   t->minute = minute;
@@ -316,9 +346,14 @@ Err FromFloatTimestamp(double x, Temporal* t) {
   const double fraction = x - whole;
   const int64_t i = static_cast<int64_t>(whole);
   int64_t seconds = i, micro;
-  if (std::fabs(x) > static_cast<double>(kMsWatershed)) {
+  if (std::fabs(x) > static_cast<double>(kMsWatershed)) {  // the whole ms first, as ints do
     seconds = i / 1000;
-    micro = i % 1000 * 1000 + static_cast<int64_t>(std::round(fraction * 1000));
+    int64_t ms = i % 1000 * 1000;
+    if (ms < 0) {
+      --seconds;
+      ms += 1'000'000;
+    }
+    micro = static_cast<int64_t>(std::round(static_cast<double>(ms) + fraction * 1000));
   } else {
     micro = static_cast<int64_t>(std::round(fraction * 1e6));
   }
@@ -406,7 +441,219 @@ Err DateParse(absl::string_view s, Temporal* t) {
   return Err::kNone;
 }
 
-const char* const kParsing[] = {"datetime_parsing", "date_parsing", "time_parsing"};
+// Durations (speedate's Duration): unsigned parts, each checked against 32 bits.
+constexpr uint64_t kPartMax = 0xFFFFFFFFu;
+constexpr int64_t kMaxDays = 999'999'999;
+
+bool Add(uint64_t* to, uint64_t v) {
+  *to += v;
+  return *to <= kPartMax;
+}
+
+// A quantity's digits at *pos (one at least) into *value.
+Err DurationNumber(absl::string_view s, size_t* pos, uint64_t* value) {
+  int d;
+  if (!Digit(s, *pos, &d)) return Err::kDurationNumber;
+  uint64_t v = 0;
+  while (Digit(s, *pos, &d)) {
+    v = v * 10 + d;
+    if (v > kPartMax) return Err::kDurationValueTooLarge;
+    ++*pos;
+  }
+  *value = v;
+  return Err::kNone;
+}
+
+Err DurationIso(absl::string_view s, size_t pos, uint64_t* day, uint64_t* second, uint64_t* micro) {
+  const size_t start = pos;
+  bool got_t = false, last_had_fraction = false;
+  while (pos < s.size()) {
+    if (s[pos] == 'T') {
+      if (got_t) return Err::kDurationTRepeated;
+      got_t = true;
+      ++pos;
+      continue;
+    }
+    uint64_t value;
+    Err e = DurationNumber(s, &pos, &value);
+    if (e != Err::kNone) return e;
+    bool has_fraction = false;
+    double fraction = 0;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      has_fraction = true;
+      double decimal = 0, denominator = 1;
+      int d;
+      for (++pos; Digit(s, pos, &d); ++pos) {
+        decimal = decimal * 10 + d;
+        denominator *= 10;
+      }
+      fraction = decimal / denominator;
+    }
+    if (last_had_fraction) return Err::kDurationFraction;
+    last_had_fraction = has_fraction;
+    const char unit = pos < s.size() ? s[pos] : '\0';
+    if (got_t) {
+      const uint64_t mult = unit == 'H' ? 3600 : unit == 'M' ? 60 : unit == 'S' ? 1 : 0;
+      if (mult == 0) return Err::kDurationTimeUnit;
+      if (value * mult > kPartMax || !Add(second, value * mult)) return Err::kDurationValueTooLarge;
+      if (has_fraction) {
+        const double extra = fraction * static_cast<double>(mult);
+        const double full = std::trunc(extra);
+        if (!Add(second, static_cast<uint64_t>(full)) ||
+            !Add(micro, static_cast<uint64_t>(std::round((extra - full) * 1e6)))) {
+          return Err::kDurationValueTooLarge;
+        }
+      }
+    } else {
+      const uint64_t mult = unit == 'Y'   ? 365
+                            : unit == 'M' ? 30
+                            : unit == 'W' ? 7
+                            : unit == 'D' ? 1
+                                          : 0;
+      if (mult == 0) return Err::kDurationDateUnit;
+      if (value * mult > kPartMax || !Add(day, value * mult)) return Err::kDurationValueTooLarge;
+      if (has_fraction) {
+        const double extra_days = fraction * static_cast<double>(mult);
+        const double full_days = std::trunc(extra_days);
+        const double extra_seconds = (extra_days - full_days) * 86400;
+        const double full_seconds = std::trunc(extra_seconds);
+        if (!Add(day, static_cast<uint64_t>(full_days)) ||
+            !Add(second, static_cast<uint64_t>(full_seconds))) {
+          return Err::kDurationValueTooLarge;
+        }
+        *micro += static_cast<uint64_t>(std::round((extra_seconds - full_seconds) * 1e6));
+      }
+    }
+    ++pos;
+  }
+  if (pos - start < 2) return Err::kTooShort;
+  return Err::kNone;
+}
+
+// Carries microseconds into seconds and seconds into days, as Python's timedelta holds them.
+Err DurationOf(bool negative, uint64_t day, uint64_t second, uint64_t micro, Temporal* t) {
+  if (micro >= 1'000'000) {
+    if (!Add(&second, micro / 1'000'000)) return Err::kDurationValueTooLarge;
+    micro %= 1'000'000;
+  }
+  if (second >= 86400) {
+    if (!Add(&day, second / 86400)) return Err::kDurationValueTooLarge;
+    second %= 86400;
+  }
+  if (day > static_cast<uint64_t>(kMaxDays)) return Err::kDurationDaysTooLarge;
+  *t = Temporal();
+  t->negative = negative;
+  t->days = static_cast<int64_t>(day);
+  t->seconds = static_cast<int>(second);
+  t->microsecond = static_cast<int>(micro);
+  return Err::kNone;
+}
+
+// H...H:MM[:SS[.ffffff]] at `pos`: any number of hours (up to 2.4e9), the rest as a time of
+// day's minutes and seconds, of which only twelve characters are read.
+Err DurationHours(absl::string_view s, size_t pos, uint64_t* day, uint64_t* second, uint64_t* micro,
+                  uint64_t* hours_out = nullptr) {
+  if (s.size() - pos < 5) return Err::kTooShort;
+  const size_t colon = s.find(':', pos);
+  if (colon == absl::string_view::npos) return Err::kHour;
+  if (colon - pos > 10) return Err::kDurationHoursTooLarge;
+  uint64_t hours = 0;
+  for (size_t i = pos; i < colon; ++i) {
+    if (s[i] < '0' || s[i] > '9') return Err::kHour;
+    hours = hours * 10 + (s[i] - '0');
+  }
+  if (hours > 2'400'000'000u) return Err::kDurationHoursTooLarge;
+  char buffer[16] = "00:";
+  const size_t n = std::min<size_t>(12, s.size() - colon - 1);
+  std::memcpy(buffer + 3, s.data() + colon + 1, n);
+  const absl::string_view rest(buffer + 3, n);
+  const absl::string_view clock(buffer, 3 + rest.size());
+  Temporal t;
+  size_t end;
+  Err e = TimePartial(clock, 0, &t, &end);
+  if (e != Err::kNone) return e;
+  if (end < clock.size()) return Err::kExtra;
+  *day = hours / 24;
+  *second = hours % 24 * 3600 + t.minute * 60 + t.second;
+  *micro = static_cast<uint64_t>(t.microsecond);
+  if (hours_out != nullptr) *hours_out = hours;
+  return Err::kNone;
+}
+
+// `N day[s][,][ ]` (or `Nd`), then optionally a time of day (hours under 24).
+Err DurationDaysTime(absl::string_view s, size_t pos, uint64_t* day, uint64_t* second,
+                     uint64_t* micro) {
+  if (pos >= s.size()) return Err::kTooShort;
+  Err e = DurationNumber(s, &pos, day);
+  if (e != Err::kNone) return e;
+  auto at = [&](size_t p) { return p < s.size() ? s[p] : '\0'; };
+  if (at(pos) == ' ') {
+    ++pos;
+  } else if (at(pos) != 'd' && at(pos) != 'D') {
+    return Err::kDurationDays;
+  }
+  if (at(pos) != 'd' && at(pos) != 'D') return Err::kDurationDays;
+  ++pos;
+  if (pos == s.size()) return Err::kNone;
+  if (at(pos) == 'a' || at(pos) == 'A') {  // "ay[s]" or "AY[S]"
+    const bool upper = at(pos) == 'A';
+    if (at(pos + 1) != (upper ? 'Y' : 'y')) return Err::kDurationDays;
+    if (pos + 2 == s.size()) return Err::kNone;
+    pos += at(pos + 2) == (upper ? 'S' : 's') ? 3 : 2;
+  }
+  if (pos == s.size()) return Err::kNone;
+  if (at(pos) == ',' && ++pos == s.size()) return Err::kNone;
+  if (at(pos) == ' ' && ++pos == s.size()) return Err::kNone;
+  uint64_t days_of_hours, hours;
+  e = DurationHours(s, pos, &days_of_hours, second, micro, &hours);
+  if (e != Err::kNone) return e;
+  if (hours > 23) return Err::kDurationHoursTooLarge;
+  return Err::kNone;
+}
+
+Err DurationText(absl::string_view s, Temporal* t) {
+  if (s.empty()) return Err::kTooShort;
+  size_t pos = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    pos = 1;
+  }
+  uint64_t day = 0, second = 0, micro = 0;
+  Err e;
+  if (pos < s.size() && s[pos] == 'P') {
+    e = DurationIso(s, pos + 1, &day, &second, &micro);
+  } else if (s.find_first_of("dD") != absl::string_view::npos || s.size() - pos < 5) {
+    e = DurationDaysTime(s, pos, &day, &second, &micro);
+  } else {
+    e = DurationHours(s, pos, &day, &second, &micro);
+  }
+  if (e != Err::kNone) return e;
+  return DurationOf(negative, day, second, micro, t);
+}
+
+// Seconds as a number: their magnitude, negated.
+Err DurationSeconds(bool negative, double magnitude, Temporal* t) {
+  if (!(magnitude < 1e17)) return Err::kDurationDaysTooLarge;
+  const double whole = std::trunc(magnitude);
+  uint64_t micro = static_cast<uint64_t>(std::round((magnitude - whole) * 1e6));
+  uint64_t seconds = static_cast<uint64_t>(whole);
+  if (micro >= 1'000'000) {
+    seconds += micro / 1'000'000;
+    micro %= 1'000'000;
+  }
+  const uint64_t days = seconds / 86400;
+  if (days > static_cast<uint64_t>(kMaxDays)) return Err::kDurationDaysTooLarge;
+  *t = Temporal();
+  t->negative = negative;
+  t->days = static_cast<int64_t>(days);
+  t->seconds = static_cast<int>(seconds % 86400);
+  t->microsecond = static_cast<int>(micro);
+  return Err::kNone;
+}
+
+const char* const kParsing[] = {"datetime_parsing", "date_parsing", "time_parsing",
+                                "time_delta_parsing"};
 
 bool Fail(TemporalFailure* why, const char* type, absl::string_view prefix, Err e) {
   why->type = type;
@@ -426,10 +673,12 @@ constexpr absl::string_view kDateTimePrefix = "Input should be a valid datetime,
 constexpr absl::string_view kDatePrefix = "Input should be a valid date in the format YYYY-MM-DD, ";
 constexpr absl::string_view kTimePrefix = "Input should be in a valid time format, ";
 constexpr absl::string_view kDateFromDateTime = "Input should be a valid date or datetime, ";
+// FastAPI validates a body it decoded, in pydantic's Python mode: a "timedelta" there.
+constexpr absl::string_view kDurationPrefix = "Input should be a valid timedelta, ";
 
 // A value Python's datetime cannot hold (year 0) is refused as pydantic refuses it.
 bool Done(TemporalKind kind, const Temporal& t, TemporalFailure* why) {
-  if (kind != TemporalKind::kTime && t.year == 0) {
+  if ((kind == TemporalKind::kDateTime || kind == TemporalKind::kDate) && t.year == 0) {
     return Fail(why, kParsing[static_cast<int>(kind)],
                 kind == TemporalKind::kDate ? kDatePrefix : kDateTimePrefix, Err::kYearZero);
   }
@@ -482,6 +731,11 @@ bool TemporalFromText(TemporalKind kind, absl::string_view text, Temporal* out,
       *out = t;
       return true;
     }
+    case TemporalKind::kTimeDelta: {
+      Err e = DurationText(text, out);
+      if (e != Err::kNone) return Fail(why, "time_delta_parsing", kDurationPrefix, e);
+      return true;
+    }
   }
   return false;
 }
@@ -513,6 +767,12 @@ bool Timestamped(TemporalKind kind, Err e, const Temporal& t, Temporal* out, Tem
 }  // namespace
 
 bool TemporalFromInt(TemporalKind kind, int64_t value, Temporal* out, TemporalFailure* why) {
+  if (kind == TemporalKind::kTimeDelta) {
+    Err e = value == std::numeric_limits<int64_t>::min()
+                ? Err::kDurationDaysTooLarge
+                : DurationSeconds(value < 0, static_cast<double>(value < 0 ? -value : value), out);
+    return e == Err::kNone || Fail(why, "time_delta_parsing", kDurationPrefix, e);
+  }
   if (kind == TemporalKind::kTime) {
     if (value < 0) return Fail(why, "time_parsing", kTimePrefix, Err::kTimeNegative);
     if (value >= 86400) return Fail(why, "time_parsing", kTimePrefix, Err::kTimeTooLarge);
@@ -524,6 +784,10 @@ bool TemporalFromInt(TemporalKind kind, int64_t value, Temporal* out, TemporalFa
 }
 
 bool TemporalFromFloat(TemporalKind kind, double value, Temporal* out, TemporalFailure* why) {
+  if (kind == TemporalKind::kTimeDelta) {
+    Err e = DurationSeconds(value < 0, std::fabs(value), out);
+    return e == Err::kNone || Fail(why, "time_delta_parsing", kDurationPrefix, e);
+  }
   if (kind == TemporalKind::kTime) {
     if (value < 0) return Fail(why, "time_parsing", kTimePrefix, Err::kTimeNegative);
     int64_t seconds;
@@ -552,6 +816,10 @@ TemporalFailure TemporalTypeError(TemporalKind kind) {
     case TemporalKind::kTime:
       why.type = "time_type";
       why.message = "Input should be a valid time";
+      break;
+    case TemporalKind::kTimeDelta:
+      why.type = "time_delta_type";
+      why.message = "Input should be a valid timedelta";
       break;
   }
   return why;

@@ -10,9 +10,10 @@
 // Text: datetime `YYYY-MM-DD[T t _ space]HH:MM[:SS[.ffffff]][Z | ±HH[:]MM]` (fractions past
 // six digits truncated), a date alone (midnight), or a unix timestamp ("1700000000.5";
 // past 2e10 in milliseconds); date `YYYY-MM-DD`, a timestamp or a datetime at exactly
-// midnight; time `HH:MM[:SS[.ffffff]]` with an optional offset. Numbers: timestamps for
-// datetime and date (UTC), seconds of the day for time (UTC). Pure functions: no GIL, no
-// allocation unless a failure is reported.
+// midnight; time `HH:MM[:SS[.ffffff]]` with an optional offset; timedelta ISO 8601
+// (`-P1DT2H3.5S`), `[-]N day[s][,] HH:MM[:SS[.f]]` or `HH:MM[:SS[.f]]`. Numbers:
+// timestamps for datetime and date (UTC), seconds of the day for time (UTC), seconds for a
+// timedelta. Pure functions: no GIL, no allocation unless a failure is reported.
 #ifndef DATABRIDGE_FRAMEWORK_VALIDATE_TEMPORAL_H_
 #define DATABRIDGE_FRAMEWORK_VALIDATE_TEMPORAL_H_
 
@@ -23,14 +24,18 @@
 
 namespace databridge::validate {
 
-enum class TemporalKind { kDateTime, kDate, kTime };
+enum class TemporalKind { kDateTime, kDate, kTime, kTimeDelta };
 
-// The parts of a parsed value; a date has no time and no offset, a time no date.
+// The parts of a parsed value; a date has no time and no offset, a time no date. A
+// timedelta is days, seconds (< 86400) and microsecond, negated when `negative`.
 struct Temporal {
   int year = 1970, month = 1, day = 1;
   int hour = 0, minute = 0, second = 0, microsecond = 0;
   bool has_offset = false;  // an aware value: UTC + offset_seconds
   int offset_seconds = 0;
+  bool negative = false;
+  int64_t days = 0;
+  int seconds = 0;
 };
 
 // Why a value is refused: pydantic's error type and message, and its ctx "error" (empty:
@@ -45,7 +50,7 @@ bool TemporalFromText(TemporalKind kind, absl::string_view text, Temporal* out,
                       TemporalFailure* why);
 bool TemporalFromInt(TemporalKind kind, int64_t value, Temporal* out, TemporalFailure* why);
 bool TemporalFromFloat(TemporalKind kind, double value, Temporal* out, TemporalFailure* why);
-// Any other input (bool, null, list, object, an integer past 64 bits): pydantic's type error.
+// Any other input (null, list, object; a bool but for a timedelta): pydantic's type error.
 TemporalFailure TemporalTypeError(TemporalKind kind);
 
 }  // namespace databridge::validate

@@ -1,7 +1,8 @@
 // Fuzz target: the temporal parsers (temporal.h). The input's first byte picks the kind and
 // whether the rest is text or an 8-byte number (int or double); every accepted value is a
-// real calendar value (month, day in range for the month, time of day, offset under 24 h),
-// every refusal names a pydantic error type and, for a parsing error, its ctx error.
+// real calendar value (month, day in range for the month, time of day, offset under 24 h)
+// or a normalized timedelta in Python's range, every refusal names a pydantic error type
+// and, for a parsing error, its ctx error.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +20,13 @@ bool Leap(int y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
 
 void CheckValue(TemporalKind kind, const Temporal& t) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (kind == TemporalKind::kTimeDelta) {  // Python's timedelta range, normalized
+    if (t.days < 0 || t.days > 999999999 || t.seconds < 0 || t.seconds >= 86400 ||
+        t.microsecond < 0 || t.microsecond > 999999) {
+      std::abort();
+    }
+    return;
+  }
   if (kind != TemporalKind::kTime) {
     if (t.year < 1 || t.year > 9999 || t.month < 1 || t.month > 12 || t.day < 1) std::abort();
     if (t.day > kDays[t.month - 1] + (t.month == 2 && Leap(t.year) ? 1 : 0)) std::abort();
@@ -44,8 +52,8 @@ void CheckFailure(const TemporalFailure& why) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  const TemporalKind kind = static_cast<TemporalKind>(data[0] % 3);
-  const int how = data[0] / 3 % 3;
+  const TemporalKind kind = static_cast<TemporalKind>(data[0] % 4);
+  const int how = data[0] / 4 % 3;
   Temporal t;
   TemporalFailure why;
   bool ok;

@@ -73,6 +73,27 @@ TEST(TemporalTest, TimeText) {
   EXPECT_EQ(TextFails(TemporalKind::kTime, "10:20:30 ").error, "invalid timezone sign");
 }
 
+TEST(TemporalTest, TimeDeltaText) {
+  Temporal t = Text(TemporalKind::kTimeDelta, "-P1DT2H3.25S");
+  EXPECT_TRUE(t.negative);
+  EXPECT_EQ(t.days, 1);
+  EXPECT_EQ(t.seconds, 7203);
+  EXPECT_EQ(t.microsecond, 250000);
+  t = Text(TemporalKind::kTimeDelta, "2 days, 10:20:30.5");
+  EXPECT_EQ(t.days, 2);
+  EXPECT_EQ(t.seconds, 37230);
+  t = Text(TemporalKind::kTimeDelta, "123:04:05");  // hours past a day
+  EXPECT_EQ(t.days, 5);
+  EXPECT_EQ(t.seconds, 3 * 3600 + 245);
+  TemporalFailure why = TextFails(TemporalKind::kTimeDelta, "1 day, 25:00");
+  EXPECT_STREQ(why.type, "time_delta_parsing");
+  EXPECT_EQ(why.error, "durations may not exceed 999,999,999 hours");
+  EXPECT_EQ(TextFails(TemporalKind::kTimeDelta, "PT1.5H1M").error,
+            "quantity fraction invalid in duration");
+  EXPECT_EQ(TextFails(TemporalKind::kTimeDelta, "1").error,
+            "\"day\" identifier in duration not correctly formatted");
+}
+
 TEST(TemporalTest, Numbers) {
   Temporal t;
   TemporalFailure why;
@@ -91,6 +112,12 @@ TEST(TemporalTest, Numbers) {
   EXPECT_FALSE(TemporalFromInt(TemporalKind::kTime, -1, &t, &why));
   EXPECT_EQ(why.error, "time in seconds should be positive");
   EXPECT_STREQ(TemporalTypeError(TemporalKind::kDate).type, "date_type");
+  ASSERT_TRUE(TemporalFromFloat(TemporalKind::kTimeDelta, -3.5, &t, &why));
+  EXPECT_TRUE(t.negative);
+  EXPECT_EQ(t.seconds, 3);
+  EXPECT_EQ(t.microsecond, 500000);
+  EXPECT_FALSE(TemporalFromFloat(TemporalKind::kTimeDelta, 1e20, &t, &why));
+  EXPECT_EQ(why.error, "durations may not exceed 999,999,999 days");
 }
 
 }  // namespace

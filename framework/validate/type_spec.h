@@ -36,6 +36,7 @@ enum class TypeKind {
   kDateTime,
   kDate,
   kTime,
+  kTimeDelta,  // datetime.timedelta: ISO 8601 durations, "1 day, 10:20", seconds
 };
 
 // String formats with a checked syntax (JSON Schema "format", proto rules).
@@ -55,6 +56,9 @@ struct Field {
   std::string key;   // JSON key (alias), usually == name
   TypeSpecPtr type;
   bool required = true;
+  // Also read under this key when `key` is absent (pydantic's validate_by_name: the
+  // attribute name beside its alias); empty: none.
+  std::string alt_key;
 };
 
 struct TypeSpec {

@@ -125,13 +125,15 @@ Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
     seen_ = inline_seen_;
   } else {
     heap_at_ = std::make_unique<Slot[]>(n);
-    heap_seen_ = std::make_unique<bool[]>(n);
+    heap_seen_ = std::make_unique<uint8_t[]>(n);
     at_ = heap_at_.get();
     seen_ = heap_seen_.get();
   }
-  std::memset(seen_, 0, n);
+  std::memset(seen_, kUnseen, n);
   const Field* fields = spec.fields.data();
   size_t next = 0;
+  bool alt_keys = false;
+  for (size_t k = 0; k < n && !alt_keys; ++k) alt_keys = !fields[k].alt_key.empty();
   for (auto member : object) {
     const std::string_view key = member.key;
     // The first 8 bytes compared as one word: a key's text in simdjson's string buffer and
@@ -153,13 +155,25 @@ Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
       for (k = 0; k < n && !is(k); ++k) {
       }
     }
+    if (k == n && alt_keys) {  // a field's name beside its alias: the alias wins
+      for (k = 0; k < n && (fields[k].alt_key.empty() || fields[k].alt_key != key); ++k) {
+      }
+      if (k < n) {
+        extra_ = true;  // unless it is the one read: the caller checks
+        if (seen_[k] == kUnseen) {
+          new (&at_[k].element) simdjson::dom::element(member.value);
+          seen_[k] = kByAlt;
+        }
+        continue;
+      }
+    }
     if (k == n) {
       extra_ = true;
       continue;
     }
-    if (!seen_[k]) {
+    if (seen_[k] != kByKey) {
       new (&at_[k].element) simdjson::dom::element(member.value);
-      seen_[k] = true;
+      seen_[k] = kByKey;
     }
     next = k + 1;
   }
@@ -231,7 +245,8 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
     }
     case TypeKind::kDateTime:
     case TypeKind::kDate:
-    case TypeKind::kTime: {  // kept as text: the binding parses it again to build
+    case TypeKind::kTime:
+    case TypeKind::kTimeDelta: {  // kept as text: the binding parses it again to build
       Temporal t;
       if (!TextTemporal(spec.kind, text, loc, errors, &t)) return Value();
       return Value::String(std::string(text));
@@ -376,7 +391,7 @@ R ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& loc,
   size_t before = errors->size();
   for (size_t k = 0; k < spec.fields.size(); ++k) {
     const Field& f = spec.fields[k];
-    loc.PushKey(f.key);
+    loc.PushKey(members.by_alt(k) ? f.alt_key : f.key);
     if (members.seen(k)) {
       R item = ValidateJsonT<R>(*f.type, members.at(k), loc, errors);
       if constexpr (kBuild<R>) v.items.push_back(std::move(item));
@@ -390,7 +405,10 @@ R ValidateObject(const TypeSpec& spec, element el, InputFn input, Location& loc,
     for (auto field : obj) {
       absl::string_view key(field.key.data(), field.key.size());
       bool declared = false;
-      for (const Field& f : spec.fields) declared = declared || f.key == key;
+      for (size_t k = 0; k < spec.fields.size(); ++k) {  // a name beside its alias is extra
+        const Field& f = spec.fields[k];
+        declared = declared || f.key == key || (members.by_alt(k) && f.alt_key == key);
+      }
       if (!declared) {
         loc.PushKey(key);
         ReportExtra(field.value, loc, errors);
@@ -449,12 +467,14 @@ R ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors*
     }
     case TypeKind::kDateTime:
     case TypeKind::kDate:
-    case TypeKind::kTime: {  // kept as its text or number: the binding parses it again
+    case TypeKind::kTime:
+    case TypeKind::kTimeDelta: {  // kept as its text or number: the binding parses it again
       Temporal t;
       if (!JsonTemporal(spec.kind, el, loc, errors, &t)) return R();
       if constexpr (kBuild<R>) {
         if (type == element_type::STRING) return Value::String(std::string(JsonText(el)));
         if (type == element_type::INT64) return Value::Int(el.get_int64().value_unsafe());
+        if (type == element_type::BOOL) return Value::Int(el.get_bool().value_unsafe() ? 1 : 0);
         if (type == element_type::DOUBLE) return Value::Float(el.get_double().value_unsafe());
         return Value::Float(static_cast<double>(el.get_uint64().value_unsafe()));
       } else {

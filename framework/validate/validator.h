@@ -37,12 +37,15 @@ Value ValidateJson(const TypeSpec& spec, simdjson::dom::element element, Locatio
 
 // An object's members for a kObject spec's fields, found in one pass over the object (the
 // field after the last one matched is tried first: members usually come in declaration
-// order). The first of repeated keys wins, as in the generated decoders; `extra`: some key
-// is no field's. Slots live on the stack up to kInline fields.
+// order). The first of repeated keys wins, as in the generated decoders; a field's alt_key
+// is read only when its key is absent; `extra`: some key is no field's (or a field's alt_key,
+// which is one only when it was not read). Slots live on the stack up to kInline fields.
 class Members {
  public:
   Members(const TypeSpec& spec, simdjson::dom::object object);
-  bool seen(size_t k) const { return seen_[k]; }
+  bool seen(size_t k) const { return seen_[k] != kUnseen; }
+  // Found under the field's alt_key (its errors are located there).
+  bool by_alt(size_t k) const { return seen_[k] == kByAlt; }
   simdjson::dom::element at(size_t k) const { return at_[k].element; }  // where seen(k)
   bool extra() const { return extra_; }
 
@@ -53,12 +56,13 @@ class Members {
     simdjson::dom::element element;
   };
   static constexpr size_t kInline = 16;
+  static constexpr uint8_t kUnseen = 0, kByKey = 1, kByAlt = 2;
   Slot inline_at_[kInline];
-  bool inline_seen_[kInline];
+  uint8_t inline_seen_[kInline];
   std::unique_ptr<Slot[]> heap_at_;
-  std::unique_ptr<bool[]> heap_seen_;
+  std::unique_ptr<uint8_t[]> heap_seen_;
   Slot* at_;
-  bool* seen_;
+  uint8_t* seen_;
   bool extra_ = false;
 };
 

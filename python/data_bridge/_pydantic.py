@@ -8,9 +8,9 @@ leave to pydantic, and how the runtime builds instances without validating twice
 
 A model is validated natively when its validation is only what the native validators do:
 types they know, constraints (gt/ge/lt/le/multiple_of, lengths, pattern), aliases, defaults
-and default factories, Literal, discriminated unions, extra="forbid", datetime, date and
-time. Anything else (field or model validators, strict mode, validation aliases that are
-paths or choices, str_* options, types such as timedelta or Decimal, bounds on dates) makes
+and default factories, Literal, discriminated unions, extra="forbid", datetime, date, time
+and timedelta. Anything else (field or model validators, strict mode, validation aliases
+that are paths or choices, str_* options, types such as Decimal, bounds on dates) makes
 pydantic validate the value that reaches the model, as a whole, with FastAPI's locations:
 never skipped. Native instances are built as `model_construct` builds them
 (construction()).
@@ -83,10 +83,9 @@ def python_reason(cls: Any) -> str:
         return f"model_config extra={config['extra']!r}"
     if config.get("allow_inf_nan") is False:
         return "model_config allow_inf_nan=False"
-    if (config.get("populate_by_name") or config.get("validate_by_name")
-            or config.get("validate_by_alias") is False):
+    if config.get("validate_by_alias") is False:  # by name alone (by name and alias: natively)
         if any((f.alias or n) != n for n, f in cls.model_fields.items()):
-            return "fields read by name and alias"
+            return "fields read by name only"
     if getattr(cls, "__pydantic_root_model__", False):
         return "a RootModel"
     return ""

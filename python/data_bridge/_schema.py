@@ -166,9 +166,10 @@ _SEQUENCE_KINDS: dict[Any, int] = {set: ir.SET, frozenset: ir.FROZENSET, tuple: 
 
 
 _SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes, datetime.datetime,
-                           datetime.date, datetime.time})
+                           datetime.date, datetime.time, datetime.timedelta})
 # Parsed natively as pydantic parses them (framework/validate/temporal.h).
-_TEMPORAL = {datetime.datetime: ir.DATE_TIME, datetime.date: ir.DATE, datetime.time: ir.TIME}
+_TEMPORAL = {datetime.datetime: ir.DATE_TIME, datetime.date: ir.DATE, datetime.time: ir.TIME,
+             datetime.timedelta: ir.DURATION}
 
 
 def _is_upload(tp: Any) -> bool:
@@ -468,6 +469,7 @@ def _pydantic_model(cls: Any, models: Models) -> str:
     config = cls.model_config
     model.object.allow_additional = config.get("extra") != "forbid"
     model.object.pydantic_model = True
+    model.object.by_name = bool(config.get("validate_by_name") or config.get("populate_by_name"))
     extra = config.get("json_schema_extra")
     if isinstance(extra, dict):  # merged over the model's schema, as pydantic does
         model.extra_json = json.dumps(extra)

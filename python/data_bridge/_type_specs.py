@@ -29,7 +29,8 @@ _SCALARS = {
     ir.UPLOAD: _T.FILE, ir.UPLOAD_BYTES: _T.FILE_BYTES,
 }
 # Parsed into Python's datetime, date, time (ir.Type.parsed).
-_PARSED = {ir.DATE_TIME: _T.DATETIME_VALUE, ir.DATE: _T.DATE_VALUE, ir.TIME: _T.TIME_VALUE}
+_PARSED = {ir.DATE_TIME: _T.DATETIME_VALUE, ir.DATE: _T.DATE_VALUE, ir.TIME: _T.TIME_VALUE,
+           ir.DURATION: _T.TIMEDELTA_VALUE}
 _FORMATS = {ir.DATE: _T.DATE, ir.DATE_TIME: _T.DATE_TIME, ir.EMAIL: _T.EMAIL, ir.URI: _T.URI,
             ir.BYTES: _T.BASE64}
 
@@ -203,7 +204,9 @@ class TypeSpecs:
             spec.kind, spec.title, spec.model = _T.OBJECT, name, self.index(name)
             for f, type_index in fields:
                 spec.fields.add(name=f.name, key=f.json_name, required=f.required,
-                                type=type_index)
+                                type=type_index,
+                                alt_key=f.name if model.object.by_name and f.name != f.json_name
+                                else "")
             spec.forbid_extra = not model.object.allow_additional
             spec.pydantic_model = model.object.pydantic_model
         for copy in self.building.pop(name):  # the model's entry, under the copy's modifiers

@@ -1,7 +1,8 @@
-"""datetime, date and time read natively (framework/validate/temporal.h) as pydantic reads
-them (compat environment): the same values, and the same error types, messages, inputs and
-ctx, for a few thousand generated inputs, in JSON bodies and in query strings, against
-pydantic's own validation of the same model and FastAPI's answers for the same app."""
+"""datetime, date, time and timedelta read natively (framework/validate/temporal.h) as
+pydantic reads them under FastAPI (compat environment): the same values, and the same error
+types, messages, inputs and ctx, for a few thousand generated inputs, in JSON bodies and in
+query strings, against pydantic's own validation of the same model (of the decoded body, in
+Python mode, as FastAPI validates one) and FastAPI's answers for the same app."""
 
 from __future__ import annotations
 
@@ -21,14 +22,17 @@ import data_bridge.plan_pb2 as plan
 from data_bridge import decoder
 from data_bridge._runtime_spec import type_plan
 
-KINDS = {"datetime": datetime.datetime, "date": datetime.date, "time": datetime.time}
+KINDS = {"datetime": datetime.datetime, "date": datetime.date, "time": datetime.time,
+         "timedelta": datetime.timedelta}
 
 BASE = ["2032-04-23T10:20:30.123456+02:30", "2032-04-23", "10:20:30.5Z", "1700000000",
         "1700000000.5", "-1.5", "2000-02-29 23:59:59,999", "0000-01-01T00:00:00",
         "9999-12-31T23:59:59-23:59", "1699920000", "12:00", "00:00:00+0000",
         "2032-04-23t01:02", "2032-04-23_10:20:30z", ".5", "1.", "+100", "20000000001",
-        "-20000000001", "2032-04-23T10:20:30.1234567891", "10:20:30+01", "2100-02-29"]
-ALPHABET = "0123456789-:T tZz+._,x"
+        "-20000000001", "2032-04-23T10:20:30.1234567891", "10:20:30+01", "2100-02-29",
+        "P1DT2H3.25S", "-P1Y2M3W4DT5H6M7S", "PT0.5S", "1 day, 10:20:30.5", "2 days 23:59",
+        "-10:20:30", "99:59", "1d", "+P0.5D", "PT36H", "1 DAYS,10:00", "123:04:05.5"]
+ALPHABET = "0123456789-:T tZz+._,xPDHMSYWdays"
 
 
 def _mutations(rng: random.Random, n: int) -> list[str]:
@@ -76,8 +80,11 @@ def _model(kind: str) -> type[BaseModel]:
 
 
 def _theirs(model: type[BaseModel], body: bytes) -> Any:
+    # As FastAPI validates a body: the decoded JSON, in pydantic's Python mode.
     try:
-        return ("ok", repr(getattr(model.model_validate_json(body), "v")))
+        return ("ok", repr(getattr(model.model_validate(json.loads(body)), "v")))
+    except OverflowError as exc:  # pydantic's own, past timedelta's range: a 500 in FastAPI
+        return ("overflow", str(exc))
     except ValidationError as exc:
         return ("errors", [(e["type"], list(e["loc"]), e["msg"], e["input"], e.get("ctx"))
                            for e in exc.errors()])
@@ -86,6 +93,8 @@ def _theirs(model: type[BaseModel], body: bytes) -> Any:
 def _ours(model: type[BaseModel], body: bytes) -> Any:
     try:
         return ("ok", repr(getattr(decoder(model).decode(body), "v")))
+    except OverflowError as exc:
+        return ("overflow", str(exc))
     except data_bridge.RequestValidationError as exc:
         return ("errors", [(e["type"], list(e["loc"]), e["msg"], e["input"], e.get("ctx"))
                            for e in exc.errors()])
@@ -96,7 +105,7 @@ def test_json_bodies_as_pydantic(kind: str) -> None:
     model = _model(kind)
     table, _, _ = type_plan(model)  # lowered to the native kinds, not left to pydantic
     native = {"datetime": plan.TypeSpec.DATETIME_VALUE, "date": plan.TypeSpec.DATE_VALUE,
-              "time": plan.TypeSpec.TIME_VALUE}[kind]
+              "time": plan.TypeSpec.TIME_VALUE, "timedelta": plan.TypeSpec.TIMEDELTA_VALUE}[kind]
     assert native in [t.kind for t in plan.Plan.FromString(table).types]
     differ = []
     for value in JSON_VALUES:
@@ -110,7 +119,7 @@ def test_json_bodies_as_pydantic(kind: str) -> None:
 def test_the_cases_cover_both_outcomes() -> None:
     outcomes = {kind: {_theirs(_model(kind), b'{"v": ' + v.encode() + b"}")[0]
                        for v in JSON_VALUES} for kind in KINDS}
-    assert all(o == {"ok", "errors"} for o in outcomes.values()), outcomes
+    assert all({"ok", "errors"} <= o for o in outcomes.values()), outcomes
 
 
 def _app(framework: Any) -> Any:
@@ -118,8 +127,10 @@ def _app(framework: Any) -> Any:
 
     @app.get("/at")
     def at(since: datetime.datetime, day: Optional[datetime.date] = None,
-           clock: Optional[datetime.time] = None) -> dict[str, Any]:
-        return {"since": repr(since), "day": repr(day), "clock": repr(clock)}
+           clock: Optional[datetime.time] = None,
+           lasting: Optional[datetime.timedelta] = None) -> dict[str, Any]:
+        return {"since": repr(since), "day": repr(day), "clock": repr(clock),
+                "lasting": repr(lasting)}
 
     return app
 
@@ -136,7 +147,8 @@ def test_query_parameters_as_fastapi(clients: tuple[Any, Any]) -> None:
     differ = []
     for i, text in enumerate(TEXTS[:400]):
         other = TEXTS[(i * 7 + 3) % len(TEXTS)]
-        params = {"since": text, "day": other, "clock": TEXTS[(i * 13 + 5) % len(TEXTS)]}
+        params = {"since": text, "day": other, "clock": TEXTS[(i * 13 + 5) % len(TEXTS)],
+                  "lasting": TEXTS[(i * 17 + 11) % len(TEXTS)]}
         a, b = theirs.get("/at", params=params), ours.get("/at", params=params)
         if (a.status_code, a.json()) != (b.status_code, b.json()):
             differ.append((params, a.json(), b.json()))

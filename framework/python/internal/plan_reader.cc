@@ -15,9 +15,10 @@ using validate::TypeSpec;
 namespace {
 
 constexpr TypeKind kKinds[] = {
-    TypeKind::kAny,  TypeKind::kBool,      TypeKind::kInt,      TypeKind::kFloat, TypeKind::kString,
-    TypeKind::kUuid, TypeKind::kList,      TypeKind::kObject,   TypeKind::kDict,  TypeKind::kUnion,
-    TypeKind::kFile, TypeKind::kFileBytes, TypeKind::kDateTime, TypeKind::kDate,  TypeKind::kTime,
+    TypeKind::kAny,      TypeKind::kBool,  TypeKind::kInt,  TypeKind::kFloat,
+    TypeKind::kString,   TypeKind::kUuid,  TypeKind::kList, TypeKind::kObject,
+    TypeKind::kDict,     TypeKind::kUnion, TypeKind::kFile, TypeKind::kFileBytes,
+    TypeKind::kDateTime, TypeKind::kDate,  TypeKind::kTime, TypeKind::kTimeDelta,
 };
 static_assert(std::size(kKinds) == plan::TypeSpec::Kind_ARRAYSIZE);
 
@@ -76,7 +77,8 @@ absl::Status Fill(const plan::TypeSpec& m, const std::vector<std::shared_ptr<Typ
   for (const plan::TypeSpec::Field& f : m.fields()) {
     absl::StatusOr<validate::TypeSpecPtr> type = ref(f.type());
     if (!type.ok()) return type.status();
-    spec->fields.push_back(validate::Field{f.name(), f.key(), *std::move(type), f.required()});
+    spec->fields.push_back(
+        validate::Field{f.name(), f.key(), *std::move(type), f.required(), f.alt_key()});
   }
   spec->title = m.title();
   spec->model_index = m.has_model() ? m.model() : -1;

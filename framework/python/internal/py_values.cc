@@ -453,6 +453,10 @@ PyObject* TemporalToPython(TypeKind kind, const validate::Temporal& t) {
     if (PyDateTimeAPI == nullptr) return nullptr;
   }
   if (kind == TypeKind::kDate) return PyDate_FromDate(t.year, t.month, t.day);
+  if (kind == TypeKind::kTimeDelta) {  // Python normalizes a negated one (days < 0)
+    const int sign = t.negative ? -1 : 1;
+    return PyDelta_FromDSU(sign * static_cast<int>(t.days), sign * t.seconds, sign * t.microsecond);
+  }
   PyObject* tz = t.has_offset ? TzInfoOf(t.offset_seconds) : Py_NewRef(Py_None);
   if (tz == nullptr) return nullptr;
   PyObject* out = kind == TypeKind::kTime
@@ -611,7 +615,8 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& m
     }
     case TypeKind::kDateTime:
     case TypeKind::kDate:
-    case TypeKind::kTime: {
+    case TypeKind::kTime:
+    case TypeKind::kTimeDelta: {
       validate::Temporal t;
       if (!validate::ValueTemporal(spec.kind, v, &t)) {
         PyErr_SetString(PyExc_ValueError, "not a validated datetime, date or time");
