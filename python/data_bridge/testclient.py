@@ -76,19 +76,32 @@ class TestClient(httpx.Client):
         self._in_flight = 0
         self._raised: list[BaseException] = []
         self._entered = False
+        self._planned: dict[Any, Any] = {}  # the dependency_overrides the server was planned with
         self._finalizer: weakref.finalize | None = None
         headers = dict(headers or {})
         headers.setdefault("user-agent", "testclient")
         super().__init__(base_url=base_url, headers=headers, transport=_Forward(self),
                          follow_redirects=follow_redirects, cookies=cookies)
 
+    def _overrides(self) -> dict[Any, Any]:
+        return dict(getattr(self.app, "dependency_overrides", None) or {})
+
     def _start(self) -> int:
+        # The server plans each route with the app's dependency_overrides of its start (an
+        # override's own parameters are read natively): a test that changes them between
+        # requests gets a server planned anew, as FastAPI reads them per request. Inside
+        # `with` the lifespan's server is kept (its overrides: those planned, or ones taking
+        # no other parameters than the planned).
+        if (self._server is not None and not self._entered and self._in_flight <= 1
+                and self._overrides() != self._planned):
+            self._stop()
         with self._lock:
             if self._server is None:
                 settings = ServerSettings.from_options(
                     "TestClient", self.app.settings, host="127.0.0.1", port=0, threads=1,
                     root_path=self.root_path or None)
                 # The lifespan runs only inside `with`, as with Starlette's TestClient.
+                self._planned = self._overrides()
                 server = Server(self.app, settings, lifespan=self._entered)
                 server.start()
                 self._thread = threading.Thread(target=server.serve, daemon=True,

@@ -88,3 +88,33 @@ def test_base_url_and_headers() -> None:
     with TestClient(app, base_url="http://example.org", headers={"user-agent": "me"}) as c:
         assert c.post("/echo", json={}).json()["url"] == "http://example.org/echo"
         assert c.post("/echo", json=1).json()["agent"] == "me"
+
+
+def test_dependency_overrides_changed_between_requests() -> None:
+    # A module-level client (no `with`) whose app's overrides change between tests: each
+    # request is served as planned with the overrides of that moment, parameters included.
+    from data_bridge import Depends, FastAPI
+
+    api = FastAPI()
+
+    async def common(q: str | None = None, skip: int = 0, limit: int = 100) -> dict[str, Any]:
+        return {"q": q, "skip": skip, "limit": limit}
+
+    async def fewer(q: str | None = None) -> dict[str, Any]:
+        return {"q": q, "skip": 5, "limit": 10}
+
+    @api.get("/items")
+    async def items(params: dict[str, Any] = Depends(common)) -> dict[str, Any]:
+        return params
+
+    client = TestClient(api)
+    url = "/items?q=x&skip=1&limit=2"
+    api.dependency_overrides[common] = fewer  # planned first with the override's parameters
+    assert client.get(url).json() == {"q": "x", "skip": 5, "limit": 10}
+    api.dependency_overrides.clear()
+    assert client.get(url).json() == {"q": "x", "skip": 1, "limit": 2}
+    api.dependency_overrides[common] = fewer
+    assert client.get(url).json() == {"q": "x", "skip": 5, "limit": 10}
+    api.dependency_overrides = None  # type: ignore[assignment]  # as FastAPI's tutorial does
+    assert client.get(url).json() == {"q": "x", "skip": 1, "limit": 2}
+    client.close()
