@@ -30,7 +30,7 @@ namespace databridge::validate {
 
 // Bumped whenever this header changes shape: a generated module built against another
 // version is refused at start-up instead of misread.
-inline constexpr uint32_t kCompiledAbi = 3;
+inline constexpr uint32_t kCompiledAbi = 4;
 
 // The binding layer's object (a PyObject in framework/python); opaque here.
 struct BuiltObject;
@@ -64,6 +64,10 @@ class Builder {
   virtual Built AsSequence(Built list, int kind) = 0;
   // A datetime, date or time (kind: TypeKind::kDateTime, kDate or kTime).
   virtual Built Temporal(TypeKind kind, const validate::Temporal& t) = 0;
+  // A decimal.Decimal of a decimal's text (as sent, or an integer's digits), or of a float
+  // (as Python prints it, as pydantic makes one).
+  virtual Built Decimal(absl::string_view text) = 0;
+  virtual Built DecimalOfFloat(double v) = 0;
 };
 
 // A decoded, validated value, ready to be built.

@@ -90,6 +90,17 @@ Built BuildJson(const TypeSpec& spec, element el, Builder& b) {
       JsonTemporal(spec.kind, el, loc, &scratch, &t);
       return b.Temporal(spec.kind, t);
     }
+    case TypeKind::kDecimal:
+      switch (el.type()) {
+        case simdjson::dom::element_type::STRING:
+          return b.Decimal(JsonText(el));
+        case simdjson::dom::element_type::INT64:
+          return b.Decimal(std::to_string(el.get_int64().value_unsafe()));
+        case simdjson::dom::element_type::UINT64:
+          return b.Decimal(std::to_string(el.get_uint64().value_unsafe()));
+        default:
+          return b.DecimalOfFloat(el.get_double().value_unsafe());
+      }
     case TypeKind::kList: {
       simdjson::dom::array array = el.get_array().value_unsafe();
       Built list = b.List(array.size());

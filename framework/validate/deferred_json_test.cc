@@ -47,6 +47,8 @@ class TextBuilder final : public Builder {
   Built AsSequence(Built list, int kind) override {
     return Make(absl::StrCat("seq", kind, "(", Take(list), ")"));
   }
+  Built Decimal(absl::string_view text) override { return Make(absl::StrCat("D", text)); }
+  Built DecimalOfFloat(double v) override { return Make(absl::StrCat("Df", v)); }
   Built Temporal(TypeKind kind, const validate::Temporal& t) override {
     return Make(absl::StrCat("t", int(kind), ":", t.year, "-", t.month, "-", t.day, "T", t.hour,
                              ":", t.minute, ":", t.second, ".", t.microsecond,

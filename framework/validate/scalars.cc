@@ -411,6 +411,106 @@ bool ValueTemporal(TypeKind kind, const Value& v, Temporal* out) {
   }
 }
 
+namespace {
+
+// Python's str.strip() whitespace, in UTF-8: its length at `s`'s position i (0: none).
+size_t SpaceAt(absl::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) return 1;
+  auto is = [&](absl::string_view seq) { return s.substr(i, seq.size()) == seq; };
+  if (is("\xc2\x85") || is("\xc2\xa0")) return 2;
+  if (is("\xe1\x9a\x80") || is("\xe2\x80\xa8") || is("\xe2\x80\xa9") || is("\xe2\x80\xaf") ||
+      is("\xe2\x81\x9f") || is("\xe3\x80\x80")) {
+    return 3;
+  }
+  if (is("\xe2\x80") && i + 2 < s.size() && static_cast<unsigned char>(s[i + 2]) >= 0x80 &&
+      static_cast<unsigned char>(s[i + 2]) <= 0x8a) {
+    return 3;  // U+2000..U+200A
+  }
+  return 0;
+}
+
+size_t SpaceBefore(absl::string_view s, size_t end) {
+  for (size_t n = 1; n <= 3 && n <= end; ++n) {
+    if (SpaceAt(s, end - n) == n) return n;
+  }
+  return 0;
+}
+
+enum class DecimalText { kInvalid, kFinite, kSpecial };
+
+// Python's Decimal grammar on `s` without underscores and surrounding whitespace.
+DecimalText ReadDecimal(absl::string_view s) {
+  size_t start = 0, end = s.size(), n;
+  while (start < end && (n = SpaceAt(s, start)) != 0) start += n;
+  while (end > start && (n = SpaceBefore(s, end)) != 0) end -= n;
+  std::string t;
+  t.reserve(end - start);
+  for (size_t i = start; i < end; ++i) {
+    if (s[i] != '_') t.push_back(s[i]);
+  }
+  size_t p = 0;
+  if (p < t.size() && (t[p] == '+' || t[p] == '-')) ++p;
+  const std::string rest = absl::AsciiStrToLower(absl::string_view(t).substr(p));
+  if (rest == "inf" || rest == "infinity") return DecimalText::kSpecial;
+  for (absl::string_view nan : {"nan", "snan"}) {
+    if (absl::StartsWith(rest, nan) &&
+        std::all_of(rest.begin() + nan.size(), rest.end(),
+                    [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); })) {
+      return DecimalText::kSpecial;
+    }
+  }
+  auto digit = [&](size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
+  size_t digits = 0;
+  for (; digit(p); ++p) ++digits;
+  if (p < t.size() && t[p] == '.') {
+    for (++p; digit(p); ++p) ++digits;
+  }
+  if (digits == 0) return DecimalText::kInvalid;
+  if (p < t.size() && (t[p] == 'e' || t[p] == 'E')) {
+    ++p;
+    if (p < t.size() && (t[p] == '+' || t[p] == '-')) ++p;
+    size_t exponent = 0;
+    for (; digit(p); ++p) ++exponent;
+    if (exponent == 0) return DecimalText::kInvalid;
+  }
+  return p == t.size() ? DecimalText::kFinite : DecimalText::kInvalid;
+}
+
+bool ReportDecimal(DecimalText read, InputFn input, const Location& loc, Errors* errors) {
+  if (read == DecimalText::kFinite) return true;
+  if (read == DecimalText::kSpecial) {
+    AddError(loc, "finite_number", "Input should be a finite number", input(), errors);
+  } else {
+    AddError(loc, "decimal_parsing", "Input should be a valid decimal", input(), errors);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool JsonDecimal(element el, const Location& loc, Errors* errors) {
+  switch (el.type()) {
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:  // simdjson has no infinities
+      return true;
+    case element_type::STRING:
+      return ReportDecimal(
+          ReadDecimal(JsonText(el)), [&] { return JsonInput(el); }, loc, errors);
+    default:
+      AddError(loc, "decimal_type",
+               "Decimal input should be an integer, float, string or Decimal object", JsonInput(el),
+               errors);
+      return false;
+  }
+}
+
+bool TextDecimal(absl::string_view text, const Location& loc, Errors* errors) {
+  return ReportDecimal(
+      ReadDecimal(text), [&] { return TextInput(text); }, loc, errors);
+}
+
 Value JsonAny(element el) {
   switch (el.type()) {
     case element_type::NULL_VALUE:

@@ -65,6 +65,10 @@ bool TextTemporal(TypeKind kind, absl::string_view text, const Location& loc, Er
                   Temporal* out);
 // A Value that JsonTemporal or TextTemporal accepted (its text or number) parsed again.
 bool ValueTemporal(TypeKind kind, const Value& v, Temporal* out);
+// A decimal.Decimal as pydantic takes one: a JSON number, or text Python's Decimal reads
+// (underscores dropped, whitespace around it) that is finite. ASCII digits only.
+bool JsonDecimal(simdjson::dom::element el, const Location& loc, Errors* errors);
+bool TextDecimal(absl::string_view text, const Location& loc, Errors* errors);
 
 // A value already of the spec's type against the spec's constraints (bounds, multiple_of;
 // lengths, format, pattern; item counts), every violation reported; false if any. The

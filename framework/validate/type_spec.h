@@ -37,6 +37,7 @@ enum class TypeKind {
   kDate,
   kTime,
   kTimeDelta,  // datetime.timedelta: ISO 8601 durations, "1 day, 10:20", seconds
+  kDecimal,    // decimal.Decimal: a JSON number or a decimal's text, finite
 };
 
 // String formats with a checked syntax (JSON Schema "format", proto rules).

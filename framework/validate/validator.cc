@@ -251,6 +251,9 @@ Value ValidateTextUnchecked(const TypeSpec& spec, absl::string_view text, Locati
       if (!TextTemporal(spec.kind, text, loc, errors, &t)) return Value();
       return Value::String(std::string(text));
     }
+    case TypeKind::kDecimal:
+      if (!TextDecimal(text, loc, errors)) return Value();
+      return Value::String(std::string(text));
     case TypeKind::kList: {
       Value v = Value::Of(Value::Kind::kList);
       loc.PushIndex(0);
@@ -477,6 +480,19 @@ R ValidateJsonUnchecked(const TypeSpec& spec, element el, Location& loc, Errors*
         if (type == element_type::BOOL) return Value::Int(el.get_bool().value_unsafe() ? 1 : 0);
         if (type == element_type::DOUBLE) return Value::Float(el.get_double().value_unsafe());
         return Value::Float(static_cast<double>(el.get_uint64().value_unsafe()));
+      } else {
+        return R::Of(Value::Kind::kString);  // never an enumeration's
+      }
+    }
+    case TypeKind::kDecimal: {  // kept as its text or number: the binding makes the Decimal
+      if (!JsonDecimal(el, loc, errors)) return R();
+      if constexpr (kBuild<R>) {
+        if (type == element_type::STRING) return Value::String(std::string(JsonText(el)));
+        if (type == element_type::INT64) return Value::Int(el.get_int64().value_unsafe());
+        if (type == element_type::UINT64) {
+          return Value::String(std::to_string(el.get_uint64().value_unsafe()));
+        }
+        return Value::Float(el.get_double().value_unsafe());
       } else {
         return R::Of(Value::Kind::kString);  // never an enumeration's
       }

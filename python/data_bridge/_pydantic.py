@@ -8,9 +8,10 @@ leave to pydantic, and how the runtime builds instances without validating twice
 
 A model is validated natively when its validation is only what the native validators do:
 types they know, constraints (gt/ge/lt/le/multiple_of, lengths, pattern), aliases, defaults
-and default factories, Literal, discriminated unions, extra="forbid", datetime, date, time
-and timedelta. Anything else (field or model validators, strict mode, validation aliases
-that are paths or choices, str_* options, types such as Decimal, bounds on dates) makes
+and default factories, Literal, discriminated unions, extra="forbid", datetime, date, time,
+timedelta and Decimal. Anything else (field or model validators, strict mode, validation
+aliases that are paths or choices, str_* options, types such as EmailStr, bounds on dates or
+Decimals) makes
 pydantic validate the value that reaches the model, as a whole, with FastAPI's locations:
 never skipped. Native instances are built as `model_construct` builds them
 (construction()).

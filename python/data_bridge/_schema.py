@@ -166,7 +166,7 @@ _SEQUENCE_KINDS: dict[Any, int] = {set: ir.SET, frozenset: ir.FROZENSET, tuple: 
 
 
 _SCALAR_HINTS = frozenset({int, str, float, bool, uuid.UUID, bytes, datetime.datetime,
-                           datetime.date, datetime.time, datetime.timedelta})
+                           datetime.date, datetime.time, datetime.timedelta, decimal.Decimal})
 # Parsed natively as pydantic parses them (framework/validate/temporal.h).
 _TEMPORAL = {datetime.datetime: ir.DATE_TIME, datetime.date: ir.DATE, datetime.time: ir.TIME,
              datetime.timedelta: ir.DURATION}
@@ -352,6 +352,11 @@ def _type_of(tp: Any, models: Models, marker: P.Param | None,
         t.scalar, t.parsed = _TEMPORAL[tp], True
         if constraints.keys() - {"discriminator"} and not lenient:
             raise Unlowerable(f"bounds on {tp.__name__}")
+    elif tp is decimal.Decimal:  # documented as pydantic does, read natively
+        _documented(tp, t)
+        t.parsed = True
+        if constraints.keys() - {"discriminator"} and not lenient:
+            raise Unlowerable("constraints on Decimal")
     elif isinstance(tp, type) and issubclass(tp, UploadFile):
         t.scalar = ir.UPLOAD
     elif tp is bytes and marker is not None and marker.source == "form":

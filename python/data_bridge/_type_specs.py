@@ -110,6 +110,9 @@ class TypeSpecs:
                 self.building[t.model].append(i)
             else:
                 self.types[i].CopyFrom(self.types[model])
+        elif kind == "union" and t.parsed:  # a decimal.Decimal (number or text)
+            i = self._add()
+            self.types[i].kind = _T.DECIMAL_VALUE
         elif kind == "union":
             i = self._union_spec(t.union)
         elif kind in ("array", "map"):

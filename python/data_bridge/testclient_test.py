@@ -3,11 +3,11 @@ current httpx)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
-from data_bridge import App, HTTPException, Request
+from data_bridge import App, Depends, FastAPI, HTTPException, Request
 from data_bridge.responses import PlainTextResponse, RedirectResponse
 from data_bridge.testclient import TestClient
 
@@ -90,23 +90,26 @@ def test_base_url_and_headers() -> None:
         assert c.post("/echo", json=1).json()["agent"] == "me"
 
 
+async def common(q: str | None = None, skip: int = 0, limit: int = 100) -> dict[str, Any]:
+    return {"q": q, "skip": skip, "limit": limit}
+
+
+async def fewer(q: str | None = None) -> dict[str, Any]:
+    return {"q": q, "skip": 5, "limit": 10}
+
+
+overridden = FastAPI()
+
+
+@overridden.get("/items")
+async def items(params: Annotated[dict[str, Any], Depends(common)]) -> dict[str, Any]:
+    return params
+
+
 def test_dependency_overrides_changed_between_requests() -> None:
     # A module-level client (no `with`) whose app's overrides change between tests: each
     # request is served as planned with the overrides of that moment, parameters included.
-    from data_bridge import Depends, FastAPI
-
-    api = FastAPI()
-
-    async def common(q: str | None = None, skip: int = 0, limit: int = 100) -> dict[str, Any]:
-        return {"q": q, "skip": skip, "limit": limit}
-
-    async def fewer(q: str | None = None) -> dict[str, Any]:
-        return {"q": q, "skip": 5, "limit": 10}
-
-    @api.get("/items")
-    async def items(params: dict[str, Any] = Depends(common)) -> dict[str, Any]:
-        return params
-
+    api = overridden
     client = TestClient(api)
     url = "/items?q=x&skip=1&limit=2"
     api.dependency_overrides[common] = fewer  # planned first with the override's parameters

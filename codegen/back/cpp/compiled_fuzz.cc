@@ -110,6 +110,8 @@ class Checker final : public databridge::validate::Builder {
     Check(list != nullptr && kind >= 0 && kind <= 3);
     return list;
   }
+  Built Decimal(absl::string_view) override { return New(); }
+  Built DecimalOfFloat(double) override { return New(); }
   Built Temporal(databridge::validate::TypeKind, const databridge::validate::Temporal& t) override {
     Check(t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31 && t.hour < 24);
     return New();

@@ -19,6 +19,7 @@ constexpr TypeKind kKinds[] = {
     TypeKind::kString,   TypeKind::kUuid,  TypeKind::kList, TypeKind::kObject,
     TypeKind::kDict,     TypeKind::kUnion, TypeKind::kFile, TypeKind::kFileBytes,
     TypeKind::kDateTime, TypeKind::kDate,  TypeKind::kTime, TypeKind::kTimeDelta,
+    TypeKind::kDecimal,
 };
 static_assert(std::size(kKinds) == plan::TypeSpec::Kind_ARRAYSIZE);
 

@@ -446,6 +446,34 @@ PyObject* TzInfoOf(int offset_seconds) {
   return tz;
 }
 
+// decimal.Decimal of a decimal's text, or of a float as pydantic makes one (its str()).
+PyObject* DecimalOf(PyObject* arg) {
+  static PyObject* const cls = [] {
+    PyObject* m = PyImport_ImportModule("decimal");
+    PyObject* c = m ? PyObject_GetAttrString(m, "Decimal") : nullptr;
+    Py_XDECREF(m);
+    return c;
+  }();
+  if (cls == nullptr || arg == nullptr) return nullptr;
+  return PyObject_CallOneArg(cls, arg);
+}
+
+PyObject* DecimalOfText(absl::string_view text) {
+  PyObject* s = PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+  PyObject* out = DecimalOf(s);
+  Py_XDECREF(s);
+  return out;
+}
+
+PyObject* DecimalOfFloat(double v) {
+  PyObject* f = PyFloat_FromDouble(v);
+  PyObject* s = f ? PyObject_Str(f) : nullptr;
+  Py_XDECREF(f);
+  PyObject* out = DecimalOf(s);
+  Py_XDECREF(s);
+  return out;
+}
+
 // A parsed datetime, date or time as Python's.
 PyObject* TemporalToPython(TypeKind kind, const validate::Temporal& t) {
   if (PyDateTimeAPI == nullptr) {
@@ -613,6 +641,10 @@ PyObject* ToPython(const validate::TypeSpec& spec, const Value& v, ModelTable& m
       if (cls == nullptr) return nullptr;
       return PyObject_CallFunction(cls, "s#", v.s.data(), static_cast<Py_ssize_t>(v.s.size()));
     }
+    case TypeKind::kDecimal:
+      if (v.kind == Value::Kind::kInt) return DecimalOfText(std::to_string(v.i));
+      if (v.kind == Value::Kind::kFloat) return DecimalOfFloat(v.f);
+      return DecimalOfText(v.s);
     case TypeKind::kDateTime:
     case TypeKind::kDate:
     case TypeKind::kTime:
@@ -747,6 +779,8 @@ class PyBuilder final : public validate::Builder {
   validate::Built Temporal(TypeKind kind, const validate::Temporal& t) override {
     return Out(TemporalToPython(kind, t));
   }
+  validate::Built Decimal(absl::string_view text) override { return Out(DecimalOfText(text)); }
+  validate::Built DecimalOfFloat(double v) override { return Out(python::DecimalOfFloat(v)); }
   validate::Built AsSequence(validate::Built list, int kind) override {
     if (list == nullptr) return nullptr;
     PyObject* out = Sequenced(Obj(list), static_cast<validate::TypeSpec::Sequence>(kind));
