@@ -530,6 +530,13 @@ Err DurationIso(absl::string_view s, size_t pos, uint64_t* day, uint64_t* second
   return Err::kNone;
 }
 
+// Past Python's timedelta: over 999,999,999 days, or below -999,999,999 days (pydantic raises
+// OverflowError there, a 500 under FastAPI; refused here as too large, a 422).
+bool PastPythonRange(bool negative, uint64_t day, uint64_t second, uint64_t micro) {
+  return day > static_cast<uint64_t>(kMaxDays) ||
+         (negative && day == static_cast<uint64_t>(kMaxDays) && (second != 0 || micro != 0));
+}
+
 // Carries microseconds into seconds and seconds into days, as Python's timedelta holds them.
 Err DurationOf(bool negative, uint64_t day, uint64_t second, uint64_t micro, Temporal* t) {
   if (micro >= 1'000'000) {
@@ -540,7 +547,7 @@ Err DurationOf(bool negative, uint64_t day, uint64_t second, uint64_t micro, Tem
     if (!Add(&day, second / 86400)) return Err::kDurationValueTooLarge;
     second %= 86400;
   }
-  if (day > static_cast<uint64_t>(kMaxDays)) return Err::kDurationDaysTooLarge;
+  if (PastPythonRange(negative, day, second, micro)) return Err::kDurationDaysTooLarge;
   *t = Temporal();
   t->negative = negative;
   t->days = static_cast<int64_t>(day);
@@ -643,7 +650,7 @@ Err DurationSeconds(bool negative, double magnitude, Temporal* t) {
     micro %= 1'000'000;
   }
   const uint64_t days = seconds / 86400;
-  if (days > static_cast<uint64_t>(kMaxDays)) return Err::kDurationDaysTooLarge;
+  if (PastPythonRange(negative, days, seconds % 86400, micro)) return Err::kDurationDaysTooLarge;
   *t = Temporal();
   t->negative = negative;
   t->days = static_cast<int64_t>(days);
