@@ -62,6 +62,7 @@ TypeSpecPtr Model() {
   auto dog = Spec(TypeKind::kObject);
   dog->title = "Dog";
   dog->forbid_extra = true;
+  dog->alt_keys = true;
   dog->fields = {{"kind", "kind", Spec(TypeKind::kString), true},
                  {"bark", "bark", Spec(TypeKind::kBool), false, "woof"}};
   auto pet = Spec(TypeKind::kUnion);
@@ -74,6 +75,7 @@ TypeSpecPtr Model() {
   files->items = Spec(TypeKind::kFile);
   auto item = Spec(TypeKind::kObject);
   item->title = "Item";
+  item->alt_keys = true;
   item->fields = {{"name", "name", name, true},
                   {"price", "price", price, true},
                   {"tags", "tags", tags, false},

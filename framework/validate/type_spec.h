@@ -77,6 +77,7 @@ struct TypeSpec {
   enum class Sequence { kList = 0, kSet = 1, kFrozenSet = 2, kTuple = 3 };
   Sequence sequence = Sequence::kList;
   bool forbid_extra = false;    // objects: undeclared keys are errors
+  bool alt_keys = false;        // objects: some field has an alt_key
   bool pydantic_model = false;  // objects: a pydantic model ("model_attributes_type" errors)
   TypeSpecPtr items;            // kList, kDict
   std::vector<Field> fields;    // kObject

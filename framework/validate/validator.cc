@@ -132,8 +132,7 @@ Members::Members(const TypeSpec& spec, simdjson::dom::object object) {
   std::memset(seen_, kUnseen, n);
   const Field* fields = spec.fields.data();
   size_t next = 0;
-  bool alt_keys = false;
-  for (size_t k = 0; k < n && !alt_keys; ++k) alt_keys = !fields[k].alt_key.empty();
+  const bool alt_keys = spec.alt_keys;
   for (auto member : object) {
     const std::string_view key = member.key;
     // The first 8 bytes compared as one word: a key's text in simdjson's string buffer and

@@ -80,6 +80,7 @@ absl::Status Fill(const plan::TypeSpec& m, const std::vector<std::shared_ptr<Typ
     if (!type.ok()) return type.status();
     spec->fields.push_back(
         validate::Field{f.name(), f.key(), *std::move(type), f.required(), f.alt_key()});
+    spec->alt_keys = spec->alt_keys || !f.alt_key().empty();
   }
   spec->title = m.title();
   spec->model_index = m.has_model() ? m.model() : -1;
