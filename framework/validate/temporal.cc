@@ -810,25 +810,15 @@ bool TemporalFromFloat(TemporalKind kind, double value, Temporal* out, TemporalF
 }
 
 TemporalFailure TemporalTypeError(TemporalKind kind) {
+  static constexpr const char* kTypes[][2] = {
+      {"datetime_type", "Input should be a valid datetime"},
+      {"date_type", "Input should be a valid date"},
+      {"time_type", "Input should be a valid time"},
+      {"time_delta_type", "Input should be a valid timedelta"},
+  };
   TemporalFailure why;
-  switch (kind) {
-    case TemporalKind::kDateTime:
-      why.type = "datetime_type";
-      why.message = "Input should be a valid datetime";
-      break;
-    case TemporalKind::kDate:
-      why.type = "date_type";
-      why.message = "Input should be a valid date";
-      break;
-    case TemporalKind::kTime:
-      why.type = "time_type";
-      why.message = "Input should be a valid time";
-      break;
-    case TemporalKind::kTimeDelta:
-      why.type = "time_delta_type";
-      why.message = "Input should be a valid timedelta";
-      break;
-  }
+  why.type = kTypes[static_cast<int>(kind)][0];
+  why.message = kTypes[static_cast<int>(kind)][1];
   return why;
 }
 
