@@ -228,15 +228,17 @@ async def in_thread(iterable: Any) -> Any:
 def run_worker(worker: Any, grpc: Any = None, lifespan: Any = None,
                started: Callable[[], None] | None = None,
                startup_failed: Callable[[BaseException], None] | None = None,
-               app: Any = None, root_path: str = "") -> None:
+               app: Any = None, root_path: str = "",
+               client: tuple[str, int] | None = None) -> None:
     """Body of one I/O thread: a persistent asyncio loop driving the native worker (and,
     with `grpc` (a data_bridge.rpc.GrpcServer), one shard of the gRPC calls, whose events
     arrive through the worker's own wake-ups). `lifespan()` makes this thread's
     data_bridge.lifespan.Running: started before the first request, stopped after the
     last; then `started()` is called, or, when the startup raised, it is logged and
     handed to `startup_failed`. `app`: what request.app is on this thread, served under
-    `root_path` (the settings' root_path)."""
-    publish_app(app, root_path)
+    `root_path` (the settings' root_path), its requests reporting `client` as their client
+    when given (a TestClient's server)."""
+    publish_app(app, root_path, client)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # Plain endpoints, background functions and run_in_threadpool run here: as many

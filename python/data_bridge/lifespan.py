@@ -23,7 +23,7 @@ import inspect
 from typing import Any, AsyncIterator, Callable, Mapping
 
 __all__ = ["DefaultLifespan", "as_lifespan_context", "current_app", "current_state", "merge",
-           "current_root_path", "publish_app"]
+           "current_client", "current_root_path", "publish_app"]
 
 # Lifespan: app -> async context manager yielding None or the state mapping.
 Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[Any]]
@@ -59,11 +59,24 @@ def current_root_path() -> str:
     return getattr(_app.get(), "root_path", "") or _root_path.get()
 
 
-def publish_app(app: Any, root_path: str = "") -> None:
+# What request.client is for every request of this thread (Starlette's TestClient's
+# ("testclient", 50000)); None: the connection's peer.
+_client: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "data_bridge_client", default=None)
+
+
+def current_client() -> tuple[str, int] | None:
+    """The client address every request of this call's I/O thread reports (a TestClient's
+    server), or None: each connection's peer."""
+    return _client.get()
+
+
+def publish_app(app: Any, root_path: str = "", client: tuple[str, int] | None = None) -> None:
     """Makes `app`, served under `root_path`, the calling thread's (before its loop runs,
-    outside any task)."""
+    outside any task); `client`: what its requests report as their client."""
     _app.set(app)
     _root_path.set(root_path)
+    _client.set(client)
 
 
 class DefaultLifespan:

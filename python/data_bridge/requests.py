@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from .datastructures import URL, Address, FormData, Headers, QueryParams, State
 from .exceptions import HTTPException
-from .lifespan import current_app, current_root_path, current_state
+from .lifespan import current_app, current_client, current_root_path, current_state
 
 __all__ = ["HTTPConnection", "Headers", "QueryParams", "Request", "URL"]
 
@@ -101,7 +101,8 @@ class Request(HTTPConnection):
                 "http_version": self._data.http_version, "method": self.method,
                 "scheme": self._data.scheme, "path": self.path, "raw_path": raw,
                 "query_string": self._data.query_string, "root_path": current_root_path(),
-                "headers": list(self.headers.raw), "client": self._data.client,
+                "headers": list(self.headers.raw),
+                "client": current_client() or self._data.client,
                 "server": None, "path_params": self.path_params, "app": self.app,
                 "state": self.state._state}
         return self._scope
@@ -125,8 +126,9 @@ class Request(HTTPConnection):
 
     @property
     def client(self) -> Address | None:
-        """The client's (host, port), as the server's socket sees it."""
-        peer = self._data.client
+        """The client's (host, port), as the server's socket sees it (a TestClient's
+        requests: ("testclient", 50000), as Starlette's)."""
+        peer = current_client() or self._data.client
         return None if peer is None else Address(*peer)
 
     @property

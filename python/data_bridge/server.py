@@ -27,11 +27,14 @@ from .settings import ServerSettings
 
 class Server:
     def __init__(self, app: Any, settings: ServerSettings,
-                 listen_fds: tuple[int, ...] = (), lifespan: bool = True) -> None:
+                 listen_fds: tuple[int, ...] = (), lifespan: bool = True,
+                 client: Optional[tuple[str, int]] = None) -> None:
         """lifespan: run the app's lifespan on each I/O thread (False: serve without it,
-        as Starlette's TestClient outside a `with` block)."""
+        as Starlette's TestClient outside a `with` block); client: what every request
+        reports as its client (a TestClient's server), None: the connection's peer."""
         self.app = app
         self.lifespan = lifespan
+        self.client = client
         self._startup_failure: Optional[BaseException] = None
         self._starting = 0  # I/O threads whose lifespan startup is not over
         self._started = threading.Event()
@@ -69,7 +72,7 @@ class Server:
         http.serve(functools.partial(_runtime.run_worker, grpc=self._grpc, lifespan=lifespan,
                                      started=self._thread_started,
                                      startup_failed=self._startup_failed, app=self.app,
-                                     root_path=self.settings.root_path),
+                                     root_path=self.settings.root_path, client=self.client),
                    self._drain_grpc)
         if self._grpc is not None:
             self._grpc.shutdown(0)  # after a drain: nothing left; otherwise stop at once

@@ -102,7 +102,9 @@ class TestClient(httpx.Client):
                     root_path=self.root_path or None)
                 # The lifespan runs only inside `with`, as with Starlette's TestClient.
                 self._planned = self._overrides()
-                server = Server(self.app, settings, lifespan=self._entered)
+                # Requests report ("testclient", 50000) as their client, as Starlette's.
+                server = Server(self.app, settings, lifespan=self._entered,
+                                client=("testclient", 50000))
                 server.start()
                 self._thread = threading.Thread(target=server.serve, daemon=True,
                                                 name="data-bridge TestClient")

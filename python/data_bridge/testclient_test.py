@@ -121,3 +121,15 @@ def test_dependency_overrides_changed_between_requests() -> None:
     api.dependency_overrides = None  # type: ignore[assignment]  # as FastAPI's tutorial does
     assert client.get(url).json() == {"q": "x", "skip": 1, "limit": 2}
     client.close()
+
+
+@overridden.get("/whoami")
+async def client_address(request: Request) -> dict[str, Any]:
+    return {"client": list(request.client or ()), "scope": list(request.scope["client"])}
+
+
+def test_requests_report_the_testclient_as_their_client() -> None:
+    # As Starlette's TestClient: ("testclient", 50000), though a real socket carries them.
+    with TestClient(overridden) as client:
+        assert client.get("/whoami").json() == {"client": ["testclient", 50000],
+                                                "scope": ["testclient", 50000]}
