@@ -461,20 +461,42 @@ DecimalText ReadDecimal(absl::string_view s) {
     }
   }
   auto digit = [&](size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
-  size_t digits = 0;
-  for (; digit(p); ++p) ++digits;
+  // The coefficient's digits, its significant ones (from the first non-zero) and those
+  // after the point: Python's Decimal holds exponents in a range (libmpdec's).
+  int64_t digits = 0, significant = 0, fraction = 0;
+  auto coefficient = [&](bool after_point) {
+    for (; digit(p); ++p) {
+      ++digits;
+      if (significant > 0 || t[p] != '0') ++significant;
+      if (after_point) ++fraction;
+    }
+  };
+  coefficient(false);
   if (p < t.size() && t[p] == '.') {
-    for (++p; digit(p); ++p) ++digits;
+    ++p;
+    coefficient(true);
   }
   if (digits == 0) return DecimalText::kInvalid;
+  int64_t exponent = 0;
   if (p < t.size() && (t[p] == 'e' || t[p] == 'E')) {
     ++p;
-    if (p < t.size() && (t[p] == '+' || t[p] == '-')) ++p;
-    size_t exponent = 0;
-    for (; digit(p); ++p) ++exponent;
-    if (exponent == 0) return DecimalText::kInvalid;
+    bool negative = false;
+    if (p < t.size() && (t[p] == '+' || t[p] == '-')) negative = t[p++] == '-';
+    size_t exponent_digits = 0;
+    for (; digit(p); ++p, ++exponent_digits) {
+      if (exponent > 400'000'000'000'000'000) return DecimalText::kInvalid;  // far past
+      exponent = exponent * 10 + (t[p] - '0');
+    }
+    if (exponent_digits == 0) return DecimalText::kInvalid;
+    if (negative) exponent = -exponent;
   }
-  return p == t.size() ? DecimalText::kFinite : DecimalText::kInvalid;
+  if (p != t.size()) return DecimalText::kInvalid;
+  constexpr int64_t kMaxEmax = 999'999'999'999'999'999;      // MPD_MAX_EMAX
+  constexpr int64_t kMinEtiny = -1'999'999'999'999'999'997;  // MPD_MIN_ETINY
+  exponent -= fraction;
+  const int64_t adjusted = exponent + std::max<int64_t>(significant, 1) - 1;
+  if (adjusted > kMaxEmax || exponent < kMinEtiny) return DecimalText::kInvalid;
+  return DecimalText::kFinite;
 }
 
 bool ReportDecimal(DecimalText read, InputFn input, const Location& loc, Errors* errors) {
