@@ -444,17 +444,23 @@ DecimalText ReadDecimal(absl::string_view s) {
   size_t start = 0, end = s.size(), n;
   while (start < end && (n = SpaceAt(s, start)) != 0) start += n;
   while (end > start && (n = SpaceBefore(s, end)) != 0) end -= n;
-  std::string t;
-  t.reserve(end - start);
-  for (size_t i = start; i < end; ++i) {
-    if (s[i] != '_') t.push_back(s[i]);
+  absl::string_view t = s.substr(start, end - start);
+  std::string without;  // copied only when there are underscores to drop (rare)
+  if (t.find('_') != absl::string_view::npos) {
+    without.reserve(t.size());
+    for (char c : t) {
+      if (c != '_') without.push_back(c);
+    }
+    t = without;
   }
   size_t p = 0;
   if (p < t.size() && (t[p] == '+' || t[p] == '-')) ++p;
-  const std::string rest = absl::AsciiStrToLower(absl::string_view(t).substr(p));
-  if (rest == "inf" || rest == "infinity") return DecimalText::kSpecial;
+  const absl::string_view rest = t.substr(p);
+  if (absl::EqualsIgnoreCase(rest, "inf") || absl::EqualsIgnoreCase(rest, "infinity")) {
+    return DecimalText::kSpecial;
+  }
   for (absl::string_view nan : {"nan", "snan"}) {
-    if (absl::StartsWith(rest, nan) &&
+    if (absl::StartsWithIgnoreCase(rest, nan) &&
         std::all_of(rest.begin() + nan.size(), rest.end(),
                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); })) {
       return DecimalText::kSpecial;
